@@ -1,0 +1,35 @@
+"""The one clock for "today" and "now", in Minsk time; tests set it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+MINSK = ZoneInfo("Europe/Minsk")
+
+_frozen: dt.datetime | None = None
+
+
+def now() -> dt.datetime:
+    """Current moment as a naive Minsk wall-clock datetime (how every timestamp is stored)."""
+    if _frozen is not None:
+        return _frozen
+    return dt.datetime.now(MINSK).replace(tzinfo=None, microsecond=0)
+
+
+def today() -> dt.date:
+    return now().date()
+
+
+def set_now(moment: dt.datetime | dt.date | None) -> None:
+    """Freeze the clock at a moment (a date means its midnight); None lets it run again."""
+    global _frozen
+    if isinstance(moment, dt.date) and not isinstance(moment, dt.datetime):
+        moment = dt.datetime.combine(moment, dt.time())
+    _frozen = moment
+
+
+def advance(**delta: float) -> None:
+    """Move a frozen clock forward, e.g. advance(minutes=5)."""
+    global _frozen
+    _frozen = now() + dt.timedelta(**delta)

@@ -1,0 +1,67 @@
+"""The database engine and sessions, and bringing the schema up to date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from cabinet import settings
+
+_engine: Engine | None = None
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            if ":memory:" not in url and url != "sqlite://":
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def engine() -> Engine:
+    global _engine
+    if _engine is None:
+        _engine = make_engine(settings.get().database_url)
+    return _engine
+
+
+def set_engine(new_engine: Engine | None) -> None:
+    """Point the app at another database (tests)."""
+    global _engine
+    _engine = new_engine
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """One unit of work: committed when the block ends, rolled back on an error."""
+    with Session(engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def upgrade(url: str | None = None) -> None:
+    """Run the Alembic migrations up to the newest."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(settings.PROJECT_DIR / "alembic.ini"))
+    config.set_main_option("script_location", str(settings.PROJECT_DIR / "migrations"))
+    config.set_main_option("sqlalchemy.url", url or settings.get().database_url)
+    command.upgrade(config, "head")

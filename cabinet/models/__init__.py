@@ -1,0 +1,27 @@
+"""SQLModel tables, one module per aggregate. Importing this package registers every table."""
+
+from cabinet.models.audit import AuditEvent
+from cabinet.models.base import AccountKind, Role
+from cabinet.models.catalogue import ChannelPackage, Service, ServiceConflict, Tariff, TariffService
+from cabinet.models.finance import CallRecord, ChargeLine, GuaranteePayment, Invoice, Payment
+from cabinet.models.organization import Organization, PersonalAccount
+from cabinet.models.outbox import OutboxAttachment, OutboxEmail
+from cabinet.models.request import ItemStatus, Request, RequestItem, RequestStatus
+from cabinet.models.subscriber import (
+    CallForwarding,
+    NumberDraw,
+    NumberPool,
+    SimCard,
+    Subscriber,
+    SubscriberService,
+    SubscriberStatus,
+)
+from cabinet.models.user import OneTimeCode, SignInThrottle, User, UserAccount, UserSession
+
+__all__ = [
+    "AccountKind", "AuditEvent", "CallForwarding", "CallRecord", "ChannelPackage", "ChargeLine",
+    "GuaranteePayment", "Invoice", "ItemStatus", "NumberDraw", "NumberPool", "OneTimeCode", "Organization",
+    "OutboxAttachment", "OutboxEmail", "Payment", "PersonalAccount", "Request", "RequestItem",
+    "RequestStatus", "Role", "Service", "ServiceConflict", "SignInThrottle", "SimCard", "Subscriber",
+    "SubscriberService", "SubscriberStatus", "Tariff", "TariffService", "User", "UserAccount", "UserSession",
+]

@@ -1,0 +1,75 @@
+"""Requests («заявки»): everything the operator would process, stored first, then done item by item."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from cabinet.models.base import json_field, now_field
+
+
+class RequestStatus(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    PARTLY_DONE = "partly_done"
+    REFUSED = "refused"
+
+
+REQUEST_STATUS_TITLES = {
+    RequestStatus.NEW: "Принята",
+    RequestStatus.IN_PROGRESS: "Выполняется",
+    RequestStatus.DONE: "Выполнена",
+    RequestStatus.PARTLY_DONE: "Выполнена частично",
+    RequestStatus.REFUSED: "Отклонена",
+}
+
+
+class ItemStatus(StrEnum):
+    WAITING = "waiting"
+    DONE = "done"
+    REFUSED = "refused"
+
+
+class Request(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_request_account_created", "account_id", "created_at"),
+        Index("ix_request_status", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id")
+    account_id: int = Field(foreign_key="personalaccount.id")
+    author_id: int = Field(foreign_key="user.id")
+    kind: str = Field(max_length=40)
+    status: str = Field(default=RequestStatus.NEW, max_length=12)
+    params: dict = json_field(dict)
+    idempotency_key: str = Field(unique=True, max_length=80)
+    created_at: dt.datetime = now_field()
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    expected_on: dt.date | None = None
+    total_items: int = 0
+    done_items: int = 0
+    refused_items: int = 0
+    summary: str = ""
+
+
+class RequestItem(SQLModel, table=True):
+    __table_args__ = (Index("ix_requestitem_request_status", "request_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id")
+    position: int = 0
+    subscriber_id: int | None = Field(default=None, foreign_key="subscriber.id")
+    number: str | None = Field(default=None, max_length=20)
+    params: dict = json_field(dict)
+    status: str = Field(default=ItemStatus.WAITING, max_length=10)
+    result: str = ""
+    claimed_by: str | None = Field(default=None, max_length=60)
+    lease_until: dt.datetime | None = None
+    attempts: int = 0
+    processed_at: dt.datetime | None = None
