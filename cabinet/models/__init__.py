@@ -6,7 +6,7 @@ from cabinet.models.catalogue import ChannelPackage, Service, ServiceConflict, T
 from cabinet.models.finance import CallRecord, ChargeLine, GuaranteePayment, Invoice, Payment
 from cabinet.models.organization import Organization, PersonalAccount
 from cabinet.models.outbox import OutboxAttachment, OutboxEmail
-from cabinet.models.request import ItemStatus, Request, RequestItem, RequestStatus
+from cabinet.models.request import ItemStatus, Request, RequestItem, RequestKind, RequestStatus
 from cabinet.models.subscriber import (
     CallForwarding,
     NumberDraw,
@@ -22,6 +22,6 @@ __all__ = [
     "AccountKind", "AuditEvent", "CallForwarding", "CallRecord", "ChannelPackage", "ChargeLine",
     "GuaranteePayment", "Invoice", "ItemStatus", "NumberDraw", "NumberPool", "OneTimeCode", "Organization",
     "OutboxAttachment", "OutboxEmail", "Payment", "PersonalAccount", "Request", "RequestItem",
-    "RequestStatus", "Role", "Service", "ServiceConflict", "SignInThrottle", "SimCard", "Subscriber",
+    "RequestKind", "RequestStatus", "Role", "Service", "ServiceConflict", "SignInThrottle", "SimCard", "Subscriber",
     "SubscriberService", "SubscriberStatus", "Tariff", "TariffService", "User", "UserAccount", "UserSession",
 ]

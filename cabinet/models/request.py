@@ -73,3 +73,38 @@ class RequestItem(SQLModel, table=True):
     lease_until: dt.datetime | None = None
     attempts: int = 0
     processed_at: dt.datetime | None = None
+
+
+class RequestKind(StrEnum):
+    INVOICE_EMAIL = "invoice_email"  # C2 and P5
+    CALL_DETAIL = "call_detail"  # C6 and P8
+    RECONCILIATION = "reconciliation"  # C7
+    CURRENT_CHARGES = "current_charges"  # P9
+    SERVICES = "services"  # S2, B1, P12
+    TARIFF = "tariff"  # S3, B2
+    ACTIVATION = "activation"  # S4, B4
+    RENAME = "rename"  # S5, B3
+    FORWARDING = "forwarding"  # S6
+    NUMBER_CHANGE = "number_change"  # S7
+    SIM_REPLACEMENT = "sim_replacement"  # S8
+    TERMINATION = "termination"  # B5
+    CHANNELS = "channels"  # P13
+    EXPORT = "export"  # S1 «Выгрузка в Excel» of a large list
+
+
+REQUEST_KIND_TITLES = {
+    RequestKind.INVOICE_EMAIL: "Отправка счета",
+    RequestKind.CALL_DETAIL: "Детализация на Email",
+    RequestKind.RECONCILIATION: "Акт сверки",
+    RequestKind.CURRENT_CHARGES: "Начисления за текущий период",
+    RequestKind.SERVICES: "Услуги",
+    RequestKind.TARIFF: "Изменение тарифа",
+    RequestKind.ACTIVATION: "Активация",
+    RequestKind.RENAME: "Переименование",
+    RequestKind.FORWARDING: "Переадресация вызовов",
+    RequestKind.NUMBER_CHANGE: "Смена номера",
+    RequestKind.SIM_REPLACEMENT: "Замена SIM",
+    RequestKind.TERMINATION: "Прекращение обслуживания",
+    RequestKind.CHANNELS: "SIP-многоканальность",
+    RequestKind.EXPORT: "Выгрузка в Excel",
+}
