@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Index
+from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
 from cabinet.models.base import json_field, now_field
@@ -14,7 +15,7 @@ class AuditEvent(SQLModel, table=True):
     __table_args__ = (Index("ix_audit_org_at", "organization_id", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    at: dt.datetime = now_field()
+    at: NaiveDatetime = now_field()
     user_id: int | None = Field(default=None, foreign_key="user.id")
     organization_id: int | None = Field(default=None, foreign_key="organization.id")
     account_id: int | None = Field(default=None, foreign_key="personalaccount.id")

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import Index
+from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
 from cabinet.models.base import money, now_field
@@ -59,7 +60,7 @@ class GuaranteePayment(SQLModel, table=True):
     invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
     user_id: int = Field(foreign_key="user.id")
     amount: Decimal = money()
-    registered_at: dt.datetime = now_field()
+    registered_at: NaiveDatetime = now_field()
     status: str = Field(default="registered", max_length=12)  # registered | confirmed | expired
 
 
@@ -68,7 +69,7 @@ class CallRecord(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     subscriber_id: int = Field(foreign_key="subscriber.id")
-    started_at: dt.datetime
+    started_at: NaiveDatetime
     direction: str = Field(max_length=3)  # in | out
     other_number: str = Field(max_length=20)
     kind: str = Field(default="voice", max_length=10)  # voice | sms | data

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Column, Index, LargeBinary
+from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
 from cabinet.models.base import json_field, now_field
@@ -21,12 +22,12 @@ class OutboxEmail(SQLModel, table=True):
     request_id: int | None = Field(default=None, foreign_key="request.id", index=True)
     status: str = Field(default="pending", max_length=10)  # pending | sent | failed
     attempts: int = 0
-    next_attempt_at: dt.datetime = now_field()
+    next_attempt_at: NaiveDatetime = now_field()
     claimed_by: str | None = Field(default=None, max_length=60)
-    lease_until: dt.datetime | None = None
+    lease_until: NaiveDatetime | None = None
     last_error: str = ""
-    created_at: dt.datetime = now_field()
-    sent_at: dt.datetime | None = None
+    created_at: NaiveDatetime = now_field()
+    sent_at: NaiveDatetime | None = None
 
 
 class OutboxAttachment(SQLModel, table=True):

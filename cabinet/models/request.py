@@ -6,6 +6,7 @@ import datetime as dt
 from enum import StrEnum
 
 from sqlalchemy import Index
+from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
 from cabinet.models.base import json_field, now_field
@@ -48,9 +49,9 @@ class Request(SQLModel, table=True):
     status: str = Field(default=RequestStatus.NEW, max_length=12)
     params: dict = json_field(dict)
     idempotency_key: str = Field(unique=True, max_length=80)
-    created_at: dt.datetime = now_field()
-    started_at: dt.datetime | None = None
-    finished_at: dt.datetime | None = None
+    created_at: NaiveDatetime = now_field()
+    started_at: NaiveDatetime | None = None
+    finished_at: NaiveDatetime | None = None
     expected_on: dt.date | None = None
     total_items: int = 0
     done_items: int = 0
@@ -70,9 +71,9 @@ class RequestItem(SQLModel, table=True):
     status: str = Field(default=ItemStatus.WAITING, max_length=10)
     result: str = ""
     claimed_by: str | None = Field(default=None, max_length=60)
-    lease_until: dt.datetime | None = None
+    lease_until: NaiveDatetime | None = None
     attempts: int = 0
-    processed_at: dt.datetime | None = None
+    processed_at: NaiveDatetime | None = None
 
 
 class RequestKind(StrEnum):

@@ -6,6 +6,7 @@ import datetime as dt
 from enum import StrEnum
 
 from sqlalchemy import Index
+from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
 from cabinet.models.base import json_field, now_field
@@ -47,7 +48,7 @@ class Subscriber(SQLModel, table=True):
     sip_password: str | None = Field(default=None, max_length=40)  # shown on demand (P14)
     free_minutes_left: int | None = None  # to other networks, «SIP-соединение» only
     channel_package_id: int | None = Field(default=None, foreign_key="channelpackage.id")
-    channel_changed_at: dt.datetime | None = None
+    channel_changed_at: NaiveDatetime | None = None
     connected_on: dt.date | None = None
     version: int = 0  # bumped by every change, so concurrent edits are detected
 
@@ -77,7 +78,7 @@ class NumberPool(SQLModel, table=True):
     price: int = 0
     state: str = Field(default="free", max_length=10)  # free | reserved | taken
     reserved_by_subscriber_id: int | None = Field(default=None, foreign_key="subscriber.id")
-    reserved_until: dt.datetime | None = None
+    reserved_until: NaiveDatetime | None = None
 
 
 class NumberDraw(SQLModel, table=True):
@@ -88,4 +89,4 @@ class NumberDraw(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id")
     category: str = Field(max_length=30)
     numbers: list[str] = json_field(list)
-    created_at: dt.datetime = now_field()
+    created_at: NaiveDatetime = now_field()

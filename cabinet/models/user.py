@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
 from cabinet.models.base import json_field, now_field
@@ -19,9 +20,9 @@ class User(SQLModel, table=True):
     roles: list[str] = json_field(list)  # Role values
     must_change_password: bool = False
     temp_password_hash: str | None = None
-    temp_password_expires_at: dt.datetime | None = None
-    password_changed_at: dt.datetime | None = None
-    created_at: dt.datetime = now_field()
+    temp_password_expires_at: NaiveDatetime | None = None
+    password_changed_at: NaiveDatetime | None = None
+    created_at: NaiveDatetime = now_field()
 
 
 class UserAccount(SQLModel, table=True):
@@ -37,10 +38,10 @@ class UserSession(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True)
     role: str | None = Field(default=None, max_length=20)  # None until the role is chosen
     account_id: int | None = Field(default=None, foreign_key="personalaccount.id")
-    created_at: dt.datetime = now_field()
-    last_seen_at: dt.datetime = now_field()
-    expires_at: dt.datetime
-    ended_at: dt.datetime | None = None
+    created_at: NaiveDatetime = now_field()
+    last_seen_at: NaiveDatetime = now_field()
+    expires_at: NaiveDatetime
+    ended_at: NaiveDatetime | None = None
     end_reason: str | None = Field(default=None, max_length=20)
 
 
@@ -49,10 +50,10 @@ class OneTimeCode(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True)
     purpose: str = Field(default="sign_in", max_length=20)
     code_hash: str = Field(max_length=64)
-    created_at: dt.datetime = now_field()
-    expires_at: dt.datetime
+    created_at: NaiveDatetime = now_field()
+    expires_at: NaiveDatetime
     attempts: int = 0
-    used_at: dt.datetime | None = None
+    used_at: NaiveDatetime | None = None
 
 
 class SignInThrottle(SQLModel, table=True):
@@ -60,5 +61,6 @@ class SignInThrottle(SQLModel, table=True):
 
     login: str = Field(primary_key=True, max_length=20)
     failed_count: int = 0
-    last_failed_at: dt.datetime | None = None
-    locked_until: dt.datetime | None = None
+    last_failed_at: NaiveDatetime | None = None
+    locked_until: NaiveDatetime | None = None
+    last_message_at: NaiveDatetime | None = None  # last SMS code or temporary password sent for this login

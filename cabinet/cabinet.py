@@ -1,0 +1,42 @@
+"""The Reflex app: pages registered with their guards, the embedded services as lifespan tasks."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet import routes, settings
+from cabinet.pages.account import password_page, role_page
+from cabinet.pages.history import history_page
+from cabinet.pages.home import home_page
+from cabinet.pages.pending import COMPANY_PENDING, SIP_PENDING, pending_page
+from cabinet.pages.sign_in import recover_page, sign_in_page
+from cabinet.pages.sip import sip_home_page
+from cabinet.state.history import HistoryState
+from cabinet.state.home import HomeState
+from cabinet.state.session import SessionState
+from cabinet.state.sign_in import PasswordState, RoleState, SignInState
+
+app = rx.App(
+    theme=rx.theme(accent_color="indigo", radius="medium"),
+    head_components=[rx.el.meta(name="theme-color", content="#3e63dd")],
+)
+
+app.add_page(sign_in_page, route=routes.LOGIN, title="Вход · Личный кабинет", on_load=SignInState.open_page)
+app.add_page(recover_page, route=routes.RECOVER, title="Забыли пароль · Личный кабинет")
+app.add_page(role_page, route=routes.ROLE, title="Способ входа · Личный кабинет", on_load=RoleState.load)
+app.add_page(password_page, route=routes.PASSWORD, title="Смена пароля · Личный кабинет", on_load=PasswordState.load)
+app.add_page(home_page, route=routes.HOME, title="Главная · Личный кабинет", on_load=HomeState.load_company)
+app.add_page(history_page, route=routes.HISTORY, title="История заявок · Личный кабинет", on_load=HistoryState.load)
+app.add_page(sip_home_page, route=routes.SIP_HOME, title="Личный кабинет SIP", on_load=HomeState.load_sip)
+
+for route, title in COMPANY_PENDING.items():
+    app.add_page(lambda title=title: pending_page(title), route=route, title=f"{title} · Личный кабинет",
+                 on_load=SessionState.guard_company)
+for route, title in SIP_PENDING.items():
+    app.add_page(lambda title=title: pending_page(title), route=route, title=f"{title} · Личный кабинет SIP",
+                 on_load=SessionState.guard_sip)
+
+if settings.get().embedded_smtp or settings.get().run_worker_in_app:
+    from cabinet.worker import embedded_services
+
+    app.register_lifespan_task(embedded_services)

@@ -1,0 +1,1 @@
+"""Reusable page parts: the shell, cards, forms."""

@@ -1,0 +1,29 @@
+"""Form parts sized for touch, labelled for screen readers and for the tests that read them."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet.components.layout import TOUCH
+
+
+def field(label: str, name: str, *, type: str = "text", placeholder: str = "", autocomplete: str = "off",
+          input_mode: str | None = None, **props) -> rx.Component:
+    return rx.el.label(
+        rx.text(label, size="2", weight="medium"),
+        rx.input(name=name, type=type, placeholder=placeholder, auto_complete=autocomplete, input_mode=input_mode,
+                 size="3", width="100%", min_height=TOUCH, **props),
+        display="flex", flex_direction="column", gap="0.25em", width="100%",
+    )
+
+
+def submit(label: str, **props) -> rx.Component:
+    return rx.button(label, type="submit", size="3", min_height=TOUCH, width="100%", **props)
+
+
+def centered_card(*children: rx.Component) -> rx.Component:
+    """The sign-in pages: one card in the middle of the screen."""
+    return rx.center(
+        rx.card(rx.vstack(*children, spacing="4", width="100%"), width="100%", max_width="440px", size="3"),
+        min_height="100vh", padding="1em", background=rx.color("gray", 2),
+    )

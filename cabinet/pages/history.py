@@ -1,0 +1,44 @@
+"""«История заявок» (B6, first part): the account's requests, newest first."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet.components.cards import loading
+from cabinet.components.layout import shell
+from cabinet.components.table import pager
+from cabinet.state.history import HistoryState
+
+COLUMNS = [("Заявка", "id"), ("Тип", "kind"), ("Статус", "status"), ("Автор", "author"),
+           ("Создана", "created"), ("Выполнена", "finished"), ("Обработано", "progress")]
+
+
+def history_page() -> rx.Component:
+    return shell(
+        "История заявок",
+        loading(
+            HistoryState.loaded,
+            rx.cond(
+                HistoryState.total == 0,
+                rx.callout("Заявок пока нет. Здесь появится каждая заявка по этому лицевому счету.", icon="inbox"),
+                rx.vstack(
+                    rx.text("Всего заявок: ", HistoryState.total, size="2", color_scheme="gray"),
+                    rx.box(
+                        rx.table.root(
+                            rx.table.header(rx.table.row(*[rx.table.column_header_cell(t) for t, _ in COLUMNS])),
+                            rx.table.body(
+                                rx.foreach(
+                                    HistoryState.rows,
+                                    lambda row: rx.table.row(*[rx.table.cell(row[key]) for _, key in COLUMNS]),
+                                )
+                            ),
+                            width="100%",
+                        ),
+                        overflow_x="auto", width="100%",
+                    ),
+                    pager(HistoryState.page, HistoryState.pages, HistoryState.go),
+                    width="100%",
+                ),
+            ),
+        ),
+    )

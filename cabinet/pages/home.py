@@ -1,0 +1,29 @@
+"""C1: the main page of the Administrator and the Supervisor."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet.components.cards import figure, loading
+from cabinet.components.layout import shell
+from cabinet.state.home import HomeState
+
+
+def home_page() -> rx.Component:
+    return shell(
+        "Главная",
+        loading(
+            HomeState.loaded,
+            rx.text("Лицевой счет ", rx.text.strong(HomeState.number), " · ", HomeState.kind_title, " · ",
+                    HomeState.status, padding_bottom="1em"),
+            rx.grid(
+                figure("Начисления за " + HomeState.last_period.lower(), HomeState.last_charges),
+                rx.cond(HomeState.balance_negative, figure("Баланс", HomeState.balance, color_scheme="red"),
+                        figure("Баланс", HomeState.balance, color_scheme="green")),
+                figure("Сумма к оплате", HomeState.amount_to_pay,
+                       hint=rx.cond(HomeState.due_on != "", "Оплатить до " + HomeState.due_on, "Счета оплачены")),
+                columns=rx.breakpoints(initial="1", sm="2", lg="3"),
+                spacing="4", width="100%",
+            ),
+        ),
+    )

@@ -1,0 +1,36 @@
+"""Sections whose features arrive in the next releases: the navigation already shows where they will be."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet import routes
+from cabinet.components.layout import shell
+
+
+def pending_page(title: str) -> rx.Component:
+    return shell(
+        title,
+        rx.callout(
+            f"Раздел «{title}» откроется в ближайшем обновлении Личного кабинета. "
+            "До этого обратитесь к вашему менеджеру.",
+            icon="clock",
+        ),
+        rx.link("На главную", href=routes.HOME),
+    )
+
+
+COMPANY_PENDING = {
+    routes.INVOICES: "Счета",
+    routes.PAYMENTS: "Платежи",
+    routes.CALL_DETAIL: "Детализация на Email",
+    routes.RECONCILIATION: "Акт сверки",
+    routes.SUBSCRIBERS: "Абоненты",
+    routes.BULK: "Операции со списком абонентов",
+}
+
+SIP_PENDING = {
+    routes.SIP_PAYMENTS: "Платежи",
+    routes.SIP_INVOICES: "Счета",
+    routes.SIP_SUBSCRIBERS: "Выбор SIP-абонента",
+}

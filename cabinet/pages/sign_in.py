@@ -1,0 +1,116 @@
+"""A1–A5: the sign-in page and the password recovery page."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet import routes
+from cabinet.components.forms import centered_card, field, submit
+from cabinet.components.layout import TOUCH, info, refusal
+from cabinet.state.sign_in import RecoverState, SignInState
+
+PHONE = "375XXXXXXXXX"
+
+
+def _password_form(login_label: str, placeholder: str) -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            field(login_label, "login", placeholder=placeholder, input_mode="numeric", autocomplete="username",
+                  required=True),
+            field("Пароль", "password", type="password", autocomplete="current-password", required=True),
+            submit("Войти", loading=SignInState.busy),
+            spacing="3",
+        ),
+        on_submit=SignInState.sign_in, reset_on_submit=False,
+    )
+
+
+def _code_form() -> rx.Component:
+    return rx.cond(
+        SignInState.code_sent,
+        rx.vstack(
+            rx.form(
+                rx.vstack(
+                    field("Код из SMS", "code", input_mode="numeric", autocomplete="one-time-code", max_length=6,
+                          required=True),
+                    submit("Войти"),
+                    spacing="3",
+                ),
+                on_submit=SignInState.sign_in_with_code, reset_on_submit=True,
+            ),
+            rx.button("Отправить код повторно", variant="ghost", min_height=TOUCH,
+                      on_click=SignInState.send_code({"login": SignInState.login})),
+            spacing="3", width="100%",
+        ),
+        rx.form(
+            rx.vstack(
+                field("Номер телефона", "login", placeholder=PHONE, input_mode="numeric", required=True),
+                submit("Получить код"),
+                spacing="3",
+            ),
+            on_submit=SignInState.send_code, reset_on_submit=False,
+        ),
+    )
+
+
+def _mobile() -> rx.Component:
+    return rx.vstack(
+        rx.segmented_control.root(
+            rx.segmented_control.item("По паролю", value="password"),
+            rx.segmented_control.item("По SMS-коду", value="code"),
+            value=SignInState.method, on_change=SignInState.set_method, width="100%", size="3",
+        ),
+        rx.cond(SignInState.method == "password", _password_form("Номер телефона", PHONE), _code_form()),
+        rx.link("Забыли пароль", href=routes.RECOVER, size="2"),
+        spacing="4", width="100%",
+    )
+
+
+def sign_in_page() -> rx.Component:
+    return centered_card(
+        rx.heading("Личный кабинет", size="6", as_="h1"),
+        rx.text("Корпоративные клиенты", color_scheme="gray"),
+        rx.tabs.root(
+            rx.tabs.list(
+                rx.tabs.trigger("Мобильная связь", value="mobile", min_height=TOUCH),
+                rx.tabs.trigger("Фиксированная связь", value="fixed", min_height=TOUCH),
+            ),
+            rx.tabs.content(_mobile(), value="mobile", padding_top="1em"),
+            rx.tabs.content(_password_form("Номер лицевого счета", "Номер лицевого счета"), value="fixed",
+                            padding_top="1em"),
+            value=SignInState.category, on_change=SignInState.set_category, width="100%",
+        ),
+        refusal(SignInState.error),
+        info(SignInState.info),
+    )
+
+
+def recover_page() -> rx.Component:
+    return centered_card(
+        rx.heading("Забыли пароль", size="6", as_="h1"),
+        rx.cond(
+            RecoverState.sent,
+            info(RecoverState.message),
+            rx.cond(
+                RecoverState.method == "email",
+                rx.form(
+                    rx.vstack(
+                        rx.text("Временный пароль придет на адрес электронной почты, который ваша организация "
+                                "указала в заявлении на подключение Личного кабинета.", size="2"),
+                        field("Номер телефона", "login", placeholder=PHONE, input_mode="numeric", required=True),
+                        submit("Восстановить пароль"),
+                        spacing="3",
+                    ),
+                    on_submit=RecoverState.recover, reset_on_submit=False,
+                ),
+                rx.vstack(
+                    rx.text("Выберите способ идентификации:"),
+                    rx.button("Идентификация через E-mail", size="3", width="100%", min_height=TOUCH,
+                              on_click=RecoverState.choose_email),
+                    width="100%",
+                ),
+            ),
+        ),
+        refusal(RecoverState.error),
+        rx.link("Вернуться ко входу", href=routes.LOGIN, size="2"),
+    )

@@ -1,0 +1,20 @@
+"""Route constants: every link and redirect names one of these."""
+
+LOGIN = "/login"
+RECOVER = "/recover"
+ROLE = "/role"
+PASSWORD = "/password"
+
+HOME = "/"
+INVOICES = "/finance/invoices"
+PAYMENTS = "/finance/payments"
+CALL_DETAIL = "/finance/detail"
+RECONCILIATION = "/finance/reconciliation"
+SUBSCRIBERS = "/subscribers"
+BULK = "/bulk"
+HISTORY = "/history"
+
+SIP_HOME = "/sip"
+SIP_PAYMENTS = "/sip/payments"
+SIP_INVOICES = "/sip/invoices"
+SIP_SUBSCRIBERS = "/sip/subscribers"

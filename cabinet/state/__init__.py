@@ -1,0 +1,1 @@
+"""Reflex state: a tiny session state, then one small state per page."""
