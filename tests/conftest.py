@@ -6,8 +6,7 @@ import os
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, SQLModel
 
 import cabinet.models  # noqa: F401
 from cabinet import clock, db
@@ -16,12 +15,10 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 _pg_engine = None
 
 
-def _fresh_engine():
+def _fresh_engine(folder):
     global _pg_engine
     if not TEST_DATABASE_URL:
-        engine = create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
-        with engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        engine = db.make_engine(f"sqlite:///{folder / 'test.db'}")
         SQLModel.metadata.create_all(engine)
         return engine
     if _pg_engine is None:
@@ -35,8 +32,8 @@ def _fresh_engine():
 
 
 @pytest.fixture
-def engine():
-    engine = _fresh_engine()
+def engine(tmp_path):
+    engine = _fresh_engine(tmp_path)
     db.set_engine(engine)
     yield engine
     db.set_engine(None)

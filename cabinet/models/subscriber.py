@@ -67,7 +67,7 @@ class SubscriberService(SQLModel, table=True):
 
 class CallForwarding(SQLModel, table=True):
     subscriber_id: int = Field(foreign_key="subscriber.id", primary_key=True)
-    kind: str = Field(primary_key=True, max_length=12)  # unconditional | busy | no_answer | unreachable
+    kind: str = Field(primary_key=True, max_length=20)  # unconditional | busy | no_answer | unreachable
     target: str = Field(max_length=12)
     delay_seconds: int | None = None  # no_answer only
 

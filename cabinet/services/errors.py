@@ -19,3 +19,7 @@ class AccessDenied(DomainError):
 class SessionExpired(DomainError):
     def __init__(self, message: str = "Сеанс завершен. Войдите снова."):
         super().__init__(message)
+
+
+class ItemRefused(DomainError):
+    """A request's item cannot be done; `message` is the reason recorded as the item's result."""

@@ -28,8 +28,9 @@ class SignInState(rx.State):
         self.category, self.error, self.info, self.code_sent = category, "", "", False
 
     @rx.event
-    def set_method(self, method: str):
-        self.method, self.error, self.info, self.code_sent = method, "", "", False
+    def set_method(self, method: str | list[str]):
+        self.method = method if isinstance(method, str) else method[0]
+        self.error, self.info, self.code_sent = "", "", False
 
     async def _enter(self, result: auth.SignInResult):
         session = await self.get_state(SessionState)

@@ -1,0 +1,167 @@
+"""Every role signs in through the browser, at desktop size and at 768×1024 with touch, and reaches a main
+page that shows figures from the database."""
+
+from __future__ import annotations
+
+import email
+import re
+import sqlite3
+from email import policy
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import VIEWPORTS
+
+
+def money(value: float) -> str:
+    return f"{value:,.2f}".replace(",", " ").replace(".", ",") + " BYN"
+
+
+def amount_to_pay(cabinet, account_number: str) -> str:
+    with sqlite3.connect(cabinet.data_dir / "cabinet.db") as db:
+        (value,) = db.execute(
+            "SELECT COALESCE(SUM(i.amount - i.paid_amount), 0) FROM invoice i JOIN personalaccount a "
+            "ON a.id = i.account_id WHERE a.number = ? AND i.is_regular AND i.paid_amount < i.amount",
+            (account_number,),
+        ).fetchone()
+    return money(float(value))
+
+
+def account_number(cabinet, kind: str, organization: int = 1) -> str:
+    with sqlite3.connect(cabinet.data_dir / "cabinet.db") as db:
+        (value,) = db.execute(
+            "SELECT number FROM personalaccount WHERE kind = ? AND organization_id = ? ORDER BY id", (kind, organization)
+        ).fetchone()
+    return value
+
+
+def sign_in(page, login: str, password: str, *, fixed: bool = False) -> None:
+    page.goto("/login")
+    if fixed:
+        page.get_by_role("tab", name="Фиксированная связь").click()
+        panel = page.get_by_role("tabpanel")
+        panel.get_by_label("Номер лицевого счета").fill(login)
+    else:
+        panel = page.get_by_role("tabpanel")
+        panel.get_by_label("Номер телефона").fill(login)
+    panel.get_by_label("Пароль").fill(password)
+    panel.get_by_role("button", name="Войти").click()
+
+
+def test_administrator_sees_the_accounts_figures(page, cabinet):
+    sign_in(page, "375290000001", "Admin#2026")
+    expect(page.get_by_role("heading", name="Главная")).to_be_visible()
+    expect(page.get_by_text("Сумма к оплате")).to_be_visible()
+    mobile = account_number(cabinet, "mobile")
+    expect(page.get_by_text(mobile).first).to_be_visible()
+    expect(page.get_by_text(amount_to_pay(cabinet, mobile)).first).to_be_visible()
+
+
+def test_supervisor_switches_between_mobile_and_fixed_accounts(page, cabinet):
+    sign_in(page, "375290000002", "Super#2026")
+    switcher = page.get_by_label("Лицевой счет")
+    expect(switcher).to_be_visible()
+    fixed = account_number(cabinet, "fixed")
+    switcher.select_option(label=f"Фиксированная связь · {fixed}")
+    expect(page.get_by_text(amount_to_pay(cabinet, fixed)).first).to_be_visible()
+    expect(page.get_by_text(fixed).first).to_be_visible()
+
+
+def test_user_with_both_roles_chooses_one(page, cabinet):
+    sign_in(page, "375290000003", "Both#2026")
+    expect(page.get_by_role("heading", name="Выберите способ входа")).to_be_visible()
+    page.get_by_role("button", name="Супервайзер").click()
+    expect(page.get_by_text("Сумма к оплате")).to_be_visible()
+    expect(page.get_by_text("Супервайзер").first).to_be_visible()
+
+
+def test_fixed_line_signs_in_by_account_number(page, cabinet):
+    fixed = account_number(cabinet, "fixed")
+    sign_in(page, fixed, "Fixed#2026", fixed=True)
+    expect(page.get_by_text(amount_to_pay(cabinet, fixed)).first).to_be_visible()
+
+
+def test_other_company_sees_only_its_own(page, cabinet):
+    sign_in(page, "375290000101", "Other#2026")
+    own = account_number(cabinet, "mobile", organization=2)
+    expect(page.get_by_text(own).first).to_be_visible()
+    expect(page.get_by_text(account_number(cabinet, "mobile"))).to_have_count(0)
+
+
+def test_wrong_password_is_refused_in_russian(page, cabinet):
+    sign_in(page, "375290000001", "not-the-password")
+    expect(page.get_by_role("alert")).to_contain_text("Неверный номер телефона или пароль")
+
+
+def test_sign_in_by_sms_code(page, cabinet):
+    page.goto("/login")
+    page.get_by_role("radio", name="По SMS-коду").click()
+    page.get_by_label("Номер телефона").fill("375290000001")
+    lines_before = len(cabinet.sms_lines())
+    page.get_by_role("button", name="Получить код").click()
+    expect(page.get_by_role("status")).to_contain_text("SMS-код")
+    page.wait_for_function("1", timeout=1000)
+    code = re.search(r"(\d{6})", cabinet.sms_lines()[lines_before]).group(1)
+    page.get_by_label("Код из SMS").fill(code)
+    page.get_by_role("button", name="Войти").click()
+    expect(page.get_by_text("Сумма к оплате")).to_be_visible()
+
+
+def test_sign_out_returns_to_the_sign_in_page(page, cabinet):
+    sign_in(page, "375290000001", "Admin#2026")
+    expect(page.get_by_text("Сумма к оплате")).to_be_visible()
+    page.get_by_role("button", name="Выйти").click()
+    expect(page.get_by_role("tab", name="Мобильная связь")).to_be_visible()
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/login$"))
+
+
+def test_navigation_fits_the_screen_and_the_finger(page, cabinet):
+    sign_in(page, "375290000001", "Admin#2026")
+    expect(page.get_by_text("Сумма к оплате")).to_be_visible()
+    if page.device == "tablet":
+        menu = page.get_by_role("button", name="Меню")
+        expect(menu).to_be_visible()
+        assert menu.bounding_box()["height"] >= 44
+        menu.tap()
+    link = page.get_by_role("link", name="История заявок")
+    expect(link).to_be_visible()
+    assert link.bounding_box()["height"] >= 44
+    link.click()
+    expect(page.get_by_role("heading", name="История заявок")).to_be_visible()
+    expect(page.get_by_role("cell", name="Детализация на Email").first).to_be_visible()
+
+
+def test_sip_first_registration_through_email(browser, cabinet):
+    desktop = browser.new_context(locale="ru-RU", base_url=cabinet.url, **VIEWPORTS["desktop"])
+    page = desktop.new_page()
+    page.goto("/login")
+    page.get_by_role("link", name="Забыли пароль").click()
+    page.get_by_role("button", name="Идентификация через E-mail").click()
+    page.get_by_label("Номер телефона").fill("375172000001")
+    mails_before = len(cabinet.mails())
+    page.get_by_role("button", name="Восстановить пароль").click()
+    expect(page.get_by_role("status")).to_contain_text("временный пароль отправлен")
+
+    message = email.message_from_bytes(cabinet.wait_for_mail(mails_before).read_bytes(), policy=policy.default)
+    assert message["To"] == "sip-admin@example.com"
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    temporary = re.search(r"Временный пароль: (\S+)", body).group(1)
+    assert cabinet.url.replace("localhost", "localhost") in body or "http" in body
+
+    sign_in(page, "375172000001", temporary)
+    expect(page.get_by_role("heading", name="Смена пароля")).to_be_visible()
+    page.get_by_label("Новый пароль", exact=True).fill("Sip#Office2026")
+    page.get_by_label("Повторите новый пароль").fill("Sip#Office2026")
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_role("heading", name="Персональная информация")).to_be_visible()
+    expect(page.get_by_text("Сумма счета к оплате")).to_be_visible()
+    desktop.close()
+
+    tablet = browser.new_context(locale="ru-RU", base_url=cabinet.url, **VIEWPORTS["tablet"])
+    page = tablet.new_page()
+    sign_in(page, "375172000001", "Sip#Office2026")
+    expect(page.get_by_role("heading", name="Персональная информация")).to_be_visible()
+    page.get_by_role("button", name="Меню").tap()
+    expect(page.get_by_role("link", name="Выбор SIP-абонента")).to_be_visible()
+    tablet.close()

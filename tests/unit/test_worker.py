@@ -1,0 +1,413 @@
+"""The worker: every item done exactly once, in its own transaction, whatever happens to the worker."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, select
+
+from cabinet import clock, db, settings, worker
+from cabinet.delivery import enqueue_email, smtp_sink
+from cabinet.models import AuditEvent, OutboxEmail, Request, RequestItem, RequestKind, Subscriber
+from cabinet.services import requests as svc
+from cabinet.services.errors import DomainError, ItemRefused
+from cabinet.services.requests import ItemDraft
+from tests.conftest import TEST_DATABASE_URL
+from tests.unit.factories import make_account, make_actor, make_org, make_subscriber, make_user
+
+postgres_only = pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs PostgreSQL (TEST_DATABASE_URL)")
+sqlite_only = pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="runs against an SQLite file")
+
+
+class WorkerKilled(BaseException):
+    """Stands for the process dying: not an Exception, so nothing in the worker handles it."""
+
+
+@pytest.fixture
+def registry(monkeypatch):
+    monkeypatch.setattr(worker, "HANDLERS", {})
+    monkeypatch.setattr(worker, "FINISH_HOOKS", {})
+    monkeypatch.setattr(worker, "_finish_failures", {})
+    return worker
+
+
+@pytest.fixture
+def owner(session):
+    org = make_org(session)
+    account = make_account(session, org, delivery_emails=["buh@example.test"])
+    user = make_user(session, org, [account])
+    session.commit()
+    return make_actor(user, [account]), account
+
+
+def submit(session, owner, n=5, key="k1", kind=RequestKind.RENAME) -> int:
+    actor, account = owner
+    subscribers = [make_subscriber(session, account, name="Старое имя") for _ in range(n)]
+    dto = svc.submit_request(
+        session,
+        actor=actor,
+        account_id=account.id,
+        kind=kind,
+        params={},
+        items=[ItemDraft(subscriber_id=s.id, params={"name": f"Новое имя {i}"}) for i, s in enumerate(subscribers)],
+        idempotency_key=key,
+    )
+    session.commit()
+    return dto.id
+
+
+def rename_effect(session, item):
+    """A real change in the item's transaction, plus one row per execution to count them."""
+    subscriber = session.get(Subscriber, item.subscriber_id)
+    subscriber.name = item.params["name"]
+    session.add(AuditEvent(action="test.effect", object_kind="item", object_id=str(item.id)))
+
+
+def effects(session) -> Counter:
+    session.commit()  # end the read snapshot, then read afresh
+    session.expire_all()
+    rows = session.exec(select(AuditEvent.object_id).where(AuditEvent.action == "test.effect")).all()
+    return Counter(int(r) for r in rows)
+
+
+def state(session, request_id):
+    session.commit()  # end the read snapshot, then read afresh
+    session.expire_all()
+    request = session.get(Request, request_id)
+    items = session.exec(
+        select(RequestItem).where(RequestItem.request_id == request_id).order_by(RequestItem.position)
+    ).all()
+    return request, items
+
+
+def test_items_done_and_request_closed(session, owner, registry):
+    @registry.handles(RequestKind.RENAME)
+    def rename(session, request, item):
+        rename_effect(session, item)
+        return "Наименование изменено"
+
+    request_id = submit(session, owner)
+    assert worker.process_next_request("w1") is True
+
+    request, items = state(session, request_id)
+    assert (request.status, request.done_items, request.refused_items) == ("done", 5, 0)
+    assert request.started_at == request.finished_at == clock.now()
+    assert all(i.status == "done" and i.result == "Наименование изменено" for i in items)
+    assert all(i.processed_at == clock.now() and i.claimed_by is None for i in items)
+    assert effects(session) == Counter({i.id: 1 for i in items})
+    names = session.exec(select(Subscriber.name).order_by(Subscriber.id)).all()
+    assert names == [f"Новое имя {i}" for i in range(5)]
+    assert worker.process_next_request("w1") is False
+    dto = svc.get_request(session, actor=owner[0], request_id=request_id)
+    assert dto.status_title == "Выполнена" and dto.waiting_items == 0
+
+
+def test_refusal_recorded_with_reason_and_its_changes_undone(session, owner, registry):
+    @registry.handles(RequestKind.RENAME)
+    def rename(session, request, item):
+        rename_effect(session, item)
+        if item.position == 2:
+            raise ItemRefused("Услуга недоступна на тарифном плане абонента.")
+        if item.position == 4:
+            raise DomainError("Абонент с таким номером не найден на этом лицевом счете.")  # a service's refusal
+        return "Выполнено"
+
+    request_id = submit(session, owner, n=4)
+    worker.process_next_request("w1")
+
+    request, items = state(session, request_id)
+    assert (request.status, request.done_items, request.refused_items) == ("partly_done", 2, 2)
+    assert [i.status for i in items] == ["done", "refused", "done", "refused"]
+    assert items[1].result == "Услуга недоступна на тарифном плане абонента."
+    assert items[3].result == "Абонент с таким номером не найден на этом лицевом счете."
+    assert items[3].attempts == 0  # a rule's refusal is final, not retried
+    assert effects(session) == Counter({items[0].id: 1, items[2].id: 1})  # the refused items' changes rolled back
+    assert session.get(Subscriber, items[1].subscriber_id).name == "Старое имя"
+    assert svc.get_request(session, actor=owner[0], request_id=request_id).status_title == "Выполнена частично"
+
+
+def test_all_refused_makes_the_request_refused(session, owner, registry):
+    registry.handles(RequestKind.RENAME)(lambda s, r, i: (_ for _ in ()).throw(ItemRefused("Нельзя.")))
+    request_id = submit(session, owner, n=2)
+    worker.process_next_request("w1")
+    request, items = state(session, request_id)
+    assert request.status == "refused" and request.refused_items == 2
+    assert {i.result for i in items} == {"Нельзя."}
+
+
+def test_worker_killed_mid_request_is_finished_by_another_exactly_once(session, owner, registry):
+    calls = []
+
+    @registry.handles(RequestKind.RENAME)
+    def rename(session, request, item):
+        calls.append(item.id)
+        rename_effect(session, item)
+        session.flush()  # the effect reached the database...
+        if len(calls) == 3:
+            raise WorkerKilled()  # ...and then the process died before its commit
+        return "Выполнено"
+
+    request_id = submit(session, owner, n=6)
+    with pytest.raises(WorkerKilled):
+        worker.process_next_request("w1")
+
+    request, items = state(session, request_id)
+    assert [i.status for i in items] == ["done", "done", "waiting", "waiting", "waiting", "waiting"]
+    assert request.status == "in_progress" and request.done_items == 2
+    assert sum(effects(session).values()) == 2
+
+    # A new worker starts; the dead one's items are leased to it until the lease runs out.
+    assert worker.process_next_request("w2") is False
+    clock.advance(minutes=5)
+    assert worker.process_next_request("w2") is True
+
+    request, items = state(session, request_id)
+    assert all(i.status == "done" for i in items)
+    assert (request.status, request.done_items, request.total_items) == ("done", 6, 6)
+    assert effects(session) == Counter({i.id: 1 for i in items})
+    assert calls.count(items[2].id) == 2  # tried twice, done once
+
+
+def test_stopped_worker_gives_its_claimed_items_back(session, owner, registry):
+    halt = threading.Event()
+
+    @registry.handles(RequestKind.RENAME)
+    def rename(session, request, item):
+        rename_effect(session, item)
+        if item.position == 2:
+            halt.set()  # stop requested while the second item is being done
+        return "Выполнено"
+
+    request_id = submit(session, owner, n=5)
+    worker.process_next_request("w1", halt=halt)
+    request, items = state(session, request_id)
+    assert [i.status for i in items] == ["done", "done", "waiting", "waiting", "waiting"]
+    assert all(i.claimed_by is None and i.lease_until is None for i in items[2:])
+
+    worker.process_next_request("w2")  # at once, no lease to wait for
+    request, items = state(session, request_id)
+    assert request.status == "done"
+    assert effects(session) == Counter({i.id: 1 for i in items})
+
+
+def test_crashing_handler_is_retried_later_and_its_effect_counted_once(session, owner, registry):
+    failures = []
+
+    @registry.handles(RequestKind.RENAME)
+    def rename(session, request, item):
+        rename_effect(session, item)
+        if item.position == 1 and not failures:
+            failures.append(item.id)
+            raise RuntimeError("billing system timeout")
+        return "Выполнено"
+
+    request_id = submit(session, owner, n=2)
+    worker.process_next_request("w1")
+    request, items = state(session, request_id)
+    assert [i.status for i in items] == ["waiting", "done"]
+    assert items[0].attempts == 1 and request.finished_at is None
+
+    assert worker.process_next_request("w1") is False  # retry not due yet
+    clock.advance(seconds=worker.RETRY_BASE_SECONDS)
+    assert worker.process_next_request("w1") is True
+
+    request, items = state(session, request_id)
+    assert request.status == "done" and [i.status for i in items] == ["done", "done"]
+    assert effects(session) == Counter({items[0].id: 1, items[1].id: 1})
+
+
+def test_item_refused_after_three_crashes(session, owner, registry):
+    @registry.handles(RequestKind.RENAME)
+    def rename(session, request, item):
+        rename_effect(session, item)
+        raise RuntimeError("bug")
+
+    request_id = submit(session, owner, n=1)
+    for _ in range(5):
+        worker.process_next_request("w1")
+        clock.advance(minutes=10)
+
+    request, [item] = state(session, request_id)
+    assert (item.status, item.attempts) == ("refused", 3)
+    assert item.result == "Внутренняя ошибка, заявка будет рассмотрена оператором"
+    assert request.status == "refused"
+    assert effects(session) == Counter()
+
+
+def test_on_finish_runs_once_and_its_email_is_delivered(session, owner, registry, monkeypatch, tmp_path):
+    finished = []
+    registry.handles(RequestKind.CALL_DETAIL)(lambda s, r, i: "Включен в детализацию")
+
+    @registry.on_finish(RequestKind.CALL_DETAIL)
+    def mail(session, request):
+        finished.append(request.id)
+        assert request.status == "done" and request.finished_at is not None
+        enqueue_email(session, recipients=["buh@example.test"], subject="Детализация", body="Во вложении.",
+                      request_id=request.id)
+
+    monkeypatch.setenv("CABINET_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", "test")
+    monkeypatch.setenv("SMTP_HOST", "embedded")
+    monkeypatch.setenv("SMTP_PORT", str(smtp_sink.free_port()))
+    settings.reset()
+    sink = smtp_sink.start_sink()
+    try:
+        request_id = submit(session, owner, n=3, kind=RequestKind.CALL_DETAIL)
+        touched, sent = worker.run_once("w1")
+        assert (touched, sent) == (1, 1)
+        assert worker.run_once("w1") == (0, 0)
+        assert finished == [request_id]
+        assert len(sink.messages()) == 1
+        session.commit()  # end the read snapshot, then read afresh
+        session.expire_all()
+        assert session.exec(select(OutboxEmail.status)).all() == ["sent"]
+    finally:
+        sink.stop()
+        settings.reset()
+
+
+def test_failing_on_finish_is_retried_and_the_request_closed_once(session, owner, registry):
+    calls = []
+    registry.handles(RequestKind.RENAME)(lambda s, r, i: "Выполнено")
+
+    @registry.on_finish(RequestKind.RENAME)
+    def hook(session, request):
+        calls.append(request.id)
+        if len(calls) == 1:
+            raise RuntimeError("document renderer crashed")
+
+    request_id = submit(session, owner, n=1)
+    worker.process_next_request("w1")
+    request, _ = state(session, request_id)
+    assert request.finished_at is None and request.status == "in_progress"
+
+    clock.advance(minutes=5)
+    assert worker.process_next_request("w1") is True
+    request, _ = state(session, request_id)
+    assert request.status == "done" and calls == [request_id, request_id]
+    assert worker.process_next_request("w1") is False
+
+
+def test_request_without_items_is_closed_and_its_hook_runs(session, owner, registry):
+    calls = []
+    registry.on_finish(RequestKind.RECONCILIATION)(lambda s, r: calls.append(r.id))
+    request_id = submit(session, owner, n=0, kind=RequestKind.RECONCILIATION)
+    assert worker.process_next_request("w1") is True
+    request, _ = state(session, request_id)
+    assert request.status == "done" and calls == [request_id]
+
+
+@postgres_only
+def test_two_workers_on_postgres_take_disjoint_items(session, owner, registry, monkeypatch):
+    monkeypatch.setattr(worker, "CLAIM_BATCH", 3)
+    taken: dict[str, list[int]] = {"w1": [], "w2": []}
+    hooks = []
+    lock = threading.Lock()
+
+    @registry.handles(RequestKind.RENAME)
+    def rename(session, request, item):
+        rename_effect(session, item)
+        with lock:
+            taken[threading.current_thread().name].append(item.id)
+        time.sleep(0.01)
+        return "Выполнено"
+
+    registry.on_finish(RequestKind.RENAME)(lambda s, r: hooks.append(r.id))
+    request_id = submit(session, owner, n=40)
+    start = threading.Barrier(2)
+    errors = []
+
+    def run(worker_id):
+        try:
+            start.wait()
+            while worker.process_next_request(worker_id):
+                pass
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(w,), name=w) for w in ("w1", "w2")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+
+    assert errors == []
+    assert taken["w1"] and taken["w2"], "both workers should have done some items"
+    assert not set(taken["w1"]) & set(taken["w2"])
+    request, items = state(session, request_id)
+    assert sorted(taken["w1"] + taken["w2"]) == sorted(i.id for i in items)
+    assert effects(session) == Counter({i.id: 1 for i in items})
+    assert (request.status, request.done_items) == ("done", 40)
+    assert hooks == [request_id]
+
+
+def test_run_forever_and_embedded_services(session, owner, registry, monkeypatch, tmp_path):
+    """The app's lifespan task: the SMTP sink and the worker run until cancelled, then both stop."""
+    registry.handles(RequestKind.CALL_DETAIL)(lambda s, r, i: "Выполнено")
+    registry.on_finish(RequestKind.CALL_DETAIL)(
+        lambda s, r: enqueue_email(s, recipients=["buh@example.test"], subject="Детализация", body="…")
+    )
+    port = smtp_sink.free_port()
+    monkeypatch.setenv("CABINET_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", "test")
+    monkeypatch.setenv("SMTP_HOST", "embedded")
+    monkeypatch.setenv("SMTP_PORT", str(port))
+    monkeypatch.setenv("RUN_WORKER_IN_APP", "1")
+    monkeypatch.setenv("WORKER_POLL_SECONDS", "0.05")
+    settings.reset()
+    request_id = submit(session, owner, n=3, kind=RequestKind.CALL_DETAIL)
+    mail_dir = settings.get().mail_dir
+
+    async def scenario():
+        task = asyncio.create_task(worker.embedded_services())
+        for _ in range(200):  # the worker does the request, its hook queues the e-mail, the sink stores it
+            if list(mail_dir.glob("*.eml")):
+                break
+            await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        settings.reset()
+    assert len(list(mail_dir.glob("*.eml"))) == 1
+    request, _ = state(session, request_id)
+    assert request.status == "done"
+    import socket
+
+    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+        pass  # the sink was stopped with the task
+
+
+@sqlite_only
+def test_command_line_once_sends_the_outbox(tmp_path):
+    database = tmp_path / "cabinet.db"
+    engine = db.make_engine(f"sqlite:///{database}")
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as s:
+        enqueue_email(s, recipients=["a@example.test"], subject="Проверка", body="текст")
+        s.commit()
+    engine.dispose()
+    port = smtp_sink.free_port()
+    sink = smtp_sink.start_sink(port=port, mail_dir=tmp_path / "mail")
+    try:
+        env = dict(os.environ, DATABASE_URL=f"sqlite:///{database}", CABINET_DATA_DIR=str(tmp_path),
+                   SECRET_KEY="test", SMTP_HOST="embedded", SMTP_PORT=str(port))
+        done = subprocess.run([sys.executable, "-m", "cabinet.worker", "--once"], cwd=settings.PROJECT_DIR,
+                              env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert len(sink.messages()) == 1
+    finally:
+        sink.stop()
+    with Session(db.make_engine(f"sqlite:///{database}")) as s:
+        assert s.exec(select(func.count()).select_from(OutboxEmail).where(OutboxEmail.status == "sent")).one() == 1
