@@ -12,6 +12,6 @@ config = rx.Config(
     cors_allowed_origins=_settings.cors_origins,
     redis_url=_settings.redis_url,
     state_manager_mode="redis" if _settings.redis_url else "disk",
-    plugins=[rx.plugins.RadixThemesPlugin()],
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
     disable_plugins=[rx.plugins.sitemap.SitemapPlugin],
 )

@@ -16,10 +16,7 @@ from cabinet.state.home import HomeState
 from cabinet.state.session import SessionState
 from cabinet.state.sign_in import PasswordState, RoleState, SignInState
 
-app = rx.App(
-    theme=rx.theme(accent_color="indigo", radius="medium"),
-    head_components=[rx.el.meta(name="theme-color", content="#3e63dd")],
-)
+app = rx.App(head_components=[rx.el.meta(name="theme-color", content="#3e63dd")])
 
 app.add_page(sign_in_page, route=routes.LOGIN, title="Вход · Личный кабинет", on_load=SignInState.open_page)
 app.add_page(recover_page, route=routes.RECOVER, title="Забыли пароль · Личный кабинет")

@@ -16,7 +16,7 @@ COMPANY_NAV = [
     ("Платежи", routes.PAYMENTS, "wallet"),
     ("Детализация на Email", routes.CALL_DETAIL, "mail"),
     ("Акт сверки", routes.RECONCILIATION, "scale"),
-    ("Абоненты", None, None),
+    ("Управление абонентами", None, None),
     ("Абоненты", routes.SUBSCRIBERS, "users"),
     ("Операции со списком абонентов", routes.BULK, "list-checks"),
     ("История заявок", routes.HISTORY, "history"),
