@@ -14,14 +14,14 @@ from cabinet.pages.sip import sip_home_page
 from cabinet.state.history import HistoryState
 from cabinet.state.home import HomeState
 from cabinet.state.session import SessionState
-from cabinet.state.sign_in import PasswordState, RoleState, SignInState
+from cabinet.state.sign_in import AfterSignInState, SignInState
 
 app = rx.App(head_components=[rx.el.meta(name="theme-color", content="#3e63dd")])
 
 app.add_page(sign_in_page, route=routes.LOGIN, title="Вход · Личный кабинет", on_load=SignInState.open_page)
 app.add_page(recover_page, route=routes.RECOVER, title="Забыли пароль · Личный кабинет")
-app.add_page(role_page, route=routes.ROLE, title="Способ входа · Личный кабинет", on_load=RoleState.load)
-app.add_page(password_page, route=routes.PASSWORD, title="Смена пароля · Личный кабинет", on_load=PasswordState.load)
+app.add_page(role_page, route=routes.ROLE, title="Способ входа · Личный кабинет", on_load=AfterSignInState.load)
+app.add_page(password_page, route=routes.PASSWORD, title="Смена пароля · Личный кабинет", on_load=AfterSignInState.load)
 app.add_page(home_page, route=routes.HOME, title="Главная · Личный кабинет", on_load=HomeState.load_company)
 app.add_page(history_page, route=routes.HISTORY, title="История заявок · Личный кабинет", on_load=HistoryState.load)
 app.add_page(sip_home_page, route=routes.SIP_HOME, title="Личный кабинет SIP", on_load=HomeState.load_sip)

@@ -9,7 +9,7 @@ from cabinet.components.forms import centered_card, field, submit
 from cabinet.components.layout import TOUCH, refusal
 from cabinet.models.base import ROLE_TITLES
 from cabinet.state.session import SessionState
-from cabinet.state.sign_in import PasswordState, RoleState
+from cabinet.state.sign_in import AfterSignInState
 from cabinet.services.validation import PASSWORD_RULES
 
 
@@ -17,13 +17,13 @@ def role_page() -> rx.Component:
     return centered_card(
         rx.heading("Выберите способ входа", size="6", as_="h1"),
         rx.foreach(
-            RoleState.roles,
+            AfterSignInState.roles,
             lambda role: rx.button(
                 rx.match(role, *[(key, title) for key, title in ROLE_TITLES.items()], role),
-                size="3", width="100%", min_height=TOUCH, on_click=RoleState.choose(role),
+                size="3", width="100%", min_height=TOUCH, on_click=AfterSignInState.choose(role),
             ),
         ),
-        refusal(RoleState.error),
+        refusal(AfterSignInState.error),
         rx.button("Выйти", variant="ghost", on_click=SessionState.sign_out, min_height=TOUCH),
     )
 
@@ -32,13 +32,13 @@ def password_page() -> rx.Component:
     return centered_card(
         rx.heading("Смена пароля", size="6", as_="h1"),
         rx.cond(
-            PasswordState.must_change,
+            AfterSignInState.must_change,
             rx.text("Вы вошли по временному паролю. Задайте постоянный пароль.", size="2"),
         ),
         rx.form(
             rx.vstack(
                 rx.cond(
-                    PasswordState.must_change,
+                    AfterSignInState.must_change,
                     rx.fragment(),
                     field("Текущий пароль", "current_password", type="password", autocomplete="current-password"),
                 ),
@@ -49,8 +49,8 @@ def password_page() -> rx.Component:
                 submit("Сохранить"),
                 spacing="3",
             ),
-            on_submit=PasswordState.change, reset_on_submit=True,
+            on_submit=AfterSignInState.change, reset_on_submit=True,
         ),
-        refusal(PasswordState.error),
+        refusal(AfterSignInState.error),
         rx.link("На главную", href=routes.HOME, size="2"),
     )

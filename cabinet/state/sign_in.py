@@ -100,31 +100,10 @@ class RecoverState(rx.State):
             self.error = refusal.message
 
 
-class RoleState(rx.State):
+class AfterSignInState(rx.State):
+    """The two steps a sign-in may need before the cabinet: the role choice and the password change."""
+
     roles: list[str] = []
-    error: str = ""
-
-    @rx.event
-    async def load(self):
-        session = await self.get_state(SessionState)
-        try:
-            view = await call(sessions.view, token=session._token)
-        except DomainError as refusal:
-            return await session.handle(refusal)
-        self.roles = list(view.roles)
-
-    @rx.event
-    async def choose(self, role: str):
-        session = await self.get_state(SessionState)
-        try:
-            view = await call(sessions.choose_role, token=session._token, role=role)
-        except DomainError as refusal:
-            self.error = refusal.message
-            return
-        return rx.redirect(routes.SIP_HOME if view.role == "sip_admin" else routes.HOME)
-
-
-class PasswordState(rx.State):
     must_change: bool = False
     error: str = ""
 
@@ -135,7 +114,17 @@ class PasswordState(rx.State):
             view = await call(sessions.view, token=session._token)
         except DomainError as refusal:
             return await session.handle(refusal)
-        self.must_change, self.error = view.must_change_password, ""
+        self.roles, self.must_change, self.error = list(view.roles), view.must_change_password, ""
+
+    @rx.event
+    async def choose(self, role: str):
+        session = await self.get_state(SessionState)
+        try:
+            view = await call(sessions.choose_role, token=session._token, role=role)
+        except DomainError as refusal:
+            self.error = refusal.message
+            return
+        return rx.redirect(routes.SIP_HOME if view.role == "sip_admin" else routes.HOME)
 
     @rx.event
     async def change(self, form: dict):
