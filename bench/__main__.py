@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["CABINET_DATA_DIR"] = str(scratch / "data")
     os.environ.pop("DATABASE_URL", None)
     started_at = dt.datetime.now().isoformat(timespec="seconds")
+    load_before = os.getloadavg()
     started = time.perf_counter()
     figures: list[Figure] = []
     try:
@@ -77,8 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(scratch, ignore_errors=True)
 
+    load_after = os.getloadavg()
     print()
     print(format_table(figures))
+    print(f"Load average (1 min) {load_before[0]:.2f} before, {load_after[0]:.2f} after, on {os.cpu_count()} CPUs: "
+          "other work on the machine shows in the absolute rates more than in the ratios.")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     out = RESULTS_DIR / "latest.json"
     out.write_text(json.dumps({
@@ -87,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         "options": {"subscribers": args.subscribers, "items": args.items, "postgres": args.postgres,
                     "only": list(args.only)},
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": os.cpu_count()},
+                    "cpus": os.cpu_count(), "load_average_before": load_before,
+                    "load_average_after": load_after},
         "figures": [figure.as_json() for figure in figures],
     }, ensure_ascii=False, indent=2) + "\n")
     print(f"\nWritten to {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")
