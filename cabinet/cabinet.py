@@ -6,13 +6,21 @@ import reflex as rx
 
 from cabinet import routes, settings
 from cabinet.pages.account import password_page, role_page
+from cabinet.pages.detail import detail_page
 from cabinet.pages.history import history_page
 from cabinet.pages.home import home_page
+from cabinet.pages.invoices import invoices_page
+from cabinet.pages.payments import payments_page
 from cabinet.pages.pending import COMPANY_PENDING, SIP_PENDING, pending_page
+from cabinet.pages.reconciliation import reconciliation_page
 from cabinet.pages.sign_in import recover_page, sign_in_page
 from cabinet.pages.sip import sip_home_page
+from cabinet.state.detail import DetailState
 from cabinet.state.history import HistoryState
 from cabinet.state.home import HomeState
+from cabinet.state.invoices import InvoicesState
+from cabinet.state.payments import PaymentsState
+from cabinet.state.reconciliation import ReconciliationState
 from cabinet.state.session import SessionState
 from cabinet.state.sign_in import AfterSignInState, SignInState
 
@@ -23,6 +31,12 @@ app.add_page(recover_page, route=routes.RECOVER, title="Забыли парол�
 app.add_page(role_page, route=routes.ROLE, title="Способ входа · Личный кабинет", on_load=AfterSignInState.load)
 app.add_page(password_page, route=routes.PASSWORD, title="Смена пароля · Личный кабинет", on_load=AfterSignInState.load)
 app.add_page(home_page, route=routes.HOME, title="Главная · Личный кабинет", on_load=HomeState.load_company)
+app.add_page(invoices_page, route=routes.INVOICES, title="Счета · Личный кабинет", on_load=InvoicesState.load)
+app.add_page(payments_page, route=routes.PAYMENTS, title="Платежи · Личный кабинет", on_load=PaymentsState.load)
+app.add_page(detail_page, route=routes.CALL_DETAIL, title="Детализация на Email · Личный кабинет",
+             on_load=DetailState.load)
+app.add_page(reconciliation_page, route=routes.RECONCILIATION, title="Акт сверки · Личный кабинет",
+             on_load=ReconciliationState.load)
 app.add_page(history_page, route=routes.HISTORY, title="История заявок · Личный кабинет", on_load=HistoryState.load)
 app.add_page(sip_home_page, route=routes.SIP_HOME, title="Личный кабинет SIP", on_load=HomeState.load_sip)
 

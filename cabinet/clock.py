@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from zoneinfo import ZoneInfo
 
 MINSK = ZoneInfo("Europe/Minsk")
@@ -10,11 +11,27 @@ MINSK = ZoneInfo("Europe/Minsk")
 _frozen: dt.datetime | None = None
 
 
+def _real_now() -> dt.datetime:
+    return dt.datetime.now(MINSK).replace(tzinfo=None, microsecond=0)
+
+
+def _offset_from_environment() -> dt.timedelta:
+    """CABINET_TODAY=YYYY-MM-DD runs a whole process on another day (browser tests of date rules);
+    the time of day still flows."""
+    wanted = os.environ.get("CABINET_TODAY")
+    if not wanted:
+        return dt.timedelta()
+    return dt.timedelta(days=(dt.date.fromisoformat(wanted) - _real_now().date()).days)
+
+
+_offset = _offset_from_environment()
+
+
 def now() -> dt.datetime:
     """Current moment as a naive Minsk wall-clock datetime (how every timestamp is stored)."""
     if _frozen is not None:
         return _frozen
-    return dt.datetime.now(MINSK).replace(tzinfo=None, microsecond=0)
+    return _real_now() + _offset
 
 
 def today() -> dt.date:

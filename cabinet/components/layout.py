@@ -106,7 +106,7 @@ def shell(title: str, *content: rx.Component) -> rx.Component:
     """A signed-in page: navigation, header, the page's title and content."""
     return rx.flex(
         rx.box(
-            rx.heading("Личный кабинет", size="4", padding_bottom="0.5em"),
+            rx.heading("Личный кабинет", size="4", padding_bottom="0.5em", as_="p"),
             navigation(),
             width="280px", min_width="280px", padding="1em", min_height="100vh",
             border_right=f"1px solid {rx.color('gray', 5)}", background=rx.color("gray", 2),

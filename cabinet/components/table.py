@@ -16,3 +16,15 @@ def pager(page, pages, go) -> rx.Component:
                   disabled=page >= pages, on_click=go(page + 1)),
         align="center", spacing="3",
     )
+
+
+def simple_table(columns: list[tuple[str, str]], rows) -> rx.Component:
+    """A table of the rows the state holds (already one page), scrolling sideways on a narrow screen."""
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(title) for title, _ in columns])),
+            rx.table.body(rx.foreach(rows, lambda row: rx.table.row(*[rx.table.cell(row[key]) for _, key in columns]))),
+            width="100%",
+        ),
+        overflow_x="auto", width="100%",
+    )

@@ -6,7 +6,7 @@ import reflex as rx
 
 from cabinet.components.cards import loading
 from cabinet.components.layout import shell
-from cabinet.components.table import pager
+from cabinet.components.table import pager, simple_table
 from cabinet.state.history import HistoryState
 
 COLUMNS = [("Заявка", "id"), ("Тип", "kind"), ("Статус", "status"), ("Автор", "author"),
@@ -23,19 +23,7 @@ def history_page() -> rx.Component:
                 rx.callout("Заявок пока нет. Здесь появится каждая заявка по этому лицевому счету.", icon="inbox"),
                 rx.vstack(
                     rx.text("Всего заявок: ", HistoryState.total, size="2", color_scheme="gray"),
-                    rx.box(
-                        rx.table.root(
-                            rx.table.header(rx.table.row(*[rx.table.column_header_cell(t) for t, _ in COLUMNS])),
-                            rx.table.body(
-                                rx.foreach(
-                                    HistoryState.rows,
-                                    lambda row: rx.table.row(*[rx.table.cell(row[key]) for _, key in COLUMNS]),
-                                )
-                            ),
-                            width="100%",
-                        ),
-                        overflow_x="auto", width="100%",
-                    ),
+                    simple_table(COLUMNS, HistoryState.rows),
                     pager(HistoryState.page, HistoryState.pages, HistoryState.go),
                     width="100%",
                 ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet.components.cards import figure, loading
+from cabinet.components.charts import charges_by_month, top_subscribers
 from cabinet.components.layout import shell
 from cabinet.state.home import HomeState
 
@@ -24,6 +25,15 @@ def home_page() -> rx.Component:
                        hint=rx.cond(HomeState.due_on != "", "Оплатить до " + HomeState.due_on, "Счета оплачены")),
                 columns=rx.breakpoints(initial="1", sm="2", lg="3"),
                 spacing="4", width="100%",
+            ),
+            rx.cond(
+                HomeState.by_month.length() > 0,
+                rx.grid(
+                    rx.card(rx.heading("Начисления по месяцам", size="3", as_="h2"), charges_by_month(HomeState.by_month)),
+                    rx.card(rx.heading("Десять абонентов с наибольшими начислениями", size="3", as_="h2"),
+                            top_subscribers(HomeState.top)),
+                    columns=rx.breakpoints(initial="1", lg="2"), spacing="4", width="100%", padding_top="1em",
+                ),
             ),
         ),
     )

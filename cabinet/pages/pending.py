@@ -21,10 +21,6 @@ def pending_page(title: str) -> rx.Component:
 
 
 COMPANY_PENDING = {
-    routes.INVOICES: "Счета",
-    routes.PAYMENTS: "Платежи",
-    routes.CALL_DETAIL: "Детализация на Email",
-    routes.RECONCILIATION: "Акт сверки",
     routes.SUBSCRIBERS: "Абоненты",
     routes.BULK: "Операции со списком абонентов",
 }

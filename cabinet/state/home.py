@@ -22,6 +22,8 @@ class HomeState(rx.State):
     balance_negative: bool = False
     amount_to_pay: str = ""
     due_on: str = ""
+    by_month: list[dict] = []  # {"month": "Окт 2026", "amount": 123.45}
+    top: list[dict] = []  # {"subscriber": "375291234567 Иванов", "amount": 12.3}
 
     @rx.event
     async def load_company(self):
@@ -41,9 +43,10 @@ class HomeState(rx.State):
             return redirect
         try:
             actor = await session.actor()
-            summary = await call(finance.account_summary, actor=actor, account_id=int(session.account_id))
+            page = await call(finance.main_page, actor=actor, account_id=int(session.account_id))
         except DomainError as refusal:
             return await session.handle(refusal)
+        summary = page.summary
         self.number, self.kind_title, self.status = summary.number, summary.kind_title, summary.status
         self.last_period = summary.last_period
         self.last_charges = money(summary.last_charges)
@@ -51,4 +54,6 @@ class HomeState(rx.State):
         self.balance_negative = summary.balance < 0
         self.amount_to_pay = money(summary.amount_to_pay)
         self.due_on = f"{summary.due_on:%d.%m.%Y}" if summary.due_on else ""
+        self.by_month = [{"month": m.title, "amount": float(m.amount)} for m in page.by_month]
+        self.top = [{"subscriber": f"{t.number} {t.name}".strip(), "amount": float(t.amount)} for t in page.top]
         self.loaded = True

@@ -3,6 +3,7 @@ Playwright in Debian's Chromium at desktop size and at 768×1024 with touch."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import signal
@@ -17,6 +18,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# The browser tests live on the 5th of a month: the last invoice is issued, payment registration is open.
+E2E_TODAY = dt.date(2026, 11, 5)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1366, "height": 900}},
@@ -65,6 +68,7 @@ def cabinet():
     env = {
         **os.environ,
         "CABINET_DATA_DIR": str(data_dir),
+        "CABINET_TODAY": E2E_TODAY.isoformat(),
         "PORT": str(port),
         "SMTP_PORT": str(smtp_port),
         "WORKER_POLL_SECONDS": "0.3",

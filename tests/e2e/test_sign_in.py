@@ -5,51 +5,22 @@ from __future__ import annotations
 
 import email
 import re
-import sqlite3
 from email import policy
 
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import VIEWPORTS
+from tests.e2e.helpers import account_number, money, query, shows_account, sign_in
 
 
-def money(value: float) -> str:
-    return f"{value:,.2f}".replace(",", " ").replace(".", ",") + " BYN"
-
-
-def amount_to_pay(cabinet, account_number: str) -> str:
-    with sqlite3.connect(cabinet.data_dir / "cabinet.db") as db:
-        (value,) = db.execute(
-            "SELECT COALESCE(SUM(i.amount - i.paid_amount), 0) FROM invoice i JOIN personalaccount a "
-            "ON a.id = i.account_id WHERE a.number = ? AND i.is_regular AND i.paid_amount < i.amount",
-            (account_number,),
-        ).fetchone()
+def amount_to_pay(cabinet, number: str) -> str:
+    (value,) = query(
+        cabinet,
+        "SELECT COALESCE(SUM(i.amount - i.paid_amount), 0) FROM invoice i JOIN personalaccount a "
+        "ON a.id = i.account_id WHERE a.number = ? AND i.is_regular AND i.paid_amount < i.amount",
+        number,
+    )[0]
     return money(float(value))
-
-
-def account_number(cabinet, kind: str, organization: int = 1) -> str:
-    with sqlite3.connect(cabinet.data_dir / "cabinet.db") as db:
-        (value,) = db.execute(
-            "SELECT number FROM personalaccount WHERE kind = ? AND organization_id = ? ORDER BY id", (kind, organization)
-        ).fetchone()
-    return value
-
-
-def shows_account(page, number: str) -> None:
-    expect(page.get_by_text(re.compile(f"Лицевой счет {number}"))).to_be_visible()
-
-
-def sign_in(page, login: str, password: str, *, fixed: bool = False) -> None:
-    page.goto("/login")
-    if fixed:
-        page.get_by_role("tab", name="Фиксированная связь").click()
-        panel = page.get_by_role("tabpanel")
-        panel.get_by_label("Номер лицевого счета").fill(login)
-    else:
-        panel = page.get_by_role("tabpanel")
-        panel.get_by_label("Номер телефона").fill(login)
-    panel.get_by_label("Пароль").fill(password)
-    panel.get_by_role("button", name="Войти").click()
 
 
 def test_administrator_sees_the_accounts_figures(page, cabinet):

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from decimal import Decimal
 
 from sqlmodel import Session, select
 
 from cabinet.models import (
     AccountKind,
+    CallRecord,
+    ChargeLine,
+    Invoice,
     Organization,
+    Payment,
     PersonalAccount,
     Role,
     Subscriber,
@@ -124,3 +129,57 @@ def make_actor(user: User, accounts: list[PersonalAccount] = (), role: str | Non
         role=str(role or (user.roles[0] if user.roles else Role.ADMINISTRATOR)),
         account_ids=frozenset(a.id for a in accounts),
     )
+
+
+def make_invoice(session: Session, account: PersonalAccount, period: dt.date = dt.date(2026, 10, 1), **fields) -> Invoice:
+    """A regular invoice of the month `period`; amount 0 unless given (VAT = amount / 6 unless given)."""
+    amount = Decimal(str(fields.pop("amount", "0.00")))
+    values = dict(
+        account_id=account.id,
+        number=f"{account.number}-{period:%Y%m}-{_next()}",
+        period=period,
+        issued_on=(period + dt.timedelta(days=32)).replace(day=3),
+        due_on=(period + dt.timedelta(days=32)).replace(day=25),
+        amount=amount,
+        vat=(amount / 6).quantize(Decimal("0.01")),
+    )
+    values.update(fields)
+    invoice = Invoice(**values)
+    session.add(invoice)
+    session.flush()
+    return invoice
+
+
+def make_charge_line(session: Session, invoice: Invoice, **fields) -> ChargeLine:
+    amount = Decimal(str(fields.pop("amount", "10.00")))
+    values = dict(invoice_id=invoice.id, description="Абонентская плата", amount=amount,
+                  vat=(amount / 6).quantize(Decimal("0.01")))
+    values.update(fields)
+    line = ChargeLine(**values)
+    session.add(line)
+    session.flush()
+    return line
+
+
+def make_payment(session: Session, account: PersonalAccount, **fields) -> Payment:
+    values = dict(account_id=account.id, paid_on=dt.date(2026, 11, 10), amount=Decimal("10.00"))
+    values.update(fields)
+    if not isinstance(values["amount"], Decimal):
+        values["amount"] = Decimal(str(values["amount"]))
+    payment = Payment(**values)
+    session.add(payment)
+    session.flush()
+    return payment
+
+
+def make_call(session: Session, subscriber: Subscriber, **fields) -> CallRecord:
+    values = dict(subscriber_id=subscriber.id, started_at=dt.datetime(2026, 10, 15, 12, 0), direction="out",
+                  other_number="375291234567", kind="voice", network="own", duration_seconds=60,
+                  cost=Decimal("0.03"))
+    values.update(fields)
+    if not isinstance(values["cost"], Decimal):
+        values["cost"] = Decimal(str(values["cost"]))
+    call = CallRecord(**values)
+    session.add(call)
+    session.flush()
+    return call

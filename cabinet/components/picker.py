@@ -1,0 +1,94 @@
+"""The subscriber picker: «Из списка лицевого счета» or «Загрузить файл xlsx»."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet.components.layout import TOUCH, refusal
+from cabinet.components.table import pager, simple_table
+from cabinet.state.picker import PickerState
+
+UPLOAD_ID = "subscribers_xlsx"
+
+
+def _row(row) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.checkbox(checked=PickerState.selected.contains(row["id"]) | PickerState.all_matching,
+                        disabled=PickerState.all_matching, on_change=lambda v: PickerState.tick(row["id"], v),
+                        size="3", aria_label="Выбрать " + row["number"]),
+            min_width=TOUCH,
+        ),
+        rx.table.cell(row["number"]),
+        rx.table.cell(row["name"]),
+        rx.table.cell(row["status"]),
+    )
+
+
+def _from_list() -> rx.Component:
+    return rx.vstack(
+        rx.form(
+            rx.hstack(
+                rx.input(name="search", placeholder="Номер или его часть, имя", default_value=PickerState.search,
+                         size="3", min_height=TOUCH, flex="1", aria_label="Поиск абонента"),
+                rx.button(rx.icon("search"), "Найти", type="submit", size="3", min_height=TOUCH),
+                width="100%",
+            ),
+            on_submit=PickerState.find, reset_on_submit=False, width="100%",
+        ),
+        rx.el.label(
+            rx.checkbox(checked=PickerState.all_matching, on_change=PickerState.set_all_matching, size="3"),
+            rx.text("Выбрать всех, кто подходит под поиск: ", PickerState.total),
+            display="flex", gap="0.5em", align_items="center", min_height=TOUCH,
+        ),
+        rx.box(
+            rx.table.root(
+                rx.table.header(rx.table.row(rx.table.column_header_cell(""),
+                                             *[rx.table.column_header_cell(t) for t in ("Номер", "Имя", "Статус")])),
+                rx.table.body(rx.foreach(PickerState.rows, _row)),
+                width="100%",
+            ),
+            overflow_x="auto", width="100%",
+        ),
+        pager(PickerState.page, PickerState.pages, PickerState.go),
+        rx.text("Выбрано абонентов: ", PickerState.chosen_count, weight="bold"),
+        width="100%", spacing="3",
+    )
+
+
+def _from_file() -> rx.Component:
+    return rx.vstack(
+        rx.text("Файл xlsx должен содержать только 12-значные номера абонентов в столбик.", size="2"),
+        rx.upload(
+            rx.vstack(
+                rx.icon("upload", size=28),
+                rx.text("Перетащите файл сюда или нажмите, чтобы выбрать"),
+                align="center", padding="1.5em",
+            ),
+            id=UPLOAD_ID, accept={"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": [".xlsx"]},
+            max_files=1, multiple=False,
+            on_drop=PickerState.upload(rx.upload_files(upload_id=UPLOAD_ID)),
+            border=f"2px dashed {rx.color('gray', 7)}", border_radius="8px", width="100%", cursor="pointer",
+        ),
+        rx.cond(PickerState.file_count > 0,
+                rx.callout(PickerState.file_name + ": номеров " + PickerState.file_count.to_string() + ", все на этом лицевом счете.",
+                           icon="check", color_scheme="green")),
+        rx.cond(
+            PickerState.file_errors.length() > 0,
+            simple_table([("Строка", "row"), ("Значение", "value"), ("Причина", "reason")], PickerState.file_errors),
+        ),
+        width="100%", spacing="3",
+    )
+
+
+def subscriber_picker() -> rx.Component:
+    return rx.vstack(
+        rx.segmented_control.root(
+            rx.segmented_control.item("Из списка лицевого счета", value="list"),
+            rx.segmented_control.item("Загрузить файл xlsx", value="file"),
+            value=PickerState.source, on_change=PickerState.set_source, size="3",
+        ),
+        rx.cond(PickerState.source == "list", _from_list(), _from_file()),
+        refusal(PickerState.error),
+        width="100%", spacing="3",
+    )

@@ -1,0 +1,72 @@
+"""«Детализация на Email» (C6): «Далее» → tick → «Продолжить» → confirm."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet import routes
+from cabinet.components.cards import loading
+from cabinet.components.layout import TOUCH, info, refusal, shell
+from cabinet.components.picker import subscriber_picker
+from cabinet.components.wizard import stepper
+from cabinet.state.detail import DetailState
+
+
+def _period_step() -> rx.Component:
+    return rx.vstack(
+        rx.el.label(
+            rx.text("Период: год и месяц (доступен период 3 года)", size="2"),
+            rx.el.select(rx.foreach(DetailState.periods, lambda p: rx.el.option(p["label"], value=p["value"])),
+                         value=DetailState.period, on_change=DetailState.set_period,
+                         style={"min_height": TOUCH, "max_width": "320px"}),
+            display="flex", flex_direction="column", gap="0.25em",
+        ),
+        rx.text("Вид файла", size="2"),
+        rx.radio_group.root(
+            rx.vstack(rx.radio_group.item("Отдельный лист на каждого абонента", value="sheet_per_subscriber"),
+                      rx.radio_group.item("Один лист со столбцом «Номер абонента»", value="single_sheet")),
+            value=DetailState.layout, on_change=DetailState.set_layout, size="3",
+        ),
+        rx.button("Далее", size="3", min_height=TOUCH, on_click=DetailState.go_to(2)),
+        spacing="3",
+    )
+
+
+def _confirm_step() -> rx.Component:
+    return rx.vstack(
+        rx.callout(DetailState.summary, icon="mail"),
+        rx.text("Детализация будет отправлена на адрес электронной почты, указанный для доставки счетов."),
+        rx.hstack(
+            rx.button("Назад", variant="soft", size="3", min_height=TOUCH, on_click=DetailState.go_to(2)),
+            rx.button("Подтвердить", size="3", min_height=TOUCH, on_click=DetailState.confirm),
+        ),
+        spacing="3",
+    )
+
+
+def detail_page() -> rx.Component:
+    return shell(
+        "Детализация на Email",
+        loading(
+            DetailState.loaded,
+            rx.vstack(
+                stepper(DetailState.step, ["Период", "Абоненты", "Подтверждение"]),
+                rx.match(
+                    DetailState.step,
+                    (1, _period_step()),
+                    (2, rx.vstack(
+                        subscriber_picker(),
+                        rx.hstack(
+                            rx.button("Назад", variant="soft", size="3", min_height=TOUCH, on_click=DetailState.go_to(1)),
+                            rx.button("Продолжить", size="3", min_height=TOUCH, on_click=DetailState.review),
+                        ),
+                        width="100%", spacing="3",
+                    )),
+                    (3, _confirm_step()),
+                    rx.vstack(info(DetailState.done), rx.link("Открыть «История заявок»", href=routes.HISTORY)),
+                ),
+                refusal(DetailState.error),
+                spacing="4", width="100%",
+            ),
+        ),
+    )

@@ -1,0 +1,103 @@
+"""«Счета»: send an invoice again (C2); the delivery address and format (C3)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet import routes
+from cabinet.components.cards import loading
+from cabinet.components.layout import TOUCH, info, refusal, shell
+from cabinet.state.invoices import InvoicesState
+
+
+def _delivery_block() -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.heading("Лицевой счет", size="4", as_="h2"),
+            rx.spacer(),
+            rx.icon_button(rx.icon("pencil"), variant="soft", size="3", on_click=InvoicesState.open_edit,
+                           aria_label="Изменить адрес доставки и формат счета", min_height=TOUCH, min_width=TOUCH),
+            width="100%", align="center",
+        ),
+        rx.text("Адрес доставки счетов: ",
+                rx.cond(InvoicesState.emails.length() > 0, rx.text.strong(InvoicesState.emails.join(", ")),
+                        rx.text.em("не указан"))),
+        rx.text("Формат счета: ", rx.text.strong(InvoicesState.format_title)),
+        width="100%",
+    )
+
+
+def _edit_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Адрес доставки и формат счета"),
+            rx.form(
+                rx.vstack(
+                    rx.el.label(
+                        rx.text("Адреса электронной почты (по одному в строке, до 5)", size="2"),
+                        rx.text_area(name="emails", default_value=InvoicesState.draft_emails, rows="4",
+                                     width="100%"),
+                        width="100%",
+                    ),
+                    rx.text("Формат счета", size="2"),
+                    rx.radio_group.root(
+                        rx.hstack(
+                            rx.radio_group.item("PDF", value="pdf"),
+                            rx.radio_group.item("Excel", value="xlsx"),
+                            rx.radio_group.item("txt", value="txt"),
+                            spacing="4",
+                        ),
+                        value=InvoicesState.draft_format, on_change=InvoicesState.set_draft_format, size="3",
+                    ),
+                    refusal(InvoicesState.edit_error),
+                    rx.hstack(
+                        rx.dialog.close(rx.button("Отмена", variant="soft", type="button", min_height=TOUCH)),
+                        rx.button("Сохранить", type="submit", min_height=TOUCH),
+                        justify="end", width="100%",
+                    ),
+                    spacing="3",
+                ),
+                on_submit=InvoicesState.save_delivery, reset_on_submit=False,
+            ),
+        ),
+        open=InvoicesState.editing, on_open_change=InvoicesState.set_editing,
+    )
+
+
+def invoices_page() -> rx.Component:
+    return shell(
+        "Счета",
+        loading(
+            InvoicesState.loaded,
+            rx.vstack(
+                _delivery_block(),
+                rx.cond(
+                    InvoicesState.invoices.length() == 0,
+                    rx.callout("Счетов по этому лицевому счету еще нет.", icon="inbox"),
+                    rx.card(
+                        rx.vstack(
+                            rx.heading("Повтор счета на E-mail", size="4", as_="h2"),
+                            rx.el.label(
+                                rx.text("Период", size="2"),
+                                rx.el.select(
+                                    rx.foreach(InvoicesState.invoices, lambda i: rx.el.option(
+                                        i["title"] + " · " + i["amount"] + " · " + i["paid"], value=i["id"])),
+                                    value=InvoicesState.invoice_id, on_change=InvoicesState.choose,
+                                    style={"min_height": TOUCH, "width": "100%", "max_width": "480px"},
+                                ),
+                                display="flex", flex_direction="column", gap="0.25em", width="100%",
+                            ),
+                            rx.button("Отправить счет", size="3", min_height=TOUCH, on_click=InvoicesState.send),
+                            info(InvoicesState.done),
+                            rx.cond(InvoicesState.done != "", rx.link("Открыть «История заявок»", href=routes.HISTORY)),
+                            spacing="3", width="100%",
+                        ),
+                        width="100%",
+                    ),
+                ),
+                refusal(InvoicesState.error),
+                _edit_dialog(),
+                spacing="4", width="100%",
+            ),
+        ),
+    )

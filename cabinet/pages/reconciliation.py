@@ -1,0 +1,71 @@
+"""«Акт сверки» (C7)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet import routes
+from cabinet.components.cards import loading
+from cabinet.components.forms import field
+from cabinet.components.layout import TOUCH, info, refusal, shell
+from cabinet.components.wizard import stepper
+from cabinet.state.reconciliation import ReconciliationState as State
+
+
+def _period() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.text("Выберите период (доступен период 3 года).", size="2"),
+            rx.hstack(
+                field("Начало периода", "date_from", type="date", default_value=State.date_from),
+                field("Конец периода", "date_to", type="date", default_value=State.date_to),
+                spacing="3", wrap="wrap",
+            ),
+            rx.button("Далее", type="submit", size="3", min_height=TOUCH),
+            spacing="3",
+        ),
+        on_submit=State.next_step, reset_on_submit=False,
+    )
+
+
+def _address() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.radio_group.root(
+                rx.vstack(
+                    rx.radio_group.item(rx.text("На адрес доставки счетов: ", State.delivery_emails), value="delivery",
+                                        disabled=State.delivery_emails == ""),
+                    rx.radio_group.item("На другой адрес", value="other"),
+                ),
+                value=rx.cond(State.to_other, "other", "delivery"), on_change=State.set_to_other, size="3",
+            ),
+            rx.cond(State.to_other, field("Адрес электронной почты", "email", type="email", input_mode="email")),
+            rx.text("Обработка заявки до 10 рабочих дней.", size="2", color_scheme="gray"),
+            rx.hstack(
+                rx.button("Назад", variant="soft", size="3", min_height=TOUCH, type="button", on_click=State.back),
+                rx.button("Заказать акт сверки", type="submit", size="3", min_height=TOUCH),
+            ),
+            spacing="3",
+        ),
+        on_submit=State.order, reset_on_submit=False,
+    )
+
+
+def reconciliation_page() -> rx.Component:
+    return shell(
+        "Акт сверки",
+        loading(
+            State.loaded,
+            rx.vstack(
+                stepper(State.step, ["Период", "Адрес", "Заявка"]),
+                rx.match(
+                    State.step,
+                    (1, _period()),
+                    (2, _address()),
+                    rx.vstack(info(State.done), rx.link("Открыть «История заявок»", href=routes.HISTORY)),
+                ),
+                refusal(State.error),
+                spacing="4", width="100%",
+            ),
+        ),
+    )

@@ -1,0 +1,130 @@
+"""The worker's handlers of the finance orders: the invoice (C2), call detail (C6), the reconciliation act (C7).
+
+Each renders its document with `cabinet.documents` and queues the e-mail in the worker's transaction, so the
+e-mail exists if and only if the item (or, for call detail, the whole request) is recorded as done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, select
+
+from cabinet.delivery.outbox import Attachment, enqueue_email
+from cabinet.documents.call_detail import render_call_detail
+from cabinet.documents.common import RenderedDocument
+from cabinet.documents.invoice import load_invoice, render_invoice
+from cabinet.documents.reconciliation import render_reconciliation
+from cabinet.models import Invoice, ItemStatus, PersonalAccount, Request, RequestItem, RequestKind, Subscriber
+from cabinet.services.periods import ddmmyyyy, month_words
+from cabinet.worker import ItemRefused, handles, on_finish
+
+SIGNATURE = ("\n\nПисьмо отправлено из Личного кабинета корпоративного клиента по вашей заявке "
+             "№ {request_id}. Отвечать на него не нужно.")
+
+
+def _attachment(rendered: RenderedDocument) -> Attachment:
+    if not rendered.content:
+        raise RuntimeError(f"document {rendered.filename!r} came out empty")
+    return Attachment(filename=rendered.filename, content_type=rendered.content_type, content=rendered.content)
+
+
+def _recipients(request: Request) -> list[str]:
+    recipients = [r for r in request.params.get("recipients", []) if r]
+    if not recipients:
+        raise ItemRefused("Не указан адрес доставки.")
+    return recipients
+
+
+def _account(session: Session, request: Request) -> PersonalAccount:
+    return session.get(PersonalAccount, request.account_id)
+
+
+# --- C2: the invoice ------------------------------------------------------------------------------------------
+
+@handles(RequestKind.INVOICE_EMAIL)
+def send_invoice(session: Session, request: Request, item: RequestItem) -> str:
+    invoice = session.get(Invoice, int(request.params.get("invoice_id") or 0))
+    if invoice is None or invoice.account_id != request.account_id:
+        raise ItemRefused("Счет не найден на этом лицевом счете.")
+    recipients = _recipients(request)
+    rendered = render_invoice(load_invoice(session, invoice.id), request.params.get("format") or "pdf")
+    account = _account(session, request)
+    period = month_words(invoice.period)
+    enqueue_email(
+        session,
+        recipients=recipients,
+        subject=f"Счет за {period} по лицевому счету {account.number}",
+        body=(f"Здравствуйте!\n\nВо вложении счет № {invoice.number} за {period} по лицевому счету "
+              f"{account.number}." + SIGNATURE.format(request_id=request.id)),
+        attachments=[_attachment(rendered)],
+        request_id=request.id,
+    )
+    return f"Счет отправлен на {', '.join(recipients)}"
+
+
+# --- C6: call detail: items are only checked, the one document is built when all are done -----------------------
+
+@handles(RequestKind.CALL_DETAIL)
+def include_in_detail(session: Session, request: Request, item: RequestItem) -> str:
+    subscriber = session.get(Subscriber, item.subscriber_id) if item.subscriber_id else None
+    if subscriber is None or subscriber.account_id != request.account_id:
+        raise ItemRefused("Абонент больше не обслуживается на этом лицевом счете.")
+    return "Включен в детализацию"
+
+
+@on_finish(RequestKind.CALL_DETAIL)
+def mail_call_detail(session: Session, request: Request) -> None:
+    subscriber_ids = list(session.exec(
+        select(RequestItem.subscriber_id)
+        .where(RequestItem.request_id == request.id, RequestItem.status == ItemStatus.DONE.value)
+        .order_by(RequestItem.position, RequestItem.id)
+    ).all())
+    if not subscriber_ids:
+        return  # every item refused: nothing to send
+    recipients = [r for r in request.params.get("recipients", []) if r]
+    year, month = int(request.params["year"]), int(request.params["month"])
+    rendered = render_call_detail(
+        session,
+        account_id=request.account_id,
+        subscriber_ids=subscriber_ids,
+        year=year,
+        month=month,
+        layout=request.params.get("layout") or "sheet_per_subscriber",
+    )
+    account = _account(session, request)
+    period = month_words(dt.date(year, month, 1))
+    enqueue_email(
+        session,
+        recipients=recipients,
+        subject=f"Детализация за {period} по лицевому счету {account.number}",
+        body=(f"Здравствуйте!\n\nВо вложении детализация звонков за {period} по лицевому счету {account.number}, "
+              f"абонентов: {len(subscriber_ids)}." + SIGNATURE.format(request_id=request.id)),
+        attachments=[_attachment(rendered)],
+        request_id=request.id,
+    )
+    request.summary = (f"Детализация за {period} (абонентов: {len(subscriber_ids)}) "
+                       f"отправлена на {', '.join(recipients)}")
+    session.add(request)
+
+
+# --- C7: the reconciliation act ------------------------------------------------------------------------------
+
+@handles(RequestKind.RECONCILIATION)
+def send_reconciliation(session: Session, request: Request, item: RequestItem) -> str:
+    recipients = _recipients(request)
+    date_from = dt.date.fromisoformat(request.params["date_from"])
+    date_to = dt.date.fromisoformat(request.params["date_to"])
+    rendered = render_reconciliation(session, account_id=request.account_id, date_from=date_from, date_to=date_to)
+    account = _account(session, request)
+    period = f"{ddmmyyyy(date_from)}–{ddmmyyyy(date_to)}"
+    enqueue_email(
+        session,
+        recipients=recipients,
+        subject=f"Акт сверки за {period} по лицевому счету {account.number}",
+        body=(f"Здравствуйте!\n\nВо вложении акт сверки взаиморасчетов за {period} по лицевому счету "
+              f"{account.number}." + SIGNATURE.format(request_id=request.id)),
+        attachments=[_attachment(rendered)],
+        request_id=request.id,
+    )
+    return f"Акт сверки отправлен на {', '.join(recipients)}"

@@ -1,0 +1,108 @@
+"""The subscriber picker shared by every list operation: tick from the account's list (searched and paged in
+SQL, or "all that match") or upload an xlsx of 12-digit numbers. Only one page of rows is ever held."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet.services import orders, uploads
+from cabinet.services.errors import DomainError
+from cabinet.state.page import CompanyPage
+
+PAGE_SIZE = 20
+MAX_UPLOAD_BYTES = 2_000_000
+
+
+class PickerState(CompanyPage, rx.State):
+    source: str = "list"  # list | file
+    search: str = ""
+    rows: list[dict[str, str]] = []
+    total: int = 0
+    page: int = 1
+    selected: list[str] = []  # ids ticked by hand
+    all_matching: bool = False  # "select all that match the search"
+    file_name: str = ""
+    file_count: int = 0
+    file_errors: list[dict[str, str]] = []
+    _numbers: list[str] = []
+
+    @rx.var
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    @rx.var
+    def chosen_count(self) -> int:
+        if self.source == "file":
+            return self.file_count
+        return self.total if self.all_matching else len(self.selected)
+
+    async def _reset_choice(self):
+        self.source, self.search, self.page, self.selected, self.all_matching = "list", "", 1, [], False
+        self.file_name, self.file_count, self.file_errors, self._numbers = "", 0, [], []
+        self.error = ""
+        return await self._fetch()
+
+    async def _fetch(self):
+        found, event = await self._run(orders.list_detail_candidates, search=self.search, page=self.page,
+                                       page_size=PAGE_SIZE)
+        if event is not None or found is None:
+            return event
+        self.total = found.total
+        self.rows = [{"id": str(r.id), "number": r.number, "name": r.name, "status": r.status_title}
+                     for r in found.rows]
+        return None
+
+    @rx.event
+    def set_source(self, source: str | list[str]):
+        self.source = source if isinstance(source, str) else source[0]
+        self.error = ""
+
+    @rx.event
+    async def find(self, form: dict):
+        self.search, self.page, self.all_matching = form.get("search", "").strip(), 1, False
+        return await self._fetch()
+
+    @rx.event
+    async def go(self, page: int):
+        self.page = max(1, min(int(page), self.pages))
+        return await self._fetch()
+
+    @rx.event
+    def tick(self, subscriber_id: str, ticked: bool):
+        if ticked and subscriber_id not in self.selected:
+            self.selected = [*self.selected, subscriber_id]
+        elif not ticked:
+            self.selected = [i for i in self.selected if i != subscriber_id]
+
+    @rx.event
+    def set_all_matching(self, value: bool):
+        self.all_matching = value
+
+    @rx.event
+    async def upload(self, files: list[rx.UploadFile]):
+        self.error, self.file_errors, self.file_count, self._numbers = "", [], 0, []
+        if not files:
+            return
+        file = files[0]
+        self.file_name = file.filename or "файл"
+        if (file.size or 0) > MAX_UPLOAD_BYTES:
+            self.error = f"Файл больше {MAX_UPLOAD_BYTES // 1_000_000} МБ. Загрузите файл меньшего размера."
+            return
+        content = await file.read(MAX_UPLOAD_BYTES + 1)
+        try:
+            numbers = await self._call(uploads.numbers_on_account, content=content, max_bytes=MAX_UPLOAD_BYTES)
+        except uploads.UploadRejected as rejected:
+            self.error = rejected.message
+            self.file_errors = [{"row": str(e.row), "value": e.value, "reason": e.reason} for e in rejected.errors]
+            return
+        except DomainError as refusal:
+            return await (await self._session()).handle(refusal)
+        self._numbers, self.file_count = numbers, len(numbers)
+
+    def _choice(self) -> dict:
+        """What the wizard's last step passes to the ordering service."""
+        if self.source == "file":
+            return {"numbers": list(self._numbers)}
+        if self.all_matching:
+            return {"all_matching": self.search}
+        return {"subscriber_ids": [int(i) for i in self.selected]}

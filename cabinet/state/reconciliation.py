@@ -1,0 +1,61 @@
+"""«Акт сверки» (C7): a period within 3 years, «Далее», the address, the order with its expected date."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet import clock
+from cabinet.services import finance, orders
+from cabinet.state.page import CompanyPage
+from cabinet.state.format import parse_date
+
+
+class ReconciliationState(CompanyPage, rx.State):
+    step: int = 1  # 1 period, 2 address, 3 ordered
+    date_from: str = ""
+    date_to: str = ""
+    delivery_emails: str = ""
+    to_other: bool = False
+    _key: str = ""
+
+    @rx.event
+    async def load(self):
+        redirect = await self._enter()
+        if redirect is not None:
+            return redirect
+        settings, event = await self._run(finance.delivery_settings)
+        if event is not None:
+            return event
+        today = clock.today()
+        self.date_from = today.replace(month=1, day=1).isoformat()
+        self.date_to = today.isoformat()
+        self.delivery_emails = ", ".join(settings.emails) if settings else ""
+        self.step, self.to_other, self._key, self.loaded = 1, not self.delivery_emails, self._new_key(), True
+
+    @rx.event
+    def next_step(self, form: dict):
+        self.error = ""
+        if parse_date(form.get("date_from", "")) is None or parse_date(form.get("date_to", "")) is None:
+            self.error = "Укажите начальную и конечную даты периода."
+            return
+        self.date_from, self.date_to, self.step = form["date_from"], form["date_to"], 2
+
+    @rx.event
+    def back(self):
+        self.error, self.step = "", 1
+
+    @rx.event
+    def set_to_other(self, value: str | list[str]):
+        self.to_other = (value if isinstance(value, str) else value[0]) == "other"
+
+    @rx.event
+    async def order(self, form: dict):
+        self.error = ""
+        result, event = await self._run(
+            orders.order_reconciliation, date_from=parse_date(self.date_from), date_to=parse_date(self.date_to),
+            email=form.get("email") if self.to_other else None, idempotency_key=self._key,
+        )
+        if event is not None:
+            return event
+        if result is not None:
+            self.done, self.step = result.message, 3

@@ -1,0 +1,57 @@
+"""What the browser tests share: signing in, reading the seeded database, reading the mail that arrived."""
+
+from __future__ import annotations
+
+import email
+import re
+import sqlite3
+import time
+from email import policy
+from email.message import EmailMessage
+
+from playwright.sync_api import expect
+
+
+def money(value: float) -> str:
+    return f"{value:,.2f}".replace(",", " ").replace(".", ",") + " BYN"
+
+
+def query(cabinet, sql: str, *params):
+    with sqlite3.connect(cabinet.data_dir / "cabinet.db") as db:
+        return db.execute(sql, params).fetchall()
+
+
+def account_number(cabinet, kind: str, organization: int = 1) -> str:
+    return query(cabinet, "SELECT number FROM personalaccount WHERE kind = ? AND organization_id = ? ORDER BY id",
+                 kind, organization)[0][0]
+
+
+def shows_account(page, number: str) -> None:
+    expect(page.get_by_text(re.compile(f"Лицевой счет {number}"))).to_be_visible()
+
+
+def sign_in(page, login: str, password: str, *, fixed: bool = False) -> None:
+    page.goto("/login")
+    if fixed:
+        page.get_by_role("tab", name="Фиксированная связь").click()
+    panel = page.get_by_role("tabpanel")
+    panel.get_by_label("Номер лицевого счета" if fixed else "Номер телефона").fill(login)
+    panel.get_by_label("Пароль").fill(password)
+    panel.get_by_role("button", name="Войти").click()
+
+
+def wait_for_mail(cabinet, matches, timeout: float = 60) -> EmailMessage:
+    """The first e-mail in the embedded server's folder for which matches(message) is true."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for path in cabinet.mails():
+            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            if matches(message):
+                return message
+        time.sleep(0.5)
+    raise AssertionError("The expected e-mail did not arrive in the embedded SMTP server.")
+
+
+def attachment(message: EmailMessage):
+    [part] = list(message.iter_attachments())
+    return part.get_filename(), part.get_content()

@@ -1,0 +1,188 @@
+"""Finance C1–C7 in the browser, as the Administrator (mobile account) and as the Supervisor on the
+fixed-line account, at desktop size and at 768×1024; every order is read back from the embedded SMTP server."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import account_number, attachment, query, sign_in, wait_for_mail
+
+PEOPLE = {
+    "administrator": ("375290000001", "Admin#2026", "mobile"),
+    "supervisor": ("375290000002", "Super#2026", "fixed"),
+}
+
+
+@pytest.fixture(params=list(PEOPLE))
+def account(request, page, cabinet):
+    """Signed in, looking at the account under test; returns its number."""
+    login, password, kind = PEOPLE[request.param]
+    number = account_number(cabinet, kind)
+    sign_in(page, login, password)
+    expect(page.get_by_text("Сумма к оплате")).to_be_visible()
+    if request.param == "supervisor":
+        page.get_by_label("Лицевой счет").select_option(label=f"Фиксированная связь · {number}")
+        expect(page.get_by_text(re.compile(f"Лицевой счет {number}"))).to_be_visible()
+    return number
+
+
+def open_section(page, name: str) -> None:
+    if page.device == "tablet":
+        page.get_by_role("button", name="Меню").tap()
+    page.get_by_role("link", name=name, exact=True).click()
+    expect(page.get_by_role("heading", name=name, level=1, exact=True)).to_be_visible()
+
+
+def delivery(cabinet, number):
+    emails, invoice_format = query(cabinet, "SELECT delivery_emails, invoice_format FROM personalaccount "
+                                   "WHERE number = ?", number)[0]
+    return emails, invoice_format
+
+
+def test_main_page_charts_charges_by_month_and_top_subscribers(page, cabinet, account):
+    expect(page.get_by_text("Начисления по месяцам")).to_be_visible()
+    expect(page.get_by_text("Десять абонентов с наибольшими начислениями")).to_be_visible()
+    assert page.locator(".recharts-bar-rectangle").count() >= 12
+
+
+def test_delivery_address_and_format_then_invoice_arrives_in_that_format(page, cabinet, account):
+    wanted = {"desktop": ("xlsx", "Excel"), "tablet": ("txt", "txt")}[page.device]
+    open_section(page, "Счета")
+    page.get_by_role("button", name="Изменить адрес доставки и формат счета").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Адреса электронной почты").fill("buh@example.com\nnot-an-address")
+    dialog.get_by_role("button", name="Сохранить").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("not-an-address")
+    address = f"{page.device}-{account}@example.com"
+    dialog.get_by_label("Адреса электронной почты").fill(f"buh@example.com\n{address}")
+    dialog.get_by_role("radio", name=wanted[1], exact=True).click()
+    dialog.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_text(f"buh@example.com, {address}")).to_be_visible()
+    assert delivery(cabinet, account)[1] == wanted[0]
+
+    page.get_by_role("button", name="Отправить счет").click()
+    expect(page.get_by_role("status")).to_contain_text(address)
+    message = wait_for_mail(cabinet, lambda m: address in (m["To"] or "") and "Счет" in m["Subject"])
+    name, content = attachment(message)
+    assert name.endswith("." + wanted[0]) and account in name
+    if wanted[0] == "xlsx":
+        sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
+        assert any(account in str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell)
+    else:
+        assert account in content.decode("utf-8") if isinstance(content, bytes) else account in content
+
+
+def test_payments_of_the_current_month_and_a_refused_range(page, cabinet, account):
+    open_section(page, "Платежи")
+    expect(page.get_by_label("Начальная дата")).to_have_value("2026-11-01")
+    page.get_by_label("Начальная дата").fill("2025-10-01")
+    page.get_by_role("button", name="Показать").click()
+    expect(page.get_by_role("alert")).to_contain_text("12 месяцев")
+    page.get_by_label("Начальная дата").fill("2026-01-01")
+    page.get_by_role("button", name="Показать").click()
+    expect(page.get_by_text("Итого:")).to_be_visible()
+
+
+def test_payment_registration_once_per_invoice(page, cabinet, account):
+    open_section(page, "Платежи")
+    already = query(cabinet, "SELECT COUNT(*) FROM guaranteepayment g JOIN personalaccount a ON a.id = g.account_id "
+                    "WHERE a.number = ?", account)[0][0]
+    if already:
+        expect(page.get_by_text("уже зарегистрирована")).to_be_visible()
+        return
+    page.get_by_role("button", name="Зарегистрировать оплату").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Подтвердить").click()
+    expect(page.get_by_role("status")).to_contain_text("зарегистрирована")
+    expect(page.get_by_text("уже зарегистрирована")).to_be_visible()
+
+
+def subscriber_with_calls(cabinet, number: str) -> str:
+    rows = query(cabinet, "SELECT s.number FROM subscriber s JOIN personalaccount a ON a.id = s.account_id "
+                 "JOIN callrecord c ON c.subscriber_id = s.id WHERE a.number = ? AND c.started_at >= '2026-10-01' "
+                 "AND c.started_at < '2026-11-01' ORDER BY s.number LIMIT 1", number)
+    if rows:
+        return rows[0][0]
+    return query(cabinet, "SELECT s.number FROM subscriber s JOIN personalaccount a ON a.id = s.account_id "
+                 "WHERE a.number = ? ORDER BY s.number LIMIT 1", number)[0][0]
+
+
+def order_detail_until_confirmation(page):
+    page.get_by_role("button", name="Продолжить").click()
+    expect(page.get_by_text("по абонентам")).to_be_visible()
+    page.get_by_role("button", name="Подтвердить").click()
+    expect(page.get_by_role("status")).to_be_visible()
+
+
+def test_call_detail_for_subscribers_ticked_in_the_list(page, cabinet, account):
+    subscriber = subscriber_with_calls(cabinet, account)
+    open_section(page, "Детализация на Email")
+    page.get_by_label("Период").select_option(label="Октябрь 2026")
+    page.get_by_role("button", name="Далее").click()
+    page.get_by_label("Поиск абонента").fill(subscriber[-7:])
+    page.get_by_role("button", name="Найти").click()
+    page.get_by_role("checkbox", name=f"Выбрать {subscriber}").click()
+    expect(page.get_by_text("Выбрано абонентов: 1")).to_be_visible()
+    order_detail_until_confirmation(page)
+    wait_for_mail(cabinet, lambda m: "Детализация" in m["Subject"] and account in m["Subject"]
+                            and subscriber in str(attachment_sheets(m)))
+
+
+def attachment_sheets(message) -> list[str]:
+    _, content = attachment(message)
+    return openpyxl.load_workbook(io.BytesIO(content), read_only=True).sheetnames
+
+
+def numbers_file(tmp_path, values) -> str:
+    workbook = openpyxl.Workbook()
+    for value in values:
+        workbook.active.append([value])
+    path = tmp_path / "numbers.xlsx"
+    workbook.save(path)
+    return str(path)
+
+
+def test_call_detail_from_an_uploaded_file(page, cabinet, account, tmp_path):
+    numbers = [row[0] for row in query(cabinet, "SELECT s.number FROM subscriber s JOIN personalaccount a "
+                                       "ON a.id = s.account_id WHERE a.number = ? ORDER BY s.id LIMIT 2", account)]
+    open_section(page, "Детализация на Email")
+    page.get_by_role("button", name="Далее").click()
+    page.get_by_role("radio", name="Загрузить файл xlsx").click()
+    page.locator("input[type=file]").set_input_files(numbers_file(tmp_path, numbers))
+    expect(page.get_by_text("номеров 2")).to_be_visible()
+    order_detail_until_confirmation(page)
+    wait_for_mail(cabinet, lambda m: "Детализация" in m["Subject"] and account in m["Subject"]
+                  and set(numbers) <= set(attachment_sheets(m)))
+
+
+def test_a_bad_file_is_refused_whole_with_its_rows_and_orders_nothing(page, cabinet, account, tmp_path):
+    requests_before = query(cabinet, "SELECT COUNT(*) FROM request")[0][0]
+    open_section(page, "Детализация на Email")
+    page.get_by_role("button", name="Далее").click()
+    page.get_by_role("radio", name="Загрузить файл xlsx").click()
+    page.locator("input[type=file]").set_input_files(numbers_file(tmp_path, ["375291234567", "abc", "37529"]))
+    expect(page.get_by_role("alert")).to_contain_text("Файл не принят")
+    expect(page.get_by_role("cell", name="abc")).to_be_visible()
+    page.get_by_role("button", name="Продолжить").click()
+    expect(page.get_by_text("Загрузите файл с номерами абонентов.")).to_be_visible()
+    assert query(cabinet, "SELECT COUNT(*) FROM request")[0][0] == requests_before
+
+
+def test_reconciliation_act_to_another_address_with_the_expected_date(page, cabinet, account):
+    open_section(page, "Акт сверки")
+    page.get_by_label("Начало периода").fill("2026-01-01")
+    page.get_by_role("button", name="Далее").click()
+    page.get_by_role("radio", name="На другой адрес").click()
+    address = f"act-{page.device}-{account}@example.com"
+    page.get_by_label("Адрес электронной почты").fill(address)
+    page.get_by_role("button", name="Заказать акт сверки").click()
+    expect(page.get_by_role("status")).to_contain_text("не позднее")
+    message = wait_for_mail(cabinet, lambda m: address in (m["To"] or ""))
+    name, content = attachment(message)
+    assert name.endswith(".pdf") and content[:4] == b"%PDF"
+    open_section(page, "История заявок")
+    expect(page.get_by_role("cell", name="Акт сверки").first).to_be_visible()
