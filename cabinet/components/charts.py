@@ -19,7 +19,7 @@ def charges_by_month(data) -> rx.Component:
 def top_subscribers(data) -> rx.Component:
     return rx.recharts.bar_chart(
         rx.recharts.x_axis(type_="number"),
-        rx.recharts.y_axis(data_key="subscriber", type_="category", width=210),
+        rx.recharts.y_axis(data_key="subscriber", type_="category", width=120),
         rx.recharts.tooltip(),
         rx.recharts.bar(data_key="amount", name="Начисления, BYN", fill=rx.color("accent", 8)),
         data=data, layout="vertical", width="100%", height=360,

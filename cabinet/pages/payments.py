@@ -32,7 +32,7 @@ def _registration() -> rx.Component:
                     size="2", color_scheme="gray"),
             rx.cond(
                 PaymentsState.may_register,
-                rx.form(
+                rx.vstack(rx.text(PaymentsState.registration_note, size="2"), rx.form(
                     rx.hstack(
                         field("Сумма оплаты, BYN", "amount", default_value=PaymentsState.default_amount,
                               input_mode="decimal", key=PaymentsState.default_amount),
@@ -40,7 +40,7 @@ def _registration() -> rx.Component:
                         align="end", spacing="3", wrap="wrap",
                     ),
                     on_submit=PaymentsState.ask_to_register, reset_on_submit=False,
-                ),
+                ), width="100%"),
                 rx.callout(PaymentsState.registration_note, icon="info", color_scheme="amber"),
             ),
             rx.cond(

@@ -23,7 +23,7 @@ class HomeState(rx.State):
     amount_to_pay: str = ""
     due_on: str = ""
     by_month: list[dict] = []  # {"month": "Окт 2026", "amount": 123.45}
-    top: list[dict] = []  # {"subscriber": "375291234567 Иванов", "amount": 12.3}
+    top: list[dict] = []  # {"subscriber": "375291234567", "name": "Иванов", "amount": 12.3}
 
     @rx.event
     async def load_company(self):
@@ -55,5 +55,5 @@ class HomeState(rx.State):
         self.amount_to_pay = money(summary.amount_to_pay)
         self.due_on = f"{summary.due_on:%d.%m.%Y}" if summary.due_on else ""
         self.by_month = [{"month": m.title, "amount": float(m.amount)} for m in page.by_month]
-        self.top = [{"subscriber": f"{t.number} {t.name}".strip(), "amount": float(t.amount)} for t in page.top]
+        self.top = [{"subscriber": t.number, "name": t.name, "amount": float(t.amount)} for t in page.top]
         self.loaded = True
