@@ -6,6 +6,7 @@ import reflex as rx
 
 from cabinet import routes, settings
 from cabinet.pages.account import password_page, role_page
+from cabinet.pages.card import card_page
 from cabinet.pages.detail import detail_page
 from cabinet.pages.history import history_page
 from cabinet.pages.home import home_page
@@ -15,6 +16,8 @@ from cabinet.pages.pending import COMPANY_PENDING, SIP_PENDING, pending_page
 from cabinet.pages.reconciliation import reconciliation_page
 from cabinet.pages.sign_in import recover_page, sign_in_page
 from cabinet.pages.sip import sip_home_page
+from cabinet.pages.subscribers import subscribers_page
+from cabinet.state.card import CardState
 from cabinet.state.detail import DetailState
 from cabinet.state.history import HistoryState
 from cabinet.state.home import HomeState
@@ -22,6 +25,7 @@ from cabinet.state.invoices import InvoicesState
 from cabinet.state.payments import PaymentsState
 from cabinet.state.reconciliation import ReconciliationState
 from cabinet.state.session import SessionState
+from cabinet.state.subscribers import SubscribersState
 from cabinet.state.sign_in import AfterSignInState, SignInState
 
 app = rx.App(head_components=[rx.el.meta(name="theme-color", content="#3e63dd")])
@@ -37,6 +41,10 @@ app.add_page(detail_page, route=routes.CALL_DETAIL, title="Детализаци�
              on_load=DetailState.load)
 app.add_page(reconciliation_page, route=routes.RECONCILIATION, title="Акт сверки · Личный кабинет",
              on_load=ReconciliationState.load)
+app.add_page(subscribers_page, route=routes.SUBSCRIBERS, title="Абоненты · Личный кабинет",
+             on_load=SubscribersState.load)
+app.add_page(card_page, route=routes.SUBSCRIBER_CARD, title="Карточка абонента · Личный кабинет",
+             on_load=CardState.load)
 app.add_page(history_page, route=routes.HISTORY, title="История заявок · Личный кабинет", on_load=HistoryState.load)
 app.add_page(sip_home_page, route=routes.SIP_HOME, title="Личный кабинет SIP", on_load=HomeState.load_sip)
 

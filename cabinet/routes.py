@@ -18,3 +18,8 @@ SIP_HOME = "/sip"
 SIP_PAYMENTS = "/sip/payments"
 SIP_INVOICES = "/sip/invoices"
 SIP_SUBSCRIBERS = "/sip/subscribers"
+SUBSCRIBER_CARD = "/subscribers/card"
+
+
+def subscriber_card(subscriber_id) -> str:
+    return f"{SUBSCRIBER_CARD}?id={subscriber_id}"

@@ -60,7 +60,7 @@ HANDLERS: dict[str, Handler] = {}
 FINISH_HOOKS: dict[str, FinishHook] = {}
 
 # Modules whose import registers handlers with @handles / @on_finish (imported by load_handlers()).
-HANDLER_MODULES: tuple[str, ...] = ("cabinet.services.finance_handlers",)
+HANDLER_MODULES: tuple[str, ...] = ("cabinet.services.finance_handlers", "cabinet.services.subscriber_handlers")
 
 INTERNAL_ERROR = "Внутренняя ошибка, заявка будет рассмотрена оператором"
 DEFAULT_RESULT = "Выполнено"

@@ -94,8 +94,6 @@ def money_text(value) -> str:
 
 MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
           "ноябрь", "декабрь")
-MONTHS_GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
-                   "октября", "ноября", "декабря")
 
 
 def month_title(period: dt.date) -> str:
@@ -106,11 +104,6 @@ def month_title(period: dt.date) -> str:
 def date_text(day: dt.date) -> str:
     """«03.11.2026»."""
     return f"{day:%d.%m.%Y}"
-
-
-def date_words(day: dt.date) -> str:
-    """«3 ноября 2026 г.»."""
-    return f"{day.day} {MONTHS_GENITIVE[day.month - 1]} {day.year} г."
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:

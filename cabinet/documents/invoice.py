@@ -272,7 +272,7 @@ def _pdf_totals(pdf: DocumentPDF, doc: InvoiceDocument, xs: list[float], y: floa
         pdf.add_page()
         y = pdf.t_margin
     pdf.set_draw_color(0, 0, 0)
-    label_x, label_w, value_w = xs[2], xs[4] - xs[2], xs[5] - xs[4]
+    label_x, label_w, value_w = xs[2], xs[3] - xs[2], xs[5] - xs[3]
     pdf.set_xy(label_x, y + 2)
     pdf.set_font(FONT, "", 8.5)
     for label, value in _totals(doc):

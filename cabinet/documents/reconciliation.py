@@ -201,27 +201,21 @@ def _table(pdf: DocumentPDF, act: ReconciliationAct) -> None:
     _table_header(pdf)
 
     def row(cells: tuple[str, str, str, str, str], *, bold: bool = False) -> None:
-        if pdf.will_page_break(ROW):
-            pdf.add_page()
-            _table_header(pdf)
+        """One table row; a long document name runs onto more lines, the row grows with it."""
         pdf.set_font(FONT, "B" if bold else "", 8)
-        width_doc = COLUMNS[2][0] - 2
-        if pdf.get_string_width(cells[2]) > width_doc:
-            lines = pdf.fit(cells[2], width_doc)
-            height = ROW * len(lines)
-        else:
-            height = ROW
+        parts = pdf.fit(cells[2], COLUMNS[2][0] - 2 * pdf.c_margin)
+        height = ROW * len(parts)
         if pdf.will_page_break(height):
             pdf.add_page()
             _table_header(pdf)
             pdf.set_font(FONT, "B" if bold else "", 8)
-        y = pdf.get_y()
-        for (width, align, _), value in zip(COLUMNS, cells):
-            x = pdf.get_x()
+        y, x = pdf.get_y(), pdf.l_margin
+        for index, ((width, align, _), value) in enumerate(zip(COLUMNS, cells)):
             pdf.rect(x, y, width, height)
-            pdf.multi_cell(width, min(height, ROW), value, align=align, new_x="RIGHT", new_y="TOP",
-                           max_line_height=ROW)
-            pdf.set_xy(x + width, y)
+            for k, part in enumerate(parts if index == 2 else [value]):
+                pdf.set_xy(x, y + k * ROW)
+                pdf.cell(width, ROW, part, align=align)
+            x += width
         pdf.set_xy(pdf.l_margin, y + height)
 
     debit, credit = _split(act.opening_balance)

@@ -21,7 +21,6 @@ def pending_page(title: str) -> rx.Component:
 
 
 COMPANY_PENDING = {
-    routes.SUBSCRIBERS: "Абоненты",
     routes.BULK: "Операции со списком абонентов",
 }
 

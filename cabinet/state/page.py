@@ -30,11 +30,14 @@ class CompanyPage(rx.State, mixin=True):
         self.error, self.done, self.loaded = "", "", False
         return await (await self._session()).guard_company()
 
-    async def _call(self, service, **kwargs):
-        """Call a service as the signed-in actor on the account in view; refusals are raised."""
+    async def _call(self, service, *, on_account: bool = True, **kwargs):
+        """Call a service as the signed-in actor, on the account in view unless the service names its object
+        itself (a subscriber, a request); refusals are raised."""
         session = await self._session()
         actor: Actor = await session.actor()
-        return await call(service, actor=actor, account_id=int(session.account_id), **kwargs)
+        if on_account:
+            kwargs["account_id"] = int(session.account_id)
+        return await call(service, actor=actor, **kwargs)
 
     async def _run(self, service, **kwargs):
         """Like _call, with refusals shown in place: returns (result, None), or (None, the event to return)."""

@@ -183,3 +183,60 @@ def make_call(session: Session, subscriber: Subscriber, **fields) -> CallRecord:
     session.add(call)
     session.flush()
     return call
+
+
+# --- catalogue, SIM cards and the number pool (subscriber operations) -----------------------------------------
+
+def make_service(session: Session, kind: str = AccountKind.MOBILE, **fields):
+    from cabinet.models import Service
+
+    n = _next()
+    values = dict(code=f"S{n}", name=f"Услуга {n}", category="Звонки", kind=str(kind), monthly_fee=Decimal("1.00"))
+    values.update(fields)
+    service = Service(**values)
+    session.add(service)
+    session.flush()
+    return service
+
+
+def set_mode(session: Session, tariff: Tariff, service, mode: str = "allowed") -> None:
+    """How `tariff` treats `service`: allowed | included | forbidden."""
+    from cabinet.models import TariffService
+
+    row = session.get(TariffService, (tariff.id, service.id)) or TariffService(tariff_id=tariff.id, service_id=service.id)
+    row.mode = mode
+    session.add(row)
+    session.flush()
+
+
+def make_conflict(session: Session, one, other) -> None:
+    from cabinet.models import ServiceConflict
+
+    session.add(ServiceConflict(service_id=min(one.id, other.id), other_service_id=max(one.id, other.id)))
+    session.flush()
+
+
+def connect_service(session: Session, subscriber: Subscriber, service, on: dt.date = dt.date(2024, 1, 1)) -> None:
+    from cabinet.models import SubscriberService
+
+    session.add(SubscriberService(subscriber_id=subscriber.id, service_id=service.id, connected_on=on))
+    session.flush()
+
+
+def make_sim(session: Session, org: Organization, state: str = "free", iccid: str | None = None):
+    from cabinet.models import SimCard
+
+    sim = SimCard(iccid=iccid or f"8937502{_next():012d}", organization_id=org.id, state=state)
+    session.add(sim)
+    session.flush()
+    return sim
+
+
+def make_pool_number(session: Session, number: str | None = None, category: str = "Простой", price: int = 0,
+                     state: str = "free"):
+    from cabinet.models import NumberPool
+
+    row = NumberPool(number=number or f"375{330000000 + _next()}", category=category, price=price, state=state)
+    session.add(row)
+    session.flush()
+    return row

@@ -12,6 +12,7 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
 
 from cabinet.documents.call_detail import NO_CALLS, render_call_detail
 from cabinet.documents.common import OPERATOR, money_text, month_title, plural
@@ -191,6 +192,11 @@ def test_invoice_xlsx_has_a_row_per_line_and_the_totals(session, billed):
     assert totals["Итого без НДС:"] == pytest.approx(83.75)
     cells = next(workbook["Счет"].iter_rows(min_row=header + 2, max_row=header + 2))
     assert cells[3].number_format == "#,##0.00"
+    # A second, independent reader (calamine, in Rust) sees the same sheet: the file is not openpyxl-only.
+    other = CalamineWorkbook.from_filelike(BytesIO(rendered.content))
+    assert other.sheet_names == ["Счет"]
+    assert sum(1 for row in other.get_sheet_by_name("Счет").to_python() if isinstance(row[0], (int, float))
+               and row[0] and row[1] != "") == 4  # the four subscriber lines (the account-wide one has no number)
 
 
 def test_invoice_txt_is_utf8_with_aligned_columns(session, billed):
@@ -264,6 +270,9 @@ def test_call_detail_has_a_sheet_per_subscriber_with_its_calls_and_the_no_calls_
     quiet = [row for row in workbook["375292000001"].iter_rows(values_only=True) if row]
     assert quiet[-1] == (NO_CALLS,)
     assert not any(isinstance(row[0], dt.datetime) for row in quiet)
+    other = CalamineWorkbook.from_filelike(BytesIO(rendered.content))  # an independent reader agrees
+    assert other.sheet_names == ["375292000001", "375292000002"]
+    assert sum(isinstance(row[0], dt.date) for row in other.get_sheet_by_name("375292000002").to_python()) == 3
 
 
 def test_call_detail_on_one_sheet_has_the_subscriber_number_column(session, calls):

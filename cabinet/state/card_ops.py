@@ -1,0 +1,135 @@
+"""The card's operations that take more than one step: «Тарифный план» (S3), «Смена номера» (S7),
+«Замена SIM» (S8). Each keeps its own draft; the order goes through the card, which follows it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from cabinet.services import subscriber_ops
+from cabinet.state.card import CardState
+from cabinet.state.format import money
+from cabinet.state.services import call
+
+
+@dataclasses.dataclass
+class ServiceView:
+    id: str
+    name: str
+    fee: str
+    included: bool
+
+
+@dataclasses.dataclass
+class TariffView:
+    id: str
+    name: str
+    description: str
+    fee: str
+    switch_fee: str
+    services: list[ServiceView]
+
+
+class TariffChoiceState(rx.State):
+    tariffs: list[TariffView] = []
+    chosen: str = ""
+    services: list[str] = []  # ids ticked for the new tariff
+
+    @rx.event
+    async def open(self):
+        card = await self.get_state(CardState)
+        options, event = await card._run(subscriber_ops.allowed_tariffs, on_account=False,
+                                         subscriber_id=card.subscriber_id)
+        if event is not None or options is None:
+            return event
+        self.tariffs = [
+            TariffView(id=str(t.id), name=t.name, description=t.description, fee=money(t.monthly_fee),
+                       switch_fee=money(t.switch_fee),
+                       services=[ServiceView(id=str(s.id), name=s.name, fee=money(s.monthly_fee), included=s.included)
+                                 for s in t.services])
+            for t in options
+        ]
+        self.chosen, self.services = "", []
+        card.open("tariff")
+
+    @rx.event
+    def choose(self, tariff_id: str):
+        self.chosen, self.services = tariff_id, []
+
+    @rx.event
+    def tick(self, service_id: str, ticked: bool):
+        self.services = [*self.services, service_id] if ticked else [i for i in self.services if i != service_id]
+
+    @rx.event
+    async def connect(self):
+        card = await self.get_state(CardState)
+        return await card._order(subscriber_ops.order_tariff_change, tariff_id=int(self.chosen),
+                                 service_ids=[int(i) for i in self.services])
+
+
+class NumberChangeState(rx.State):
+    categories: list[dict[str, str]] = []
+    category: str = ""
+    numbers: list[str] = []
+    draws_left: int = 5
+    picked: str = ""
+
+    @rx.event
+    async def open(self):
+        card = await self.get_state(CardState)
+        found = await call(subscriber_ops.number_categories)  # the operator's catalogue, the same for all
+        self.categories = [{"value": c, "label": f"{c}: свободных {n}, {price} BYN"} for c, n, price in found]
+        self.category = self.categories[0]["value"] if self.categories else ""
+        self.numbers, self.picked = [], ""
+        card.open("number")
+
+    @rx.event
+    def set_category(self, value: str):
+        self.category = value
+
+    @rx.event
+    async def draw(self):
+        card = await self.get_state(CardState)
+        drawn, event = await card._run(subscriber_ops.draw_numbers, on_account=False,
+                                       subscriber_id=card.subscriber_id, category=self.category)
+        if event is not None or drawn is None:
+            return event
+        self.numbers, self.draws_left, self.picked = list(drawn.numbers), drawn.draws_left, ""
+
+    @rx.event
+    def pick(self, number: str | list[str]):
+        self.picked = number if isinstance(number, str) else number[0]
+
+    @rx.event
+    async def change(self):
+        card = await self.get_state(CardState)
+        return await card._order(subscriber_ops.order_number_change, number=self.picked)
+
+
+class SimReplacementState(rx.State):
+    free: list[str] = []
+    iccid: str = ""
+    confirming: bool = False
+
+    @rx.event
+    async def open(self):
+        card = await self.get_state(CardState)
+        found, event = await card._run(subscriber_ops.free_sims)
+        if event is not None or found is None:
+            return event
+        self.free, self.iccid, self.confirming = list(found), "", False
+        card.open("sim")
+
+    @rx.event
+    def next_step(self, form: dict):
+        self.iccid, self.confirming = form.get("iccid", "").strip(), True
+
+    @rx.event
+    def back(self):
+        self.confirming = False
+
+    @rx.event
+    async def confirm(self):
+        card = await self.get_state(CardState)
+        return await card._order(subscriber_ops.order_sim_replacement, iccid=self.iccid)

@@ -1,0 +1,154 @@
+"""Subscribers S1–S8 in the browser at desktop size and at 768×1024: the list, then every single-subscriber
+operation, each checked in the card after the worker has carried it out."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import query, sign_in
+
+SLOW = 30_000  # the worker polls; a result shows within a few seconds
+
+
+@pytest.fixture
+def admin(page):
+    sign_in(page, "375290000001", "Admin#2026")
+    expect(page.get_by_text("Сумма к оплате")).to_be_visible()
+    return page
+
+
+def subscriber(cabinet, page, status="active", offset=0, extra=""):
+    """A different subscriber for each screen size, so the two runs do not meet."""
+    index = offset * 2 + (0 if page.device == "desktop" else 1)
+    return query(cabinet, "SELECT s.id, s.number, s.sim_iccid FROM subscriber s JOIN personalaccount a "
+                 "ON a.id = s.account_id WHERE a.organization_id = 1 AND a.kind = 'mobile' AND s.status = ? "
+                 f"AND s.number NOT LIKE '37529000000%' {extra} ORDER BY s.id LIMIT 1 OFFSET ?", status, index)[0]
+
+
+def open_card(page, subscriber_id) -> None:
+    page.goto(f"/subscribers/card?id={subscriber_id}")
+    expect(page.get_by_role("heading", name="Карточка абонента")).to_be_visible()
+
+
+def search(page, text: str) -> None:
+    page.goto("/subscribers")
+    page.get_by_label("Поиск").fill(text)
+    page.get_by_role("button", name="Найти").click()
+
+
+def test_search_by_number_and_by_sim_then_open_the_card(admin, cabinet):
+    _, number, iccid = subscriber(cabinet, admin, offset=10)
+    search(admin, number)
+    expect(admin.get_by_text("Найдено абонентов: 1")).to_be_visible()
+    search(admin, iccid[-9:])
+    expect(admin.get_by_role("link", name=number)).to_be_visible()
+    admin.get_by_role("link", name=number).click()
+    expect(admin.get_by_role("heading", name=number)).to_be_visible()
+
+
+def test_filter_by_status_and_export_what_it_shows(admin, cabinet):
+    admin.goto("/subscribers")
+    admin.get_by_label("Статус").select_option(label="Ожидание активации")
+    admin.get_by_role("button", name="Найти").click()
+    waiting = query(cabinet, "SELECT COUNT(*) FROM subscriber s JOIN personalaccount a ON a.id = s.account_id "
+                    "WHERE a.organization_id = 1 AND a.kind = 'mobile' AND s.status = 'waiting'")[0][0]
+    expect(admin.get_by_text(f"Найдено абонентов: {waiting}")).to_be_visible()
+    with admin.expect_download() as download:
+        admin.get_by_role("button", name="Выгрузка в Excel").click()
+    sheet = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Номер" and len(rows) == waiting + 1
+    assert {row[3] for row in rows[1:]} == {"Ожидание активации"}
+
+
+def test_connect_then_disconnect_a_service(admin, cabinet):
+    subscriber_id, _, _ = subscriber(cabinet, admin, offset=11)
+    open_card(admin, subscriber_id)
+    admin.get_by_role("tab", name="Доступные").click()
+    row = admin.get_by_role("tabpanel").get_by_role("group").filter(
+        has=admin.get_by_role("button", name="Подключить", disabled=False)).first
+    service = row.get_attribute("aria-label")
+    row.get_by_role("button", name="Подключить").click()
+    expect(admin.get_by_text(re.compile("выполнена"))).to_be_visible(timeout=SLOW)
+    admin.get_by_role("tab", name="Подключенные").click()
+    connected = admin.get_by_role("tabpanel").get_by_role("group", name=service, exact=True)
+    connected.get_by_role("button", name="Отключить").click()
+    expect(admin.get_by_text(re.compile("выполнена"))).to_be_visible(timeout=SLOW)
+    admin.get_by_role("tab", name="Доступные").click()
+    expect(admin.get_by_role("tabpanel").get_by_role("group", name=service, exact=True)).to_be_visible(timeout=SLOW)
+
+
+def test_activate_a_subscriber_found_by_sim(admin, cabinet):
+    subscriber_id, number, iccid = subscriber(cabinet, admin, status="waiting")
+    search(admin, iccid)
+    admin.get_by_role("link", name=number).click()
+    admin.get_by_role("button", name="Активировать").click()
+    admin.get_by_role("dialog").get_by_role("button", name="Активировать").click()
+    expect(admin.get_by_text("Статус: Активен")).to_be_visible(timeout=SLOW)
+
+
+def test_rename(admin, cabinet):
+    subscriber_id, _, _ = subscriber(cabinet, admin, offset=12)
+    open_card(admin, subscriber_id)
+    admin.get_by_role("button", name="Изменить имя абонента").click()
+    new_name = f"Склад {admin.device}"
+    admin.get_by_role("dialog").get_by_label("Имя абонента").fill(new_name)
+    admin.get_by_role("dialog").get_by_role("button", name="Сохранить").click()
+    expect(admin.get_by_text(new_name, exact=True)).to_be_visible(timeout=SLOW)
+
+
+def test_call_forwarding_if_busy(admin, cabinet):
+    subscriber_id, _, _ = subscriber(cabinet, admin, offset=13)
+    open_card(admin, subscriber_id)
+    admin.get_by_role("button", name="Переадресация вызовов").click()
+    dialog = admin.get_by_role("dialog")
+    dialog.get_by_label("Тип переадресации", exact=True).select_option(label="Если занято")
+    dialog.get_by_label("Номер для переадресации").fill("12345")
+    dialog.get_by_role("button", name="Сохранить").click()
+    expect(admin.get_by_role("alert")).to_be_visible()
+    dialog.get_by_label("Номер для переадресации").fill("375291112233")
+    dialog.get_by_role("button", name="Сохранить").click()
+    expect(admin.get_by_text("375291112233")).to_be_visible(timeout=SLOW)
+
+
+def test_tariff_change(admin, cabinet):
+    subscriber_id, _, _ = subscriber(cabinet, admin, offset=14)
+    open_card(admin, subscriber_id)
+    admin.get_by_role("button", name="Сменить тариф").click()
+    dialog = admin.get_by_role("dialog")
+    dialog.get_by_role("button", name="Подробнее").first.click()
+    tariff = dialog.locator("p.rt-Text.rt-r-weight-bold").first.inner_text()
+    dialog.get_by_role("button", name="Подключить").click()
+    expect(admin.get_by_text(tariff, exact=True)).to_be_visible(timeout=SLOW)
+
+
+def test_number_change_from_a_category(admin, cabinet):
+    subscriber_id, number, _ = subscriber(cabinet, admin, offset=15)
+    open_card(admin, subscriber_id)
+    admin.get_by_role("button", name="Смена номера").click()
+    dialog = admin.get_by_role("dialog")
+    dialog.get_by_role("button", name="Показать номера").click()
+    expect(dialog.get_by_text("Осталось попыток выбора номера: 4")).to_be_visible()
+    first = dialog.get_by_role("radio").first
+    new_number = first.get_attribute("value")
+    first.click()
+    dialog.get_by_role("button", name="Выбрать номер").click()
+    expect(admin.get_by_role("heading", name=new_number)).to_be_visible(timeout=SLOW)
+
+
+def test_sim_replacement_with_a_free_sim(admin, cabinet):
+    subscriber_id, _, _ = subscriber(cabinet, admin, offset=16, extra="AND s.self_sim_replacement")
+    free = query(cabinet, "SELECT iccid FROM simcard WHERE organization_id = 1 AND state = 'free' ORDER BY iccid")
+    iccid = free[0 if admin.device == "desktop" else 1][0]
+    open_card(admin, subscriber_id)
+    admin.get_by_role("button", name="Замена SIM").click()
+    dialog = admin.get_by_role("dialog")
+    dialog.get_by_label("Номер новой SIM-карты (ICCID)").fill(iccid)
+    dialog.get_by_role("button", name="Далее").click()
+    dialog.get_by_role("button", name="Подтвердить").click()
+    expect(admin.get_by_text(f"SIM-карта: {iccid}")).to_be_visible(timeout=SLOW)
