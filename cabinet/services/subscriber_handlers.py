@@ -39,7 +39,7 @@ from cabinet.models import (
 from cabinet.services import audit
 from cabinet.services import subscriber_rules as rules
 from cabinet.services.subscriber_numbers import NUMBER_CHANGE_OFF, SELF_SIM_OFF, SIM_OFF
-from cabinet.services.subscribers import export_path, write_export
+from cabinet.services.subscribers import export_path, progress_path, write_export
 from cabinet.worker import ItemRefused, handles
 
 GONE = "Абонент больше не обслуживается на этом лицевом счете."
@@ -234,14 +234,21 @@ def replace_sim(session: Session, request: Request, item: RequestItem) -> str:
 @handles(RequestKind.EXPORT)
 def export(session: Session, request: Request, item: RequestItem) -> str:
     """Write the xlsx under data/exports/{request id}.xlsx (through a temporary name, so a half-written file is
-    never served). Progress is the request's status: «Принята» → «Выполняется» → «Выполнена»."""
+    never served), reporting rows written every few thousand for the progress bar."""
     params = _params(request, item)
     path = export_path(request.id)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.stem}.{os.getpid()}.part")
+    total = params.get("total", 0)
+
+    def report(done: int) -> None:
+        progress_path(request.id).write_text(f"{done} {total}")
+
     try:
+        report(0)
         count = write_export(session, account_id=request.account_id, search=params.get("search") or "",
-                             tariff_id=params.get("tariff_id"), status=params.get("status"), out=partial)
+                             tariff_id=params.get("tariff_id"), status=params.get("status"), out=partial,
+                             progress=report)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)

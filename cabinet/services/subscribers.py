@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -195,7 +196,8 @@ def list_filters(session: Session, *, actor: Actor, account_id: int) -> Filters:
 # --- «Выгрузка в Excel» ---------------------------------------------------------------------------------------
 
 def write_export(session: Session, *, account_id: int, search: str = "", tariff_id: int | None = None,
-                 status: str | None = None, out: BinaryIO | str | Path) -> int:
+                 status: str | None = None, out: BinaryIO | str | Path,
+                 progress: Callable[[int], None] | None = None) -> int:
     """Stream the matching subscribers (by number) into a write-only xlsx; the row count. No access check:
     callers check (export_subscribers) or act for a stored request (the worker)."""
     conditions = _conditions(account_id, search, tariff_id, status)
@@ -220,6 +222,8 @@ def write_export(session: Session, *, account_id: int, search: str = "", tariff_
             day.number_format = "DD.MM.YYYY"
         sheet.append([number, name or "", tariff, STATUS_TITLES.get(state, state), iccid or "", day])
         count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
     result.close()
     workbook.save(out)
     return count
@@ -246,6 +250,37 @@ def export_path(request_id: int) -> Path:
     return settings.get().data_dir / "exports" / f"{int(request_id)}.xlsx"
 
 
+PROGRESS_EVERY = 5_000
+
+
+def progress_path(request_id: int) -> Path:
+    """Rows written so far and rows in all, "40000 100000", beside the export: a file, so reporting progress
+    never waits on the database row the worker holds."""
+    return export_path(request_id).with_suffix(".progress")
+
+
+@dataclass(frozen=True)
+class ExportProgress:
+    done: int
+    total: int
+    finished: bool
+    ready: bool  # the file can be downloaded
+    status_title: str
+
+
+def export_progress(session: Session, *, actor: Actor, request_id: int) -> ExportProgress:
+    request = access.request_for(session, actor, request_id)
+    if request.kind != RequestKind.EXPORT.value:
+        raise DomainError("Эта заявка — не выгрузка в Excel.")
+    try:
+        done, total = (int(part) for part in progress_path(request.id).read_text().split())
+    except (FileNotFoundError, ValueError):
+        done, total = 0, request.params.get("total", 0)
+    ready = request.status == RequestStatus.DONE.value and export_path(request.id).is_file()
+    return ExportProgress(done=total if ready else done, total=total, finished=request.finished_at is not None,
+                          ready=ready, status_title=REQUEST_STATUS_TITLES.get(request.status, request.status))
+
+
 def order_export(
     session: Session,
     *,
@@ -268,7 +303,7 @@ def order_export(
         account_id=account.id,
         kind=RequestKind.EXPORT,
         params={"search": (search or "").strip()[:60], "tariff_id": int(tariff_id) if tariff_id else None,
-                "status": status or None},
+                "status": status or None, "total": total},
         items=[ItemDraft(params={})],
         idempotency_key=idempotency_key,
         expected_on=clock.today(),

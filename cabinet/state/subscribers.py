@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 import reflex as rx
 
 from cabinet import routes
 from cabinet.services import subscribers
+from cabinet.services.errors import DomainError
 from cabinet.state.page import CompanyPage
 
 PAGE_SIZE = 25
@@ -27,6 +29,7 @@ class SubscribersState(CompanyPage, rx.State):
     export_request: int = 0  # a background export in progress or done
     export_status: str = ""
     export_ready: bool = False
+    export_percent: int = 0
     _export_key: str = ""
 
     @rx.var
@@ -43,7 +46,7 @@ class SubscribersState(CompanyPage, rx.State):
             return event
         self.tariffs = [{"value": str(i), "label": name} for i, name in filters.tariffs]
         self.statuses = [{"value": value, "label": title} for value, title in filters.statuses]
-        self.page, self.export_request, self.export_status, self.export_ready = 1, 0, "", False
+        self.page, self.export_request, self.export_status, self.export_ready, self.export_percent = 1, 0, "", False, 0
         return await self._fetch()
 
     async def _fetch(self):
@@ -101,20 +104,19 @@ class SubscribersState(CompanyPage, rx.State):
 
     @rx.event(background=True)
     async def follow_export(self):
-        import asyncio
-
-        from cabinet.services import requests
-
-        for _ in range(600):
-            await asyncio.sleep(1)
+        """The progress bar of a background export, until its file is ready."""
+        for _ in range(1200):
+            await asyncio.sleep(0.5)
             async with self:
                 try:
-                    found = await self._call(requests.get_request, on_account=False, request_id=self.export_request)
-                except Exception:  # the session ended or the page was left: stop following
+                    progress = await self._call(subscribers.export_progress, on_account=False,
+                                                request_id=self.export_request)
+                except DomainError:  # the session ended: stop following
                     return
-                self.export_status = found.summary or found.status_title
-                if found.finished_at is not None:
-                    self.export_ready = found.done_items > 0
+                self.export_percent = int(100 * progress.done / progress.total) if progress.total else 0
+                self.export_status = f"{progress.status_title}: {progress.done:,} из {progress.total:,}".replace(",", " ")
+                self.export_ready = progress.ready
+                if progress.finished:
                     return
 
     @rx.event

@@ -267,3 +267,32 @@ def test_another_organisation_reads_nothing(session, world):
         with pytest.raises(AccessDenied):
             call(world.stranger)
     assert session.query(Request).count() == 0 and session.query(RequestItem).count() == 0
+
+
+def test_a_background_export_reports_its_progress(session, world, data_dir, monkeypatch):
+    monkeypatch.setattr(svc, "PROGRESS_EVERY", 1)
+    seen = []
+    real_write = svc.progress_path
+
+    result = svc.order_export(session, actor=world.actor, account_id=world.account.id, search="", tariff_id=None,
+                              status="active", idempotency_key="exp-progress")
+    session.commit()
+    waiting = svc.export_progress(session, actor=world.actor, request_id=result.request_id)
+    assert (waiting.done, waiting.total, waiting.ready, waiting.finished) == (0, 2, False, False)
+
+    original = svc.write_export
+
+    def watched(*args, progress=None, **kwargs):
+        def report(done):
+            progress(done)
+            seen.append(real_write(result.request_id).read_text())
+        return original(*args, progress=report, **kwargs)
+
+    monkeypatch.setattr("cabinet.services.subscriber_handlers.write_export", watched)
+    worker.run_once("w1")
+    session.commit()
+    assert seen == ["1 2", "2 2"]
+    done = svc.export_progress(session, actor=world.actor, request_id=result.request_id)
+    assert (done.done, done.total, done.ready, done.finished) == (2, 2, True, True)
+    with pytest.raises(AccessDenied):
+        svc.export_progress(session, actor=world.stranger, request_id=result.request_id)
