@@ -98,7 +98,7 @@ def forwarding_dialog() -> rx.Component:
                         rx.el.select(*[rx.el.option(t, value=k) for k, t in FORWARDING_KINDS], name="kind",
                                      aria_label="Тип переадресации", style={"min_height": TOUCH}),
                         display="flex", flex_direction="column"),
-            field("Номер для переадресации", "target", placeholder="375XXXXXXXXX", input_mode="numeric"),
+            field("Номер для переадресации", "target", placeholder="375291234567", input_mode="numeric"),
             rx.el.label(rx.text("Задержка (для «Если нет ответа»)", size="2"),
                         rx.el.select(rx.el.option("—", value=""),
                                      *[rx.el.option(f"{s} с", value=str(s)) for s in range(5, 35, 5)],

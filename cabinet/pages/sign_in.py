@@ -9,7 +9,7 @@ from cabinet.components.forms import centered_card, field, submit
 from cabinet.components.layout import TOUCH, info, refusal
 from cabinet.state.sign_in import RecoverState, SignInState
 
-PHONE = "375XXXXXXXXX"
+PHONE = "375291234567"
 
 
 def _password_form(login_label: str, placeholder: str) -> rx.Component:

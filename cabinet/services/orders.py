@@ -6,7 +6,6 @@ and «Акт сверки» (C7). Each is stored in the caller's unit of work (n
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ from cabinet import clock
 from cabinet.models import Invoice, PersonalAccount, Request, RequestKind, Subscriber
 from cabinet.models.subscriber import STATUS_TITLES
 from cabinet.services import requests, uploads, validation
+from cabinet.services.paging import Page
 from cabinet.services.access import Actor, account_for
 from cabinet.services.errors import AccessDenied, DomainError
 from cabinet.services.periods import (
@@ -119,16 +119,7 @@ class SubscriberChoice:
     status_title: str
 
 
-@dataclass(frozen=True)
-class SubscriberChoicePage:
-    rows: list[SubscriberChoice]
-    total: int
-    page: int = 1
-    page_size: int = 20
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.page_size))
+SubscriberChoicePage = Page  # rows, total, page, page_size, .pages
 
 
 def detail_periods() -> list[PeriodChoice]:

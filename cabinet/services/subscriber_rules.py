@@ -249,7 +249,7 @@ def check_forwarding(
         return None, None
     number = clean_digits(str(target))
     if not _TARGET.fullmatch(number):
-        raise DomainError("Номер переадресации — 12 цифр в формате 375XXXXXXXXX.")
+        raise DomainError("Номер переадресации — 12 цифр, начиная с 375.")
     if number == subscriber.number:
         raise DomainError("Нельзя переадресовать вызовы на номер самого абонента.")
     if kind != "no_answer":

@@ -10,7 +10,6 @@ and sorting run in the database; the export reads rows with `yield_per` (a serve
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from collections.abc import Callable
 from pathlib import Path
@@ -33,6 +32,7 @@ from cabinet.models import (
 from cabinet.models.request import REQUEST_STATUS_TITLES
 from cabinet.models.subscriber import STATUS_TITLES
 from cabinet.services import access, requests
+from cabinet.services.paging import Page
 from cabinet.services.access import Actor
 from cabinet.services.errors import DomainError
 from cabinet.services.orders import OrderResult
@@ -66,16 +66,7 @@ class SubscriberRow:
     sim_iccid: str | None
 
 
-@dataclass(frozen=True)
-class SubscriberPage:
-    rows: list[SubscriberRow]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.page_size))
+SubscriberPage = Page  # rows, total, page, page_size, .pages
 
 
 @dataclass(frozen=True)

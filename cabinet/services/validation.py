@@ -19,7 +19,7 @@ def clean_digits(value: str) -> str:
 def phone_number(value: str) -> str:
     number = clean_digits(value)
     if not _PHONE.fullmatch(number):
-        raise DomainError("Введите номер телефона в формате 375XXXXXXXXX: 12 цифр.")
+        raise DomainError("Введите номер телефона: 12 цифр, начиная с 375.")
     return number
 
 
