@@ -23,10 +23,23 @@ SIGNATURE = ("\n\nПисьмо отправлено из Личного каби
              "№ {request_id}. Отвечать на него не нужно.")
 
 
-def _attachment(rendered: RenderedDocument) -> Attachment:
+def _mail(session: Session, request: Request, rendered: RenderedDocument, *, subject: str, text: str) -> list[str]:
+    """Queue the document to the request's recipients, in the item's transaction; returns the recipients."""
     if not rendered.content:
         raise RuntimeError(f"document {rendered.filename!r} came out empty")
-    return Attachment(filename=rendered.filename, content_type=rendered.content_type, content=rendered.content)
+    recipients = _recipients(request)
+    account = _account(session, request)
+    enqueue_email(
+        session,
+        recipients=recipients,
+        subject=f"{subject} по лицевому счету {account.number}",
+        body=f"Здравствуйте!\n\nВо вложении {text} по лицевому счету {account.number}."
+             + SIGNATURE.format(request_id=request.id),
+        attachments=[Attachment(filename=rendered.filename, content_type=rendered.content_type,
+                                content=rendered.content)],
+        request_id=request.id,
+    )
+    return recipients
 
 
 def _recipients(request: Request) -> list[str]:
@@ -47,19 +60,10 @@ def send_invoice(session: Session, request: Request, item: RequestItem) -> str:
     invoice = session.get(Invoice, int(request.params.get("invoice_id") or 0))
     if invoice is None or invoice.account_id != request.account_id:
         raise ItemRefused("Счет не найден на этом лицевом счете.")
-    recipients = _recipients(request)
     rendered = render_invoice(load_invoice(session, invoice.id), request.params.get("format") or "pdf")
-    account = _account(session, request)
     period = month_words(invoice.period)
-    enqueue_email(
-        session,
-        recipients=recipients,
-        subject=f"Счет за {period} по лицевому счету {account.number}",
-        body=(f"Здравствуйте!\n\nВо вложении счет № {invoice.number} за {period} по лицевому счету "
-              f"{account.number}." + SIGNATURE.format(request_id=request.id)),
-        attachments=[_attachment(rendered)],
-        request_id=request.id,
-    )
+    recipients = _mail(session, request, rendered, subject=f"Счет за {period}",
+                       text=f"счет № {invoice.number} за {period}")
     return f"Счет отправлен на {', '.join(recipients)}"
 
 
@@ -82,7 +86,6 @@ def mail_call_detail(session: Session, request: Request) -> None:
     ).all())
     if not subscriber_ids:
         return  # every item refused: nothing to send
-    recipients = [r for r in request.params.get("recipients", []) if r]
     year, month = int(request.params["year"]), int(request.params["month"])
     rendered = render_call_detail(
         session,
@@ -92,17 +95,9 @@ def mail_call_detail(session: Session, request: Request) -> None:
         month=month,
         layout=request.params.get("layout") or "sheet_per_subscriber",
     )
-    account = _account(session, request)
     period = month_words(dt.date(year, month, 1))
-    enqueue_email(
-        session,
-        recipients=recipients,
-        subject=f"Детализация за {period} по лицевому счету {account.number}",
-        body=(f"Здравствуйте!\n\nВо вложении детализация звонков за {period} по лицевому счету {account.number}, "
-              f"абонентов: {len(subscriber_ids)}." + SIGNATURE.format(request_id=request.id)),
-        attachments=[_attachment(rendered)],
-        request_id=request.id,
-    )
+    recipients = _mail(session, request, rendered, subject=f"Детализация за {period}",
+                       text=f"детализация звонков за {period} (абонентов: {len(subscriber_ids)})")
     request.summary = (f"Детализация за {period} (абонентов: {len(subscriber_ids)}) "
                        f"отправлена на {', '.join(recipients)}")
     session.add(request)
@@ -112,19 +107,10 @@ def mail_call_detail(session: Session, request: Request) -> None:
 
 @handles(RequestKind.RECONCILIATION)
 def send_reconciliation(session: Session, request: Request, item: RequestItem) -> str:
-    recipients = _recipients(request)
     date_from = dt.date.fromisoformat(request.params["date_from"])
     date_to = dt.date.fromisoformat(request.params["date_to"])
     rendered = render_reconciliation(session, account_id=request.account_id, date_from=date_from, date_to=date_to)
-    account = _account(session, request)
     period = f"{ddmmyyyy(date_from)}–{ddmmyyyy(date_to)}"
-    enqueue_email(
-        session,
-        recipients=recipients,
-        subject=f"Акт сверки за {period} по лицевому счету {account.number}",
-        body=(f"Здравствуйте!\n\nВо вложении акт сверки взаиморасчетов за {period} по лицевому счету "
-              f"{account.number}." + SIGNATURE.format(request_id=request.id)),
-        attachments=[_attachment(rendered)],
-        request_id=request.id,
-    )
+    recipients = _mail(session, request, rendered, subject=f"Акт сверки за {period}",
+                       text=f"акт сверки взаиморасчетов за {period}")
     return f"Акт сверки отправлен на {', '.join(recipients)}"
