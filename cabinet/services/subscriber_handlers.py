@@ -1,4 +1,5 @@
-"""The worker's handlers of the one-subscriber operations (S2–S8) and of the large «Выгрузка в Excel» (S1).
+"""The worker's handlers of the one-subscriber operations (S2–S8), of «Прекращение обслуживания» (B5) and of
+the large «Выгрузка в Excel» (S1).
 
 Concurrency (two supervisors on one subscriber):
 - every handler locks the subscriber row (SELECT … FOR UPDATE on PostgreSQL; SQLite writes one at a time) and
@@ -227,6 +228,28 @@ def replace_sim(session: Session, request: Request, item: RequestItem) -> str:
     subscriber.sim_iccid = iccid
     _changed(session, subscriber, request, "subscriber.sim_replaced", old_iccid=old, iccid=iccid)
     return f"SIM-карта заменена на {iccid}"
+
+
+# --- B5: «Прекращение обслуживания» ---------------------------------------------------------------------------
+
+ALREADY_TERMINATED = "обслуживание уже прекращено"
+
+
+@handles(RequestKind.TERMINATION)
+def terminate(session: Session, request: Request, item: RequestItem) -> str:
+    """End the service of an active subscriber: the status becomes «Обслуживание прекращено» and the SIM card is
+    retired (never handed out again). Refused if the subscriber is already terminated or not active."""
+    subscriber = _subscriber(session, request, item)
+    rules.require_not_terminated(subscriber, ALREADY_TERMINATED)
+    rules.require_active(subscriber, "прекращение обслуживания недоступно")
+    subscriber.status = SubscriberStatus.TERMINATED.value
+    iccid = subscriber.sim_iccid
+    if iccid:
+        session.execute(update(SimCard.__table__)
+                        .where(SimCard.iccid == iccid, SimCard.organization_id == request.organization_id)
+                        .values(state="retired"))
+    _changed(session, subscriber, request, "subscriber.terminated", iccid=iccid)
+    return "Обслуживание прекращено" + (f", SIM-карта {iccid} выведена из обращения" if iccid else "")
 
 
 # --- S1: a large export ---------------------------------------------------------------------------------------
