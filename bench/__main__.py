@@ -1,7 +1,11 @@
-"""python -m bench [--subscribers N] [--items N] [--postgres] [--only seeding|worker] [--keep]
+"""python -m bench [--subscribers N] [--items N] [--repeats N] [--postgres] [--documents-memory]
+                 [--only seeding|worker|subscribers|documents] [--keep]
 
 Runs every benchmark on a fresh SQLite file (and, with --postgres, on a throw-away PostgreSQL server), prints
 each figure beside its baseline measured in the same run, and writes them to bench/results/latest.json.
+The benchmarks share each database: the benchmark account seeded by `seeding` is reused by the others (each seeds
+it itself when run alone). `documents` runs in a process of its own, without its tracemalloc runs unless
+--documents-memory (they take a quarter of an hour at 100,000 subscribers).
 """
 
 from __future__ import annotations
@@ -17,9 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import RESULTS_DIR, Figure, format_table, sqlite_url
+from bench import RESULTS_DIR, format_table, sqlite_url
 
-BENCHMARKS = ("seeding", "worker")
+BENCHMARKS = ("seeding", "worker", "subscribers", "documents")
 
 
 def _positive(text: str) -> int:
@@ -29,18 +33,31 @@ def _positive(text: str) -> int:
     return value
 
 
-def run_on(url: str, args: argparse.Namespace, scratch: Path, *, postgres: bool) -> list[Figure]:
-    from bench import seeding, worker
+def run_on(url: str, args: argparse.Namespace, scratch: Path, *, postgres: bool) -> dict[str, list]:
+    """Every chosen benchmark on the database at `url`: {"figures": [Figure] of seeding and worker,
+    "subscribers": [Figure], "documents": [row dict]}."""
+    from bench import documents, in_fresh_process, seeding, subscribers, worker
 
-    figures: list[Figure] = []
+    name = "PostgreSQL" if postgres else "SQLite"
+    results: dict[str, list] = {"figures": [], "subscribers": [], "documents": []}
     if "seeding" in args.only:
-        print(f"… seeding, {args.subscribers:,} subscribers ({'PostgreSQL' if postgres else 'SQLite'})", flush=True)
-        figures += seeding.run(url, subscribers=args.subscribers, scratch=scratch)
+        print(f"… seeding, {args.subscribers:,} subscribers ({name})", flush=True)
+        results["figures"] += seeding.run(url, subscribers=args.subscribers, scratch=scratch)
     if "worker" in args.only:
-        print(f"… worker, {args.items:,} items ({'PostgreSQL' if postgres else 'SQLite'})", flush=True)
-        figures += worker.run(url, items=args.items, subscribers=args.subscribers, parallel=postgres,
-                              tag="pg" if postgres else "sqlite")
-    return figures
+        print(f"… worker, {args.items:,} items ({name})", flush=True)
+        results["figures"] += worker.run(url, items=args.items, subscribers=args.subscribers, parallel=postgres,
+                                         tag="pg" if postgres else "sqlite")
+    if "subscribers" in args.only:
+        print(f"… subscribers: list, search, filter, export ({name})", flush=True)
+        results["subscribers"] += subscribers.run(url, subscribers=args.subscribers, scratch=scratch,
+                                                  repeats=args.repeats)
+    if "documents" in args.only:
+        print(f"… documents ({name}{'' if args.documents_memory else ', no memory runs'})", flush=True)
+        options = argparse.Namespace(subscribers=args.subscribers, lines=args.lines, calls=args.calls,
+                                     no_memory=not args.documents_memory, keep=False, database_url=url)
+        rows = in_fresh_process(documents.run, options)
+        results["documents"] += [{"backend": "postgresql" if postgres else "sqlite", **row} for row in rows]
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,13 +66,21 @@ def main(argv: list[str] | None = None) -> int:
                         help="subscribers of the benchmark account (default 100,000)")
     parser.add_argument("--items", type=_positive, default=10_000, metavar="N",
                         help="items of the worker's request (default 10,000)")
+    parser.add_argument("--repeats", type=_positive, default=20, metavar="N",
+                        help="timed calls of each subscribers query, after 3 warm-up calls (default 20)")
+    parser.add_argument("--lines", type=_positive, metavar="N",
+                        help="documents: an invoice of exactly N lines instead of the seeded latest one")
+    parser.add_argument("--calls", type=_positive, default=10_000, metavar="N",
+                        help="documents: call records of the call detail (default 10,000)")
+    parser.add_argument("--documents-memory", action="store_true",
+                        help="documents: also its tracemalloc runs (slow: about 17 minutes at 100,000 subscribers)")
     parser.add_argument("--postgres", action="store_true",
                         help="also on a throw-away PostgreSQL server (tests.postgres), worker with 2 processes too")
     parser.add_argument("--only", action="append", choices=BENCHMARKS,
                         help="run only this benchmark (repeatable); default: all")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite files (their folder is printed)")
     args = parser.parse_args(argv)
-    args.only = tuple(args.only or BENCHMARKS)
+    args.only = tuple(name for name in BENCHMARKS if name in (args.only or BENCHMARKS))
 
     scratch = Path(tempfile.mkdtemp(prefix="cabinet-bench-"))
     # Nothing the benchmarks do may write into the project's data/ (settings' embedded secret, mail, ...).
@@ -64,14 +89,19 @@ def main(argv: list[str] | None = None) -> int:
     started_at = dt.datetime.now().isoformat(timespec="seconds")
     load_before = os.getloadavg()
     started = time.perf_counter()
-    figures: list[Figure] = []
+    results: dict[str, list] = {"figures": [], "subscribers": [], "documents": []}
+
+    def add(found: dict[str, list]) -> None:
+        for key, values in found.items():
+            results[key] += values
+
     try:
-        figures += run_on(sqlite_url(scratch / "bench.db"), args, scratch, postgres=False)
+        add(run_on(sqlite_url(scratch / "bench.db"), args, scratch, postgres=False))
         if args.postgres:
             from tests.postgres import server
 
             with server() as url:
-                figures += run_on(url, args, scratch, postgres=True)
+                add(run_on(url, args, scratch, postgres=True))
     finally:
         if args.keep:
             print(f"SQLite files kept in {scratch}")
@@ -79,25 +109,38 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(scratch, ignore_errors=True)
 
     load_after = os.getloadavg()
-    print()
-    print(format_table(figures))
-    print(f"Load average (1 min) {load_before[0]:.2f} before, {load_after[0]:.2f} after, on {os.cpu_count()} CPUs: "
+    if results["figures"]:
+        print()
+        print(format_table(results["figures"]))
+    if results["subscribers"]:
+        from bench import subscribers
+
+        print()
+        print(subscribers.format_table(results["subscribers"]))
+    if results["documents"]:
+        from bench import documents
+
+        for backend in dict.fromkeys(row["backend"] for row in results["documents"]):
+            print(f"\nDocuments ({backend})")
+            print(documents.format_rows([row for row in results["documents"] if row["backend"] == backend]))
+    print(f"\nLoad average (1 min) {load_before[0]:.2f} before, {load_after[0]:.2f} after, on {os.cpu_count()} CPUs: "
           "other work on the machine shows in the absolute rates more than in the ratios.")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     out = RESULTS_DIR / "latest.json"
     out.write_text(json.dumps({
         "started_at": started_at,
         "total_seconds": round(time.perf_counter() - started, 1),
-        "options": {"subscribers": args.subscribers, "items": args.items, "postgres": args.postgres,
-                    "only": list(args.only)},
+        "options": {"subscribers": args.subscribers, "items": args.items, "repeats": args.repeats,
+                    "lines": args.lines, "calls": args.calls, "documents_memory": args.documents_memory,
+                    "postgres": args.postgres, "only": list(args.only)},
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
                     "cpus": os.cpu_count(), "load_average_before": load_before,
                     "load_average_after": load_after},
-        "figures": [figure.as_json() for figure in figures],
+        "figures": [figure.as_json() for figure in results["figures"] + results["subscribers"]],
+        "documents": results["documents"],
     }, ensure_ascii=False, indent=2) + "\n")
     print(f"\nWritten to {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

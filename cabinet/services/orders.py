@@ -16,7 +16,7 @@ from cabinet import clock
 from cabinet.models import Invoice, PersonalAccount, Request, RequestKind, Subscriber
 from cabinet.models.subscriber import STATUS_TITLES
 from cabinet.services import requests, uploads, validation
-from cabinet.services.paging import Page
+from cabinet.services.paging import Page, bounds
 from cabinet.services.access import Actor, account_for
 from cabinet.services.errors import AccessDenied, DomainError
 from cabinet.services.periods import (
@@ -36,7 +36,6 @@ DETAIL_LAYOUTS = {"sheet_per_subscriber": "Лист на каждого абон
 MAX_DETAIL_SUBSCRIBERS = 10_000
 RECONCILIATION_YEARS = 3
 RECONCILIATION_WORKING_DAYS = 10
-MAX_PAGE_SIZE = 200
 _IN_CHUNK = 900
 
 
@@ -171,7 +170,7 @@ def list_detail_candidates(
 ) -> SubscriberChoicePage:
     """One page of the account's subscribers, found by a part of the number or the name, by number."""
     account = account_for(session, actor, account_id)
-    page, page_size = max(int(page), 1), min(max(int(page_size), 1), MAX_PAGE_SIZE)
+    page, page_size = bounds(page, page_size)
     conditions = _matching(account.id, search)
     total = session.exec(select(func.count(Subscriber.id)).where(*conditions)).one()
     found = session.exec(

@@ -32,7 +32,6 @@ ITEM_STATUS_TITLES = {
     ItemStatus.REFUSED: "Отказано",
 }
 
-MAX_PAGE_SIZE = 200
 _INSERT_CHUNK = 5000
 _IN_LIST_LIMIT = 900  # ids looked up with IN (...) up to this many; above it, the account's list is read
 

@@ -32,7 +32,7 @@ from cabinet.models import (
 from cabinet.models.request import REQUEST_STATUS_TITLES
 from cabinet.models.subscriber import STATUS_TITLES
 from cabinet.services import access, requests
-from cabinet.services.paging import Page
+from cabinet.services.paging import Page, bounds
 from cabinet.services.access import Actor
 from cabinet.services.errors import DomainError
 from cabinet.services.orders import OrderResult
@@ -47,7 +47,6 @@ from cabinet.services.subscriber_card import (  # noqa: F401 - the card is part 
 from cabinet.services.validation import clean_digits
 
 SORTS = ("number", "name", "tariff", "status")
-MAX_PAGE_SIZE = 200
 EXPORT_INLINE_LIMIT = 5_000
 EXPORT_COLUMNS = ("Номер", "Имя", "Тарифный план", "Статус", "SIM-карта", "Подключен")
 _EXPORT_WIDTHS = (15, 40, 22, 24, 23, 12)
@@ -160,7 +159,7 @@ def list_subscribers(
 ) -> SubscriberPage:
     """One page of the account's subscribers matching the search and filters."""
     account = access.account_for(session, actor, account_id)
-    page, page_size = max(int(page), 1), min(max(int(page_size), 1), MAX_PAGE_SIZE)
+    page, page_size = bounds(page, page_size)
     conditions = _conditions(account.id, search, tariff_id, status)
     order = _order_by(sort, descending)
     total = session.execute(select(func.count()).select_from(Subscriber).where(*conditions)).scalar_one()
