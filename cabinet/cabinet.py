@@ -14,6 +14,7 @@ from cabinet.pages.invoices import invoices_page
 from cabinet.pages.payments import payments_page
 from cabinet.pages.pending import COMPANY_PENDING, SIP_PENDING, pending_page
 from cabinet.pages.reconciliation import reconciliation_page
+from cabinet.pages.request import request_page
 from cabinet.pages.sign_in import recover_page, sign_in_page
 from cabinet.pages.sip import sip_home_page
 from cabinet.pages.subscribers import subscribers_page
@@ -24,6 +25,7 @@ from cabinet.state.home import HomeState
 from cabinet.state.invoices import InvoicesState
 from cabinet.state.payments import PaymentsState
 from cabinet.state.reconciliation import ReconciliationState
+from cabinet.state.request_page import RequestState
 from cabinet.state.session import SessionState
 from cabinet.state.subscribers import SubscribersState
 from cabinet.state.sign_in import AfterSignInState, SignInState
@@ -46,6 +48,7 @@ app.add_page(subscribers_page, route=routes.SUBSCRIBERS, title="Абоненты
 app.add_page(card_page, route=routes.SUBSCRIBER_CARD, title="Карточка абонента · Личный кабинет",
              on_load=CardState.load)
 app.add_page(history_page, route=routes.HISTORY, title="История заявок · Личный кабинет", on_load=HistoryState.load)
+app.add_page(request_page, route=routes.REQUEST, title="Заявка · Личный кабинет", on_load=RequestState.load)
 app.add_page(sip_home_page, route=routes.SIP_HOME, title="Личный кабинет SIP", on_load=HomeState.load_sip)
 
 for route, title in COMPANY_PENDING.items():

@@ -23,3 +23,8 @@ SUBSCRIBER_CARD = "/subscribers/card"
 
 def subscriber_card(subscriber_id) -> str:
     return f"{SUBSCRIBER_CARD}?id={subscriber_id}"
+REQUEST = "/history/request"
+
+
+def request_page(request_id) -> str:
+    return f"{REQUEST}?id={request_id}"

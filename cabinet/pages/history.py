@@ -1,32 +1,67 @@
-"""«История заявок» (B6, first part): the account's requests, newest first."""
+"""«История заявок» (B6): every request of the account, filtered by type, status, period and author."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from cabinet.components.cards import loading
-from cabinet.components.layout import shell
-from cabinet.components.table import pager, simple_table
-from cabinet.state.history import HistoryState
+from cabinet.components.forms import field
+from cabinet.components.layout import TOUCH, refusal, shell
+from cabinet.components.select import select
+from cabinet.components.table import pager
+from cabinet.state.history import HistoryState as State
 
 COLUMNS = [("Заявка", "id"), ("Тип", "kind"), ("Статус", "status"), ("Автор", "author"),
            ("Создана", "created"), ("Выполнена", "finished"), ("Обработано", "progress")]
 
 
+def _filters() -> rx.Component:
+    return rx.form(
+        rx.flex(
+            select("Тип", "kind", State.kinds, empty="Все типы"),
+            select("Статус", "status", State.statuses, empty="Все статусы"),
+            field("С даты", "date_from", type="date"),
+            field("По дату", "date_to", type="date"),
+            select("Автор", "author_id", State.authors, empty="Все авторы"),
+            rx.button(rx.icon("filter"), "Показать", type="submit", size="3", min_height=TOUCH),
+            gap="0.75em", wrap="wrap", align="end", width="100%",
+        ),
+        on_submit=State.apply, reset_on_submit=False, width="100%",
+    )
+
+
+def _row(row) -> rx.Component:
+    return rx.table.row(*[
+        rx.table.cell(rx.link("№" + row["id"], href=row["href"]) if key == "id" else row[key]) for _, key in COLUMNS
+    ])
+
+
 def history_page() -> rx.Component:
     return shell(
         "История заявок",
-        loading(
-            HistoryState.loaded,
-            rx.cond(
-                HistoryState.total == 0,
-                rx.callout("Заявок пока нет. Здесь появится каждая заявка по этому лицевому счету.", icon="inbox"),
-                rx.vstack(
-                    rx.text("Всего заявок: ", HistoryState.total, size="2", color_scheme="gray"),
-                    simple_table(COLUMNS, HistoryState.rows),
-                    pager(HistoryState.page, HistoryState.pages, HistoryState.go),
-                    width="100%",
+        rx.vstack(
+            _filters(),
+            refusal(State.error),
+            loading(
+                State.loaded,
+                rx.cond(
+                    State.total == 0,
+                    rx.callout("Заявок нет. Здесь появится каждая заявка по этому лицевому счету.", icon="inbox"),
+                    rx.vstack(
+                        rx.text("Всего заявок: ", State.total, size="2", color_scheme="gray"),
+                        rx.box(
+                            rx.table.root(
+                                rx.table.header(rx.table.row(*[rx.table.column_header_cell(t) for t, _ in COLUMNS])),
+                                rx.table.body(rx.foreach(State.rows, _row)),
+                                width="100%",
+                            ),
+                            overflow_x="auto", width="100%",
+                        ),
+                        pager(State.page, State.pages, State.go),
+                        width="100%",
+                    ),
                 ),
             ),
+            spacing="4", width="100%",
         ),
     )

@@ -1,26 +1,30 @@
-"""«История заявок»: the account's requests, newest first, one page at a time."""
+"""«История заявок» (B6): the account's requests, newest first, filtered and paged in SQL."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from cabinet import routes
+from cabinet.models.request import REQUEST_KIND_TITLES, REQUEST_STATUS_TITLES
 from cabinet.services import requests
-from cabinet.services.errors import DomainError
-from cabinet.state.services import call
-from cabinet.state.session import SessionState
+from cabinet.state.format import parse_date
+from cabinet.state.page import CompanyPage
 
 PAGE_SIZE = 20
 
 
-def _when(moment) -> str:
+def when(moment) -> str:
     return f"{moment:%d.%m.%Y %H:%M}" if moment else ""
 
 
-class HistoryState(rx.State):
+class HistoryState(CompanyPage, rx.State):
     rows: list[dict[str, str]] = []
     total: int = 0
     page: int = 1
-    loaded: bool = False
+    kinds: list[dict[str, str]] = [{"value": k.value, "label": t} for k, t in REQUEST_KIND_TITLES.items()]
+    statuses: list[dict[str, str]] = [{"value": s.value, "label": t} for s, t in REQUEST_STATUS_TITLES.items()]
+    authors: list[dict[str, str]] = []
+    _filters: dict = {}
 
     @rx.var
     def pages(self) -> int:
@@ -28,37 +32,48 @@ class HistoryState(rx.State):
 
     @rx.event
     async def load(self):
-        session = await self.get_state(SessionState)
-        redirect = await session.guard_company()
+        redirect = await self._enter()
         if redirect is not None:
             return redirect
-        self.page = 1
-        return await self._fetch(session)
+        authors, event = await self._run(requests.list_authors)
+        if event is not None:
+            return event
+        self.authors = [{"value": str(i), "label": name} for i, name in authors or []]
+        self.page, self._filters = 1, {}
+        return await self._fetch()
+
+    @rx.event
+    async def apply(self, form: dict):
+        self.error, self.page = "", 1
+        self._filters = {
+            "kind": form.get("kind") or None, "status": form.get("status") or None,
+            "date_from": parse_date(form.get("date_from", "")), "date_to": parse_date(form.get("date_to", "")),
+            "author_id": int(form["author_id"]) if form.get("author_id") else None,
+        }
+        return await self._fetch()
 
     @rx.event
     async def go(self, page: int):
         self.page = max(1, min(int(page), self.pages))
-        return await self._fetch(await self.get_state(SessionState))
+        return await self._fetch()
 
-    async def _fetch(self, session: SessionState):
-        self.loaded = False
-        try:
-            actor = await session.actor()
-            found = await call(requests.list_requests, actor=actor, account_id=int(session.account_id),
-                               page=self.page, page_size=PAGE_SIZE)
-        except DomainError as refusal:
-            return await session.handle(refusal)
+    async def _fetch(self):
+        found, event = await self._run(requests.list_requests, page=self.page, page_size=PAGE_SIZE, **self._filters)
+        if event is not None or found is None:
+            return event
         self.total = found.total
         self.rows = [
             {
                 "id": str(row.id),
+                "href": routes.request_page(row.id),
                 "kind": row.kind_title,
                 "status": row.status_title,
                 "author": row.author,
-                "created": _when(row.created_at),
-                "finished": _when(row.finished_at) or (f"ожидается {row.expected_on:%d.%m.%Y}" if row.expected_on else "—"),
+                "created": when(row.created_at),
+                "finished": when(row.finished_at) or (f"ожидается {row.expected_on:%d.%m.%Y}" if row.expected_on else "—"),
                 "progress": f"{row.done_items + row.refused_items} из {row.total_items}",
             }
             for row in found.rows
         ]
         self.loaded = True
+        return None
