@@ -73,6 +73,7 @@ def test_sign_in_by_sms_code(page, cabinet):
     number = "375290000001" if page.device == "desktop" else "375290000101"
     page.goto("/login")
     page.get_by_role("radio", name="По SMS-коду").click()
+    expect(page.get_by_role("button", name="Получить код")).to_be_visible()  # the code form has replaced the other
     page.get_by_label("Номер телефона").fill(number)
     page.get_by_role("button", name="Получить код").click()
     expect(page.get_by_role("status")).to_contain_text("SMS-код")
