@@ -6,18 +6,20 @@ import reflex as rx
 
 from cabinet import routes, settings
 from cabinet.pages.account import password_page, role_page
+from cabinet.pages.bulk import bulk_page
 from cabinet.pages.card import card_page
 from cabinet.pages.detail import detail_page
 from cabinet.pages.history import history_page
 from cabinet.pages.home import home_page
 from cabinet.pages.invoices import invoices_page
 from cabinet.pages.payments import payments_page
-from cabinet.pages.pending import COMPANY_PENDING, SIP_PENDING, pending_page
+from cabinet.pages.pending import SIP_PENDING, pending_page
 from cabinet.pages.reconciliation import reconciliation_page
 from cabinet.pages.request import request_page
 from cabinet.pages.sign_in import recover_page, sign_in_page
 from cabinet.pages.sip import sip_home_page
 from cabinet.pages.subscribers import subscribers_page
+from cabinet.state.bulk import BulkState
 from cabinet.state.card import CardState
 from cabinet.state.detail import DetailState
 from cabinet.state.history import HistoryState
@@ -47,13 +49,12 @@ app.add_page(subscribers_page, route=routes.SUBSCRIBERS, title="Абоненты
              on_load=SubscribersState.load)
 app.add_page(card_page, route=routes.SUBSCRIBER_CARD, title="Карточка абонента · Личный кабинет",
              on_load=CardState.load)
+app.add_page(bulk_page, route=routes.BULK, title="Операции со списком абонентов · Личный кабинет",
+             on_load=BulkState.load)
 app.add_page(history_page, route=routes.HISTORY, title="История заявок · Личный кабинет", on_load=HistoryState.load)
 app.add_page(request_page, route=routes.REQUEST, title="Заявка · Личный кабинет", on_load=RequestState.load)
 app.add_page(sip_home_page, route=routes.SIP_HOME, title="Личный кабинет SIP", on_load=HomeState.load_sip)
 
-for route, title in COMPANY_PENDING.items():
-    app.add_page(lambda title=title: pending_page(title), route=route, title=f"{title} · Личный кабинет",
-                 on_load=SessionState.guard_company)
 for route, title in SIP_PENDING.items():
     app.add_page(lambda title=title: pending_page(title), route=route, title=f"{title} · Личный кабинет SIP",
                  on_load=SessionState.guard_sip)

@@ -20,10 +20,6 @@ def pending_page(title: str) -> rx.Component:
     )
 
 
-COMPANY_PENDING = {
-    routes.BULK: "Операции со списком абонентов",
-}
-
 SIP_PENDING = {
     routes.SIP_PAYMENTS: "Платежи",
     routes.SIP_INVOICES: "Счета",

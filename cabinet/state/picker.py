@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.services import orders, uploads
+from cabinet.services import subscribers, uploads
 from cabinet.services.errors import DomainError
 from cabinet.state.page import CompanyPage
 
@@ -21,6 +21,7 @@ class PickerState(CompanyPage, rx.State):
     page: int = 1
     selected: list[str] = []  # ids ticked by hand
     all_matching: bool = False  # "select all that match the search"
+    status_filter: str = ""  # only subscribers in this status (the activation and termination tabs)
     file_name: str = ""
     file_count: int = 0
     file_errors: list[dict[str, str]] = []
@@ -36,15 +37,16 @@ class PickerState(CompanyPage, rx.State):
             return self.file_count
         return self.total if self.all_matching else len(self.selected)
 
-    async def _reset_choice(self):
+    async def _reset_choice(self, status: str = ""):
         self.source, self.search, self.page, self.selected, self.all_matching = "list", "", 1, [], False
+        self.status_filter = status
         self.file_name, self.file_count, self.file_errors, self._numbers = "", 0, [], []
         self.error = ""
         return await self._fetch()
 
     async def _fetch(self):
-        found, event = await self._run(orders.list_detail_candidates, search=self.search, page=self.page,
-                                       page_size=PAGE_SIZE)
+        found, event = await self._run(subscribers.list_subscribers, search=self.search,
+                                       status=self.status_filter or None, page=self.page, page_size=PAGE_SIZE)
         if event is not None or found is None:
             return event
         self.total = found.total
