@@ -17,6 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from cabinet.models import Organization
+from cabinet.services.periods import MONTHS, month_title  # noqa: F401 - the one list of month names
 
 # --- the rendered file ------------------------------------------------------------------------------------------
 
@@ -92,13 +93,6 @@ def money_text(value) -> str:
 
 # --- dates ------------------------------------------------------------------------------------------------------
 
-MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
-          "ноябрь", "декабрь")
-
-
-def month_title(period: dt.date) -> str:
-    """«Октябрь 2026»."""
-    return f"{MONTHS[period.month - 1].capitalize()} {period.year}"
 
 
 def date_text(day: dt.date) -> str:
@@ -243,6 +237,14 @@ def set_widths(sheet, widths: Iterable[float]) -> None:
 
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def table_sheet(workbook: Workbook, title: str, columns: Iterable[str], widths: Iterable[float]):
+    """A write-only sheet with its column widths set and a bold header row written."""
+    sheet = workbook.create_sheet(title)
+    set_widths(sheet, widths)
+    sheet.append([cell(sheet, name, bold=True) for name in columns])
+    return sheet
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:

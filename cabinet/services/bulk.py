@@ -39,12 +39,12 @@ from cabinet.services.bulk_choice import (
     Chosen,
     ListRejected,
     RowProblem,
-    abonents,
     chosen_subscribers,
     named,
     resolve_choice,
 )
 from cabinet.services.errors import DomainError
+from cabinet.services.periods import abonents
 from cabinet.services.requests import ItemDraft
 from cabinet.services.subscribers import SubscriberPage, list_subscribers
 

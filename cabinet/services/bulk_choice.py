@@ -74,17 +74,6 @@ class ListRejected(DomainError):
         self.total: int = len(rows) if total is None else total
 
 
-def abonents(count: int) -> str:
-    """«1 абонент», «3 абонента», «11 абонентов»"""
-    if count % 10 == 1 and count % 100 != 11:
-        word = "абонент"
-    elif 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
-        word = "абонента"
-    else:
-        word = "абонентов"
-    return f"{thousands(count)} {word}"
-
-
 def named(numbers: Sequence[str]) -> str:
     """«375…, 375… и еще 12»"""
     shown = ", ".join(numbers[:_SHOWN])

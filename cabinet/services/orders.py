@@ -20,6 +20,7 @@ from cabinet.services.paging import Page, bounds
 from cabinet.services.access import Actor, account_for
 from cabinet.services.errors import AccessDenied, DomainError
 from cabinet.services.periods import (
+    abonents,
     add_months,
     add_working_days,
     ddmmyyyy,
@@ -250,17 +251,6 @@ def _chosen(
     return chosen
 
 
-def _abonents(count: int) -> str:
-    """«1 абонент», «3 абонента», «11 абонентов»"""
-    if count % 10 == 1 and count % 100 != 11:
-        word = "абонент"
-    elif 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
-        word = "абонента"
-    else:
-        word = "абонентов"
-    return f"{count} {word}"
-
-
 def _to_abonents(count: int) -> str:
     """«по 1 абоненту», «по 5 абонентам»"""
     return f"по {count} {'абоненту' if count % 10 == 1 and count % 100 != 11 else 'абонентам'}"
@@ -296,7 +286,7 @@ def order_call_detail(
         items=[ItemDraft(subscriber_id=subscriber_id, number=number) for subscriber_id, number in chosen],
         idempotency_key=idempotency_key,
         expected_on=clock.today(),
-        summary=f"Детализация за {words}: {_abonents(len(chosen))}",
+        summary=f"Детализация за {words}: {abonents(len(chosen))}",
     )
 
     def message(request, to):

@@ -59,6 +59,17 @@ def thousands(count: int) -> str:
     return f"{count:,}".replace(",", " ")
 
 
+def abonents(count: int) -> str:
+    """«1 абонент», «3 абонента», «11 абонентов»"""
+    if count % 10 == 1 and count % 100 != 11:
+        word = "абонент"
+    elif 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
+        word = "абонента"
+    else:
+        word = "абонентов"
+    return f"{thousands(count)} {word}"
+
+
 def rubles(value: Decimal) -> str:
     """«1 234,50 руб.»"""
     text = f"{Decimal(value):,.2f}".replace(",", " ").replace(".", ",")

@@ -14,7 +14,6 @@ from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -22,6 +21,7 @@ from sqlmodel import Session
 from cabinet.models import ItemStatus, Request, RequestItem, RequestKind, RequestStatus, Subscriber, User
 from cabinet.models.request import REQUEST_KIND_TITLES, REQUEST_STATUS_TITLES
 from cabinet.services import access, audit
+from cabinet.documents.common import table_sheet
 from cabinet.services.paging import Page, bounds
 from cabinet.services.access import Actor
 from cabinet.services.errors import AccessDenied, DomainError
@@ -375,16 +375,7 @@ def export_request_items(session: Session, *, actor: Actor, request_id: int, out
     Обработан), in submission order; returns the number of rows written."""
     access.request_for(session, actor, request_id)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Заявка")
-    for index, width in enumerate(_ITEM_EXPORT_WIDTHS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    bold = Font(bold=True)
-    header = []
-    for title in ITEM_EXPORT_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    sheet = table_sheet(workbook, "Заявка", ITEM_EXPORT_COLUMNS, _ITEM_EXPORT_WIDTHS)
     count = 0
     result = session.execute(
         select(RequestItem.number, RequestItem.status, RequestItem.result, RequestItem.processed_at)

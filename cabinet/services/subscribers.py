@@ -17,7 +17,6 @@ from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from sqlalchemy import case, func, or_, select
 from sqlmodel import Session
 
@@ -32,6 +31,7 @@ from cabinet.models import (
 from cabinet.models.request import REQUEST_STATUS_TITLES
 from cabinet.models.subscriber import STATUS_TITLES
 from cabinet.services import access, requests
+from cabinet.documents.common import table_sheet
 from cabinet.services.paging import Page, bounds
 from cabinet.services.access import Actor
 from cabinet.services.errors import DomainError
@@ -192,16 +192,7 @@ def write_export(session: Session, *, account_id: int, search: str = "", tariff_
     callers check (export_subscribers) or act for a stored request (the worker)."""
     conditions = _conditions(account_id, search, tariff_id, status)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Абоненты")
-    for index, width in enumerate(_EXPORT_WIDTHS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    bold = Font(bold=True)
-    header = []
-    for title in EXPORT_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    sheet = table_sheet(workbook, "Абоненты", EXPORT_COLUMNS, _EXPORT_WIDTHS)
     count = 0
     result = session.execute(
         _rows_query(conditions).order_by(Subscriber.number).execution_options(yield_per=_YIELD_PER)

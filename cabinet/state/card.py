@@ -38,10 +38,7 @@ class CardState(CompanyPage, rx.State):
         redirect = await self._enter()
         if redirect is not None:
             return redirect
-        try:
-            self.subscriber_id = int(self.router.url.query_parameters.get("id", "0"))
-        except ValueError:
-            self.subscriber_id = 0
+        self.subscriber_id = self._id_from_address()
         return await self._refresh()
 
     async def _refresh(self):

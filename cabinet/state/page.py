@@ -49,6 +49,11 @@ class CompanyPage(rx.State, mixin=True):
             self.error = refusal.message
             return None, None
 
+    def _id_from_address(self) -> int:
+        """The object a page is opened for, `?id=N`; 0 when absent or not a number (the service then refuses)."""
+        value = self.router.url.query_parameters.get("id", "0")
+        return int(value) if value.isdigit() else 0
+
     @staticmethod
     def _new_key() -> str:
         """An idempotency key for a draft: a double click or a repeated confirm makes one request."""

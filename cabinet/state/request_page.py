@@ -44,10 +44,7 @@ class RequestState(CompanyPage, rx.State):
         redirect = await self._enter()
         if redirect is not None:
             return redirect
-        try:
-            self.request_id = int(self.router.url.query_parameters.get("id", "0"))
-        except ValueError:
-            self.request_id = 0
+        self.request_id = self._id_from_address()
         self.page = 1
         event = await self._refresh()
         if event is None and self.loaded and not self.finished:
