@@ -7,6 +7,7 @@ import reflex as rx
 from cabinet import routes, settings
 from cabinet.pages.account import password_page, role_page
 from cabinet.pages.bulk import bulk_page
+from cabinet.pages.bulk_services import bulk_services_page, bulk_tariff_page
 from cabinet.pages.card import card_page
 from cabinet.pages.detail import detail_page
 from cabinet.pages.history import history_page
@@ -20,6 +21,8 @@ from cabinet.pages.sign_in import recover_page, sign_in_page
 from cabinet.pages.sip import sip_home_page
 from cabinet.pages.subscribers import subscribers_page
 from cabinet.state.bulk import BulkState
+from cabinet.state.bulk_services import BulkServicesState
+from cabinet.state.bulk_tariff import BulkTariffState
 from cabinet.state.card import CardState
 from cabinet.state.detail import DetailState
 from cabinet.state.history import HistoryState
@@ -29,8 +32,8 @@ from cabinet.state.payments import PaymentsState
 from cabinet.state.reconciliation import ReconciliationState
 from cabinet.state.request_page import RequestState
 from cabinet.state.session import SessionState
-from cabinet.state.subscribers import SubscribersState
 from cabinet.state.sign_in import AfterSignInState, SignInState
+from cabinet.state.subscribers import SubscribersState
 
 app = rx.App(head_components=[rx.el.meta(name="theme-color", content="#3e63dd")])
 
@@ -49,7 +52,12 @@ app.add_page(subscribers_page, route=routes.SUBSCRIBERS, title="Абоненты
              on_load=SubscribersState.load)
 app.add_page(card_page, route=routes.SUBSCRIBER_CARD, title="Карточка абонента · Личный кабинет",
              on_load=CardState.load)
-app.add_page(bulk_page, route=routes.BULK, title="Операции со списком абонентов · Личный кабинет",
+BULK_TITLE = "Операции со списком абонентов · Личный кабинет"
+app.add_page(bulk_services_page, route=routes.BULK, title=f"Услуги · {BULK_TITLE}",
+             on_load=BulkServicesState.load)
+app.add_page(bulk_tariff_page, route=routes.BULK_TARIFF, title=f"Изменение тарифа · {BULK_TITLE}",
+             on_load=BulkTariffState.load)
+app.add_page(bulk_page, route=routes.BULK_OPERATIONS, title=f"Операции с абонентом · {BULK_TITLE}",
              on_load=BulkState.load)
 app.add_page(history_page, route=routes.HISTORY, title="История заявок · Личный кабинет", on_load=HistoryState.load)
 app.add_page(request_page, route=routes.REQUEST, title="Заявка · Личный кабинет", on_load=RequestState.load)

@@ -11,7 +11,9 @@ PAYMENTS = "/finance/payments"
 CALL_DETAIL = "/finance/detail"
 RECONCILIATION = "/finance/reconciliation"
 SUBSCRIBERS = "/subscribers"
-BULK = "/bulk"
+BULK = "/bulk"  # «Услуги»
+BULK_TARIFF = "/bulk/tariff"
+BULK_OPERATIONS = "/bulk/operations"  # «Операции с абонентом»
 HISTORY = "/history"
 
 SIP_HOME = "/sip"

@@ -6,8 +6,13 @@ import reflex as rx
 
 from cabinet.components.forms import field
 from cabinet.components.layout import TOUCH, refusal
+from cabinet.components.tariffs import tariff_choice
 from cabinet.state.card import CardState
-from cabinet.state.card_ops import NumberChangeState, SimReplacementState, TariffChoiceState
+from cabinet.state.card_ops import (
+    NumberChangeState,
+    SimReplacementState,
+    TariffChoiceState,
+)
 
 FORWARDING_KINDS = [("unconditional", "Безусловная"), ("busy", "Если занято"), ("no_answer", "Если нет ответа"),
                     ("unreachable", "Если недоступен")]
@@ -45,26 +50,8 @@ def services_block() -> rx.Component:
 
 
 def tariff_dialog() -> rx.Component:
-    def option(t):
-        return rx.card(
-            rx.hstack(rx.text(t.name, weight="bold"), rx.spacer(), rx.text(t.fee, " в месяц")),
-            rx.cond(TariffChoiceState.chosen == t.id,
-                    rx.vstack(
-                        rx.text(t.description, size="2"),
-                        rx.text("Смена тарифа: ", t.switch_fee, size="2"),
-                        rx.text("Набор услуг", weight="bold", size="2"),
-                        rx.foreach(t.services, lambda s: rx.el.label(
-                            rx.checkbox(checked=s.included | TariffChoiceState.services.contains(s.id),
-                                        disabled=s.included,
-                                        on_change=lambda v: TariffChoiceState.tick(s.id, v), size="3"),
-                            rx.text(s.name, " · ", s.fee), display="flex", gap="0.5em",
-                            align_items="center", min_height=TOUCH)),
-                        _button("Подключить", on_click=TariffChoiceState.connect),
-                        spacing="2"),
-                    _button("Подробнее", variant="soft", on_click=TariffChoiceState.choose(t.id))),
-            width="100%")
-
-    return operation_dialog("tariff", "Тарифный план", rx.vstack(rx.foreach(TariffChoiceState.tariffs, option), width="100%"))
+    return operation_dialog("tariff", "Тарифный план",
+                            tariff_choice(TariffChoiceState, _button("Подключить", on_click=TariffChoiceState.connect)))
 
 
 def number_block() -> rx.Component:

@@ -8,6 +8,7 @@ from cabinet.components.layout import TOUCH
 
 
 def select(label: str, name: str, options, *, value=None, empty: str | None = None, **props) -> rx.Component:
+    props.setdefault("aria_label", label)  # the name is the label alone, not the label and the chosen option
     return rx.el.label(
         rx.text(label, size="2"),
         rx.el.select(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.components.cards import figure, loading
+from cabinet.components.cards import loading
 from cabinet.components.layout import TOUCH, refusal, shell
 from cabinet.components.table import pager, simple_table
+from cabinet.components.wizard import progress
 from cabinet.state.request_page import RequestState as State
 
 
@@ -23,15 +24,8 @@ def request_page() -> rx.Component:
                 rx.text("Статус: ", rx.text.strong(State.status), " · автор ", State.author, " · создана ",
                         State.created, rx.cond(State.finished != "", " · выполнена " + State.finished, "")),
                 rx.cond(State.summary != "", rx.text(State.summary, size="2")),
-                rx.progress(value=State.percent, aria_label="Ход выполнения заявки"),
-                rx.grid(
-                    figure("Выполнено", State.done_items),
-                    figure("Отказано", State.refused),
-                    figure("Ожидают", State.waiting),
-                    columns="3", spacing="3", width="100%",
-                ),
+                progress(State.percent, State.done_items, State.refused, State.waiting, State.following),
                 rx.hstack(
-                    rx.cond(State.following, rx.hstack(rx.spinner(), rx.text("Заявка выполняется…", size="2"))),
                     rx.spacer(),
                     rx.button(rx.icon("file-spreadsheet"), "Выгрузить результаты в Excel", variant="soft", size="3",
                               min_height=TOUCH, on_click=State.export),

@@ -62,6 +62,7 @@ __all__ = [
     "order_service_change",
     "order_sim_replacement",
     "order_tariff_change",
+    "tariff_options",
 ]
 
 
@@ -98,9 +99,17 @@ def allowed_tariffs(session: Session, *, actor: Actor, subscriber_id: int) -> li
     """The tariffs the subscriber may move to: the account's kind, not archived, not the current one."""
     subscriber = access.subscriber_for(session, actor, subscriber_id)
     current = session.get(Tariff, subscriber.tariff_id)
+    return tariff_options(session, current.kind, except_id=current.id)
+
+
+def tariff_options(session: Session, kind: str, *, except_id: int | None = None) -> list[TariffOption]:
+    """The tariffs of one account kind open for connection, cheapest first, each with the services it offers:
+    included ones and the allowed ones a user may switch."""
+    conditions = [Tariff.kind == kind, Tariff.is_archived.is_(False)]
+    if except_id is not None:
+        conditions.append(Tariff.id != except_id)
     tariffs = session.execute(
-        select(Tariff).where(Tariff.kind == current.kind, Tariff.is_archived.is_(False), Tariff.id != current.id)
-        .order_by(Tariff.monthly_fee, Tariff.name)
+        select(Tariff).where(*conditions).order_by(Tariff.monthly_fee, Tariff.name)
     ).scalars().all()
     ids = [t.id for t in tariffs]
     offered: dict[int, list[ServiceRow]] = {i: [] for i in ids}

@@ -1,24 +1,20 @@
-"""«Операции со списком абонентов»: «Активация» (B4) and «Прекращение обслуживания» (B5) as wizards:
-choose → review → confirm; the request then runs item by item and its page shows the progress."""
+"""«Операции со списком абонентов» → «Операции с абонентом»: the tabs «Переименование» (B3, its own state),
+«Активация» (B4) and «Прекращение обслуживания» (B5). Statuses change only after the confirmation, when the
+worker does the items."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from cabinet import routes
 from cabinet.services import bulk
-from cabinet.state.page import CompanyPage
-from cabinet.state.picker import PickerState
+from cabinet.state.bulk_rename import BulkRenameState
+from cabinet.state.wizard import ListWizard
 
-TABS = {"activation": "waiting", "termination": "active"}  # which subscribers each tab lists
+TABS = {"rename": "", "activation": "waiting", "termination": "active"}  # which subscribers each tab lists
 
 
-class BulkState(CompanyPage, rx.State):
-    tab: str = "activation"
-    step: int = 1  # 1 choose, 2 confirm, 3 ordered
-    chosen: int = 0
-    request_href: str = ""
-    _key: str = ""
+class BulkState(ListWizard, rx.State):
+    tab: str = "rename"
 
     @rx.event
     async def load(self):
@@ -29,9 +25,13 @@ class BulkState(CompanyPage, rx.State):
         return await self._start(self.tab)
 
     async def _start(self, tab: str):
-        self.tab, self.step, self.error, self.done, self._key = tab, 1, "", "", self._new_key()
-        picker = await self.get_state(PickerState)
-        return await picker._reset_choice(status=TABS[tab])
+        self.tab = tab if tab in TABS else "rename"
+        if self.tab == "rename":
+            return await (await self.get_state(BulkRenameState))._restart()
+        return await self._restart(TABS[self.tab])
+
+    def _status(self) -> str:
+        return TABS[self.tab]
 
     @rx.event
     async def set_tab(self, tab: str | list[str]):
@@ -39,21 +39,10 @@ class BulkState(CompanyPage, rx.State):
 
     @rx.event
     async def review(self):
-        picker = await self.get_state(PickerState)
-        if picker.chosen_count == 0:
-            self.error = "Отметьте абонентов или загрузите файл с их номерами."
-            return
-        self.chosen, self.error, self.step = picker.chosen_count, "", 2
-
-    @rx.event
-    def back(self):
-        self.step = 1
+        if await self._picked():
+            self.step = 2
 
     @rx.event
     async def confirm(self):
-        picker = await self.get_state(PickerState)
         service = bulk.order_bulk_activation if self.tab == "activation" else bulk.order_bulk_termination
-        result, event = await self._run(service, choice=bulk.Choice(**picker._choice()), idempotency_key=self._key)
-        if event is not None or result is None:
-            return event
-        self.done, self.step, self.request_href = result.message, 3, routes.request_page(result.request_id)
+        return await self._order(service, choice=await self._choice())

@@ -31,27 +31,25 @@ class TariffView:
     services: list[ServiceView]
 
 
-class TariffChoiceState(rx.State):
+def tariff_views(options: list[subscriber_ops.TariffOption]) -> list[TariffView]:
+    return [
+        TariffView(id=str(t.id), name=t.name, description=t.description, fee=money(t.monthly_fee),
+                   switch_fee=money(t.switch_fee),
+                   services=[ServiceView(id=str(s.id), name=s.name, fee=money(s.monthly_fee), included=s.included)
+                             for s in t.services])
+        for t in options
+    ]
+
+
+class TariffPick(rx.State, mixin=True):
+    """A tariff chosen from the offered ones, with the allowed services ticked for it (S3 and B2)."""
+
     tariffs: list[TariffView] = []
     chosen: str = ""
     services: list[str] = []  # ids ticked for the new tariff
 
-    @rx.event
-    async def open(self):
-        card = await self.get_state(CardState)
-        options, event = await card._run(subscriber_ops.allowed_tariffs, on_account=False,
-                                         subscriber_id=card.subscriber_id)
-        if event is not None or options is None:
-            return event
-        self.tariffs = [
-            TariffView(id=str(t.id), name=t.name, description=t.description, fee=money(t.monthly_fee),
-                       switch_fee=money(t.switch_fee),
-                       services=[ServiceView(id=str(s.id), name=s.name, fee=money(s.monthly_fee), included=s.included)
-                                 for s in t.services])
-            for t in options
-        ]
-        self.chosen, self.services = "", []
-        card.open("tariff")
+    def _offer(self, options: list[subscriber_ops.TariffOption]) -> None:
+        self.tariffs, self.chosen, self.services = tariff_views(options), "", []
 
     @rx.event
     def choose(self, tariff_id: str):
@@ -60,6 +58,18 @@ class TariffChoiceState(rx.State):
     @rx.event
     def tick(self, service_id: str, ticked: bool):
         self.services = [*self.services, service_id] if ticked else [i for i in self.services if i != service_id]
+
+
+class TariffChoiceState(TariffPick, rx.State):
+    @rx.event
+    async def open(self):
+        card = await self.get_state(CardState)
+        options, event = await card._run(subscriber_ops.allowed_tariffs, on_account=False,
+                                         subscriber_id=card.subscriber_id)
+        if event is not None or options is None:
+            return event
+        self._offer(options)
+        card.open("tariff")
 
     @rx.event
     async def connect(self):

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 
 import reflex as rx
 
 from cabinet.services import requests
-from cabinet.services.errors import DomainError
 from cabinet.state.history import when
 from cabinet.state.page import CompanyPage
+from cabinet.state.wizard import keep_following
 
 PAGE_SIZE = 50
 
@@ -72,17 +71,7 @@ class RequestState(CompanyPage, rx.State):
     @rx.event(background=True)
     async def follow(self):
         """Counts and the progress bar move while the worker runs; stop when the request is finished."""
-        for _ in range(3600):
-            await asyncio.sleep(1)
-            async with self:
-                try:
-                    await self._refresh()
-                except DomainError:
-                    self.following = False
-                    return
-                if self.finished or not self.following:
-                    self.following = False
-                    return
+        await keep_following(self)
 
     @rx.event
     async def go(self, page: int):

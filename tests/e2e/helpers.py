@@ -9,6 +9,7 @@ import time
 from email import policy
 from email.message import EmailMessage
 
+import openpyxl
 from playwright.sync_api import expect
 
 
@@ -55,3 +56,13 @@ def wait_for_mail(cabinet, matches, timeout: float = 60) -> EmailMessage:
 def attachment(message: EmailMessage):
     [part] = list(message.iter_attachments())
     return part.get_filename(), part.get_content()
+
+
+def numbers_file(tmp_path, values) -> str:
+    """An xlsx with the values in one column, as a user would upload it."""
+    workbook = openpyxl.Workbook()
+    for value in values:
+        workbook.active.append([value])
+    path = tmp_path / "numbers.xlsx"
+    workbook.save(path)
+    return str(path)

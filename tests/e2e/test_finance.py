@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import account_number, attachment, query, sign_in, wait_for_mail
+from tests.e2e.helpers import numbers_file, account_number, attachment, query, sign_in, wait_for_mail
 
 PEOPLE = {
     "administrator": ("375290000001", "Admin#2026", "mobile"),
@@ -135,15 +135,6 @@ def test_call_detail_for_subscribers_ticked_in_the_list(page, cabinet, account):
 def attachment_sheets(message) -> list[str]:
     _, content = attachment(message)
     return openpyxl.load_workbook(io.BytesIO(content), read_only=True).sheetnames
-
-
-def numbers_file(tmp_path, values) -> str:
-    workbook = openpyxl.Workbook()
-    for value in values:
-        workbook.active.append([value])
-    path = tmp_path / "numbers.xlsx"
-    workbook.save(path)
-    return str(path)
 
 
 def test_call_detail_from_an_uploaded_file(page, cabinet, account, tmp_path):

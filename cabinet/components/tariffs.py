@@ -1,0 +1,32 @@
+"""The offered tariffs as cards: «Подробнее» opens one, with its description and the service set to tick."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet.components.layout import TOUCH
+
+
+def tariff_choice(state, action: rx.Component | None = None) -> rx.Component:
+    """`state` mixes in `card_ops.TariffPick`; `action` is shown under the chosen tariff's service set."""
+
+    def option(t):
+        return rx.card(
+            rx.hstack(rx.text(t.name, weight="bold"), rx.spacer(), rx.text(t.fee, " в месяц")),
+            rx.cond(state.chosen == t.id,
+                    rx.vstack(
+                        rx.text(t.description, size="2"),
+                        rx.text("Смена тарифа: ", t.switch_fee, size="2"),
+                        rx.text("Набор услуг", weight="bold", size="2"),
+                        rx.foreach(t.services, lambda s: rx.el.label(
+                            rx.checkbox(checked=s.included | state.services.contains(s.id), disabled=s.included,
+                                        on_change=lambda v: state.tick(s.id, v), size="3"),
+                            rx.text(s.name, " · ", s.fee), display="flex", gap="0.5em",
+                            align_items="center", min_height=TOUCH)),
+                        *([action] if action is not None else []),
+                        spacing="2"),
+                    rx.button("Подробнее", variant="soft", size="3", min_height=TOUCH,
+                              aria_label="Подробнее: " + t.name, on_click=state.choose(t.id))),
+            width="100%")
+
+    return rx.vstack(rx.foreach(state.tariffs, option), width="100%")

@@ -1,0 +1,112 @@
+"""What every list-operation wizard (B1–B5) shares: choose → review → confirm, one request per confirmation, and
+the request's progress followed live on the last step."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from cabinet import routes
+from cabinet.services import bulk, requests
+from cabinet.services.errors import DomainError
+from cabinet.state.page import CompanyPage
+from cabinet.state.picker import PickerState
+
+NOTHING_PICKED = "Отметьте абонентов или загрузите файл с их номерами."
+FOLLOW_SECONDS = 3600  # a page stops following after an hour; the request page shows the rest
+
+
+async def keep_following(state) -> None:
+    """Refresh `state` (a background task's state with `_refresh`, `finished`, `following`) every second until its
+    request is finished, it is no longer followed, or it cannot be read any more."""
+    for _ in range(FOLLOW_SECONDS):
+        await asyncio.sleep(1)
+        async with state:
+            try:
+                await state._refresh()
+            except DomainError:
+                state.following = False
+                return
+            if state.finished or not state.following:
+                state.following = False
+                return
+
+
+class ProgressState(CompanyPage, rx.State):
+    """The last step of a wizard: how far the worker is with the request just ordered."""
+
+    request_id: int = 0
+    total: int = 0
+    done_items: int = 0
+    refused: int = 0
+    waiting: int = 0
+    status: str = ""
+    finished: bool = False
+    following: bool = False
+
+    @rx.var
+    def percent(self) -> int:
+        return int(100 * (self.done_items + self.refused) / self.total) if self.total else 0
+
+    def _start(self, request_id: int):
+        self.request_id, self.total, self.done_items, self.refused = request_id, 0, 0, 0
+        self.waiting, self.status, self.finished, self.following = 0, "", False, True
+        return ProgressState.follow
+
+    async def _refresh(self):
+        found = await self._call(requests.request_progress, on_account=False, request_id=self.request_id)
+        self.total, self.done_items, self.refused, self.waiting = found.total, found.done, found.refused, found.waiting
+        self.status, self.finished = found.status_title, found.finished
+
+    @rx.event(background=True)
+    async def follow(self):
+        await keep_following(self)
+
+
+class ListWizard(CompanyPage, mixin=True):
+    """Step 1 chooses (the shared picker and the operation's own fields), the next reviews and confirms, the last
+    shows the request. A draft keeps one idempotency key, so a double click or a repeated confirm makes one request."""
+
+    step: int = 1
+    count: int = 0  # subscribers in the choice, shown for review
+    request_href: str = ""
+    _key: str = ""
+
+    async def _restart(self, status: str = ""):
+        self.step, self.error, self.done, self._key = 1, "", "", self._new_key()
+        (await self.get_state(ProgressState)).following = False
+        return await (await self.get_state(PickerState))._reset_choice(status=status)
+
+    async def _picked(self) -> bool:
+        """Whether anybody is chosen; remembers how many for the review."""
+        count = (await self.get_state(PickerState)).chosen_count
+        if count == 0:
+            self.error = NOTHING_PICKED
+            return False
+        self.count, self.error = count, ""
+        return True
+
+    async def _choice(self) -> bulk.Choice:
+        return bulk.Choice(**(await self.get_state(PickerState))._choice())
+
+    async def _order(self, service, **params):
+        """Confirm (the step before the last): store the request, then follow it on the last step."""
+        result, event = await self._run(service, idempotency_key=self._key, **params)
+        if event is not None or result is None:
+            return event
+        self.done, self.step, self.request_href = result.message, self.step + 1, routes.request_page(result.request_id)
+        return (await self.get_state(ProgressState))._start(result.request_id)
+
+    @rx.event
+    def back(self):
+        self.step, self.error = 1, ""
+
+    @rx.event
+    async def again(self):
+        """«Новая операция»: a fresh draft with a new key."""
+        return await self._restart(self._status())
+
+    def _status(self) -> str:
+        """The status the picker lists (B4, B5 narrow it)."""
+        return ""
