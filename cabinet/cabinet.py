@@ -19,6 +19,7 @@ from cabinet.pages.reconciliation import reconciliation_page
 from cabinet.pages.request import request_page
 from cabinet.pages.sign_in import recover_page, sign_in_page
 from cabinet.pages.sip import sip_home_page
+from cabinet.pages.sip_payments import sip_payments_page
 from cabinet.pages.subscribers import subscribers_page
 from cabinet.state.bulk import BulkState
 from cabinet.state.bulk_services import BulkServicesState
@@ -28,7 +29,7 @@ from cabinet.state.detail import DetailState
 from cabinet.state.history import HistoryState
 from cabinet.state.home import HomeState
 from cabinet.state.invoices import InvoicesState
-from cabinet.state.payments import PaymentsState
+from cabinet.state.payments import PaymentsState, SipPaymentsState
 from cabinet.state.reconciliation import ReconciliationState
 from cabinet.state.request_page import RequestState
 from cabinet.state.session import SessionState
@@ -62,6 +63,8 @@ app.add_page(bulk_page, route=routes.BULK_OPERATIONS, title=f"Операции �
 app.add_page(history_page, route=routes.HISTORY, title="История заявок · Личный кабинет", on_load=HistoryState.load)
 app.add_page(request_page, route=routes.REQUEST, title="Заявка · Личный кабинет", on_load=RequestState.load)
 app.add_page(sip_home_page, route=routes.SIP_HOME, title="Личный кабинет SIP", on_load=HomeState.load_sip)
+app.add_page(sip_payments_page, route=routes.SIP_PAYMENTS, title="Платежи · Личный кабинет SIP",
+             on_load=SipPaymentsState.load)
 
 for route, title in SIP_PENDING.items():
     app.add_page(lambda title=title: pending_page(title), route=route, title=f"{title} · Личный кабинет SIP",

@@ -21,7 +21,6 @@ def pending_page(title: str) -> rx.Component:
 
 
 SIP_PENDING = {
-    routes.SIP_PAYMENTS: "Платежи",
     routes.SIP_INVOICES: "Счета",
     routes.SIP_SUBSCRIBERS: "Выбор SIP-абонента",
 }

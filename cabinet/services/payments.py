@@ -1,4 +1,6 @@
-"""«Платежи» (C4) and «Регистрация оплаты» (C5) for the Administrator and the Supervisor."""
+"""«Платежи» (C4) and «Регистрация оплаты» (C5) for the Administrator and the Supervisor; the same for the SIP
+administrator (P2 «Информация по платежам», P3 «История гарантийных обязательств», P4 «Регистрация платежей»),
+where registration is open only to clients whose contract has run for more than three months."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from cabinet import clock
-from cabinet.models import GuaranteePayment, Invoice, Payment, User
+from cabinet.models import AccountKind, GuaranteePayment, Invoice, Organization, PersonalAccount, Payment, User
 from cabinet.services import audit
 from cabinet.services.access import Actor, account_for
 from cabinet.services.errors import DomainError
@@ -20,6 +22,7 @@ CENT = Decimal("0.01")
 PAYMENT_MONTHS = 12
 MAX_PAYMENT_ROWS = 500
 REGISTRATION_DAY = 10  # registration is open until this day of the month after the billed one
+SIP_CONTRACT_MONTHS = 3  # P4: only for contracts that have run for more than this
 
 GUARANTEE_STATUS_TITLES = {"registered": "Зарегистрирована", "confirmed": "Подтверждена", "expired": "Просрочена"}
 
@@ -123,9 +126,22 @@ def registration_deadline(invoice: Invoice) -> dt.date:
     return add_months(invoice.period.replace(day=1), 1).replace(day=REGISTRATION_DAY)
 
 
-def _refusal(session: Session, account_id: int, last: Invoice | None) -> str | None:
+def sip_registration_opens(contract_date: dt.date) -> dt.date:
+    """P4: the first day the contract has run for more than three months."""
+    return add_months(contract_date, SIP_CONTRACT_MONTHS) + dt.timedelta(days=1)
+
+
+def _refusal(session: Session, account: PersonalAccount, last: Invoice | None) -> str | None:
     """Why a payment may not be registered now, or None when it may. The manual: «Регистрация оплаты доступна
     до 10 числа следующего месяца при условии неоплаты только последнего регулярного счета»."""
+    account_id = account.id
+    if account.kind == AccountKind.SIP.value:
+        contract_date = session.get(Organization, account.organization_id).contract_date
+        opens = sip_registration_opens(contract_date)
+        if clock.today() < opens:
+            return ("Регистрация платежей доступна клиентам, у которых срок действия договора составляет более "
+                    f"трех месяцев. Договор заключен {ddmmyyyy(contract_date)}: регистрация станет доступна "
+                    f"{ddmmyyyy(opens)}.")
     if last is None:
         return "Счета еще не выставлялись: регистрация оплаты не требуется."
     if last.is_paid:
@@ -183,7 +199,7 @@ def payment_registration(session: Session, *, actor: Actor, account_id: int) -> 
     """Whether a payment may be registered now, why not, and the registrations made so far."""
     account = account_for(session, actor, account_id)
     last = last_regular_invoice(session, account.id)
-    refusal = _refusal(session, account.id, last)
+    refusal = _refusal(session, account, last)
     deadline = registration_deadline(last) if last else None
     return RegistrationStatus(
         allowed=refusal is None,
@@ -224,7 +240,7 @@ def register_payment(
     if last is not None:
         # Lock the invoice (PostgreSQL), so two registrations at once cannot both pass the checks below.
         last = session.exec(select(Invoice).where(Invoice.id == last.id).with_for_update()).one()
-    refusal = _refusal(session, account.id, last)
+    refusal = _refusal(session, account, last)
     if refusal is not None:
         raise DomainError(refusal)
     value = parse_amount(amount, due=_money(last.amount - last.paid_amount))

@@ -28,7 +28,10 @@ class CompanyPage(rx.State, mixin=True):
     async def _enter(self):
         """on_load: the guard; returns a redirect or None."""
         self.error, self.done, self.loaded = "", "", False
-        return await (await self._session()).guard_company()
+        return await self._guard(await self._session())
+
+    async def _guard(self, session: SessionState):
+        return await session.guard_company()
 
     async def _call(self, service, *, on_account: bool = True, **kwargs):
         """Call a service as the signed-in actor, on the account in view unless the service names its object
@@ -58,3 +61,11 @@ class CompanyPage(rx.State, mixin=True):
     def _new_key() -> str:
         """An idempotency key for a draft: a double click or a repeated confirm makes one request."""
         return uuid.uuid4().hex
+
+
+class SipPage(CompanyPage, mixin=True):
+    """Mixed into each SIP administrator's page state: the same, behind the SIP administrator's guard; the account
+    in view is the SIP account the session was opened for."""
+
+    async def _guard(self, session: SessionState):
+        return await session.guard_sip()

@@ -1,4 +1,4 @@
-"""«Платежи» (C4) and «Регистрация оплаты» (C5)."""
+"""«Платежи» (C4, C5) for the company, and the SIP administrator's «Платежи» (P2–P4): the same view of one account."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import reflex as rx
 
 from cabinet.services import payments
 from cabinet.state.format import money, parse_date
-from cabinet.state.page import CompanyPage
+from cabinet.state.page import CompanyPage, SipPage
 
 
-class PaymentsState(CompanyPage, rx.State):
+class PaymentsView(CompanyPage, mixin=True):
     date_from: str = ""
     date_to: str = ""
     rows: list[dict[str, str]] = []
@@ -85,3 +85,23 @@ class PaymentsState(CompanyPage, rx.State):
         if registered is not None:
             self.done = f"Оплата {money(registered.amount)} зарегистрирована."
             await self._show_registration()
+
+
+class PaymentsState(PaymentsView, rx.State):
+    """«Платежи» of the Administrator and the Supervisor."""
+
+
+SIP_SECTIONS = ("payments", "guarantees", "registration")
+
+
+class SipPaymentsState(SipPage, PaymentsView, rx.State):
+    """The SIP administrator's «Платежи»: «Информация по платежам», «История гарантийных обязательств»,
+    «Регистрация платежей»."""
+
+    section: str = "payments"
+
+    @rx.event
+    def open_section(self, section: str | list[str]):
+        section = section if isinstance(section, str) else section[0]
+        self.section = section if section in SIP_SECTIONS else "payments"
+        self.error, self.done = "", ""

@@ -66,3 +66,37 @@ def numbers_file(tmp_path, values) -> str:
     path = tmp_path / "numbers.xlsx"
     workbook.save(path)
     return str(path)
+
+
+SIP_ADMIN, SIP_PASSWORD = "375172000001", "Sip#Office2026"  # the «SIP-соединение» number of org 1
+
+
+def register_sip_admin(page, cabinet) -> None:
+    """The SIP administrator's first registration (A4): a temporary password by e-mail, then a new one."""
+    page.goto("/login")
+    page.get_by_role("link", name="Забыли пароль").click()
+    page.get_by_role("button", name="Идентификация через E-mail").click()
+    page.get_by_label("Номер телефона").fill(SIP_ADMIN)
+    mails_before = len(cabinet.mails())
+    page.get_by_role("button", name="Восстановить пароль").click()
+    expect(page.get_by_role("status")).to_contain_text("временный пароль отправлен")
+    message = email.message_from_bytes(cabinet.wait_for_mail(mails_before).read_bytes(), policy=policy.default)
+    assert message["To"] == "sip-admin@example.com"
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert "http" in body
+    temporary = re.search(r"Временный пароль: (\S+)", body).group(1)
+    sign_in(page, SIP_ADMIN, temporary)
+    expect(page.get_by_role("heading", name="Смена пароля")).to_be_visible()
+    page.get_by_label("Новый пароль", exact=True).fill(SIP_PASSWORD)
+    page.get_by_label("Повторите новый пароль").fill(SIP_PASSWORD)
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_role("heading", name="Персональная информация")).to_be_visible()
+
+
+def sign_in_sip_admin(page, cabinet) -> None:
+    """Signed in as the SIP administrator, registering first if no test has done it yet."""
+    if query(cabinet, "SELECT password_hash FROM user WHERE login = ?", SIP_ADMIN)[0][0] is None:
+        register_sip_admin(page, cabinet)
+        return
+    sign_in(page, SIP_ADMIN, SIP_PASSWORD)
+    expect(page.get_by_role("heading", name="Персональная информация")).to_be_visible()

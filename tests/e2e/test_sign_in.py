@@ -3,14 +3,21 @@ page that shows figures from the database."""
 
 from __future__ import annotations
 
-import email
 import re
-from email import policy
 
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import VIEWPORTS
-from tests.e2e.helpers import account_number, money, query, shows_account, sign_in
+from tests.e2e.helpers import (
+    SIP_ADMIN,
+    SIP_PASSWORD,
+    account_number,
+    money,
+    query,
+    register_sip_admin,
+    shows_account,
+    sign_in,
+)
 
 
 def amount_to_pay(cabinet, number: str) -> str:
@@ -112,32 +119,13 @@ def test_navigation_fits_the_screen_and_the_finger(page, cabinet):
 def test_sip_first_registration_through_email(browser, cabinet):
     desktop = browser.new_context(locale="ru-RU", base_url=cabinet.url, **VIEWPORTS["desktop"])
     page = desktop.new_page()
-    page.goto("/login")
-    page.get_by_role("link", name="Забыли пароль").click()
-    page.get_by_role("button", name="Идентификация через E-mail").click()
-    page.get_by_label("Номер телефона").fill("375172000001")
-    mails_before = len(cabinet.mails())
-    page.get_by_role("button", name="Восстановить пароль").click()
-    expect(page.get_by_role("status")).to_contain_text("временный пароль отправлен")
-
-    message = email.message_from_bytes(cabinet.wait_for_mail(mails_before).read_bytes(), policy=policy.default)
-    assert message["To"] == "sip-admin@example.com"
-    body = message.get_body(preferencelist=("plain",)).get_content()
-    temporary = re.search(r"Временный пароль: (\S+)", body).group(1)
-    assert cabinet.url.replace("localhost", "localhost") in body or "http" in body
-
-    sign_in(page, "375172000001", temporary)
-    expect(page.get_by_role("heading", name="Смена пароля")).to_be_visible()
-    page.get_by_label("Новый пароль", exact=True).fill("Sip#Office2026")
-    page.get_by_label("Повторите новый пароль").fill("Sip#Office2026")
-    page.get_by_role("button", name="Сохранить").click()
-    expect(page.get_by_role("heading", name="Персональная информация")).to_be_visible()
+    register_sip_admin(page, cabinet)
     expect(page.get_by_text("Сумма счета к оплате")).to_be_visible()
     desktop.close()
 
     tablet = browser.new_context(locale="ru-RU", base_url=cabinet.url, **VIEWPORTS["tablet"])
     page = tablet.new_page()
-    sign_in(page, "375172000001", "Sip#Office2026")
+    sign_in(page, SIP_ADMIN, SIP_PASSWORD)
     expect(page.get_by_role("heading", name="Персональная информация")).to_be_visible()
     page.get_by_role("button", name="Меню").tap()
     expect(page.get_by_role("link", name="Выбор SIP-абонента")).to_be_visible()

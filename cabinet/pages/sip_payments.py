@@ -1,0 +1,58 @@
+"""The SIP administrator's «Платежи»: «Информация по платежам» (P2), «История гарантийных обязательств» (P3),
+«Регистрация платежей» (P4)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet.components.cards import loading
+from cabinet.components.layout import TOUCH, info, refusal, shell
+from cabinet.components.payments import payments_of_period, registration_form, registrations
+from cabinet.state.payments import SipPaymentsState as State
+
+
+def _guarantees() -> rx.Component:
+    return rx.cond(
+        State.registered.length() > 0,
+        registrations(State),
+        rx.vstack(
+            rx.callout("Регистрация платежей ранее не производилась.", icon="inbox"),
+            rx.text("Вы можете оставить запрос на рассмотрение отсрочки платежа.", size="2"),
+            rx.button("Зарегистрировать платеж", size="3", min_height=TOUCH,
+                      on_click=State.open_section("registration")),
+            spacing="3",
+        ),
+    )
+
+
+def _registration() -> rx.Component:
+    return rx.vstack(
+        rx.text("Если регулярный счет оплачен полностью, то регистрация оплаты не требуется. Если не оплачен — "
+                "введите сумму платежа.", size="2"),
+        registration_form(State, "Зарегистрировать платеж"),
+        rx.text("* Только для клиентов, у которых срок действия договора составляет более трех месяцев.",
+                size="1", color_scheme="gray"),
+        spacing="3", width="100%",
+    )
+
+
+def sip_payments_page() -> rx.Component:
+    return shell(
+        "Платежи",
+        loading(
+            State.loaded,
+            rx.tabs.root(
+                rx.tabs.list(
+                    rx.tabs.trigger("Информация по платежам", value="payments", min_height=TOUCH),
+                    rx.tabs.trigger("История гарантийных обязательств", value="guarantees", min_height=TOUCH),
+                    rx.tabs.trigger("Регистрация платежей", value="registration", min_height=TOUCH),
+                ),
+                rx.tabs.content(payments_of_period(State, "Далее"), value="payments", padding_top="1em"),
+                rx.tabs.content(_guarantees(), value="guarantees", padding_top="1em"),
+                rx.tabs.content(_registration(), value="registration", padding_top="1em"),
+                value=State.section, on_change=State.open_section, width="100%",
+            ),
+            refusal(State.error),
+            info(State.done),
+        ),
+    )
