@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes, settings
+from cabinet.api import api
 from cabinet.pages.account import password_page, role_page
 from cabinet.pages.bulk import bulk_page
 from cabinet.pages.bulk_services import bulk_services_page, bulk_tariff_page
@@ -19,6 +20,7 @@ from cabinet.pages.reconciliation import reconciliation_page
 from cabinet.pages.request import request_page
 from cabinet.pages.sign_in import recover_page, sign_in_page
 from cabinet.pages.sip import sip_home_page
+from cabinet.pages.sip_invoices import sip_invoices_page
 from cabinet.pages.sip_payments import sip_payments_page
 from cabinet.pages.subscribers import subscribers_page
 from cabinet.state.bulk import BulkState
@@ -33,10 +35,11 @@ from cabinet.state.payments import PaymentsState, SipPaymentsState
 from cabinet.state.reconciliation import ReconciliationState
 from cabinet.state.request_page import RequestState
 from cabinet.state.session import SessionState
+from cabinet.state.sip_invoices import SipInvoicesState
 from cabinet.state.sign_in import AfterSignInState, SignInState
 from cabinet.state.subscribers import SubscribersState
 
-app = rx.App(head_components=[rx.el.meta(name="theme-color", content="#3e63dd")])
+app = rx.App(head_components=[rx.el.meta(name="theme-color", content="#3e63dd")], api_transformer=api)
 
 app.add_page(sign_in_page, route=routes.LOGIN, title="Вход · Личный кабинет", on_load=SignInState.open_page)
 app.add_page(recover_page, route=routes.RECOVER, title="Забыли пароль · Личный кабинет")
@@ -65,6 +68,8 @@ app.add_page(request_page, route=routes.REQUEST, title="Заявка · Личн
 app.add_page(sip_home_page, route=routes.SIP_HOME, title="Личный кабинет SIP", on_load=HomeState.load_sip)
 app.add_page(sip_payments_page, route=routes.SIP_PAYMENTS, title="Платежи · Личный кабинет SIP",
              on_load=SipPaymentsState.load)
+app.add_page(sip_invoices_page, route=routes.SIP_INVOICES, title="Счета · Личный кабинет SIP",
+             on_load=SipInvoicesState.load)
 
 for route, title in SIP_PENDING.items():
     app.add_page(lambda title=title: pending_page(title), route=route, title=f"{title} · Личный кабинет SIP",

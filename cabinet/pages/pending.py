@@ -21,6 +21,5 @@ def pending_page(title: str) -> rx.Component:
 
 
 SIP_PENDING = {
-    routes.SIP_INVOICES: "Счета",
     routes.SIP_SUBSCRIBERS: "Выбор SIP-абонента",
 }

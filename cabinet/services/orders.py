@@ -80,7 +80,13 @@ def order_invoice(
         invoice = None
     if invoice is None or invoice.account_id != account.id or not invoice.is_regular:
         raise AccessDenied("Счет не найден на этом лицевом счете.")
-    recipients = delivery_recipients(account)
+    return mail_invoice(session, actor=actor, account=account, invoice=invoice,
+                        recipients=delivery_recipients(account), idempotency_key=idempotency_key)
+
+
+def mail_invoice(session: Session, *, actor: Actor, account: PersonalAccount, invoice: Invoice,
+                 recipients: list[str], idempotency_key: str) -> OrderResult:
+    """Store the request that e-mails this invoice (checked by the caller) to these addresses."""
     fmt = account.invoice_format if account.invoice_format in FORMAT_TITLES else "pdf"
     period = month_words(invoice.period)
     dto = requests.submit_request(

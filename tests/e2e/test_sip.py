@@ -1,11 +1,11 @@
-"""The SIP administrator's cabinet in the browser: «Платежи» (P2–P4)."""
+"""The SIP administrator's cabinet in the browser: «Платежи» (P2–P4), «Счета» (P5–P7)."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import account_number, query, sign_in_sip_admin
+from tests.e2e.helpers import account_number, attachment, query, sign_in_sip_admin, wait_for_mail
 
 
 @pytest.fixture
@@ -48,3 +48,59 @@ def test_guarantee_history_offers_registration_then_shows_it(sip, cabinet):
     expect(sip.get_by_text("уже зарегистрирована")).to_be_visible()
     open_payments(sip, "История гарантийных обязательств")
     expect(sip.get_by_role("cell", name="10,50 BYN")).to_be_visible()
+
+
+def open_invoices(page, section):
+    page.goto("/sip/invoices")
+    page.get_by_role("tab", name=section).click()
+
+
+def test_invoice_of_a_previous_month_arrives_by_email(sip, cabinet):
+    account = account_number(cabinet, "sip")
+    open_invoices(sip, "Заказать счет на E-mail")
+    expect(sip.get_by_label("Месяц")).to_have_value("2026-10")
+    sip.get_by_label("Месяц").select_option(label="сентябрь 2026" if sip.device == "tablet" else "октябрь 2026")
+    sip.get_by_role("button", name="Далее").click()
+    expect(sip.get_by_role("status")).to_contain_text("будет отправлен на sip-admin@example.com")
+    month = "сентябрь 2026" if sip.device == "tablet" else "октябрь 2026"
+    message = wait_for_mail(cabinet, lambda m: f"Счет за {month}" in m["Subject"] and account in m["Subject"])
+    assert message["To"] == "sip-admin@example.com"
+    name, content = attachment(message)
+    assert account in name and len(content) > 500
+
+
+def test_invoice_downloaded_by_its_link_and_a_forged_link_refused(sip):
+    open_invoices(sip, "Загрузить счет по ссылке")
+    sip.get_by_role("button", name="Далее").click()
+    link = sip.get_by_role("link", name="Скачать: Счет за октябрь 2026")
+    expect(sip.get_by_text("Ссылка действительна до")).to_be_visible()
+    with sip.expect_download() as download:
+        link.click()
+    assert open(download.value.path(), "rb").read(4) == b"%PDF"
+    href = link.get_attribute("href")
+    response = sip.request.get(href[:-3] + ("000" if not href.endswith("000") else "111"))
+    assert response.status == 403 and "недействительна" in response.text()
+
+
+def test_delivery_method_and_address_changed_in_steps(sip):
+    open_invoices(sip, "Изменить способ/адрес доставки")
+    sip.get_by_role("button", name="Изменить").click()
+    if sip.device == "desktop":
+        sip.get_by_role("radio", name="E-mail").click()
+        sip.get_by_role("button", name="Далее").click()
+        sip.get_by_label("Адреса электронной почты").fill("sip-buh@example.com\nnot-an-address")
+        sip.get_by_role("button", name="Далее").click()
+        sip.get_by_role("button", name="Сохранить").click()
+        expect(sip.get_by_role("alert")).to_contain_text("not-an-address")
+        sip.get_by_role("button", name="Назад").click()
+        sip.get_by_label("Адреса электронной почты").fill("sip-buh@example.com")
+        sip.get_by_role("button", name="Далее").click()
+        sip.get_by_role("button", name="Сохранить").click()
+        expect(sip.get_by_text("Адрес доставки: sip-buh@example.com")).to_be_visible()
+    else:
+        sip.get_by_role("radio", name="Получает сам").click()
+        sip.get_by_role("button", name="Далее").click()
+        expect(sip.get_by_text("счета не будут отправляться")).to_be_visible()
+        sip.get_by_role("button", name="Сохранить").click()
+        expect(sip.get_by_text("Способ доставки: Получает сам")).to_be_visible()
+    expect(sip.get_by_role("status")).to_contain_text("сохранены")

@@ -1,0 +1,127 @@
+"""The SIP administrator's «Счета»: «Заказать счет на E-mail» (P5) and «Загрузить счет по ссылке» (P6), each for
+one of the two previous months.
+
+P5 sends the regular invoice, through the request worker, to the address the organisation gave in its
+application for the SIP cabinet (the organisation's contact e-mail). P6 hands out a link: a token signed with
+the server's key that names the user, the account and the invoice and expires after LINK_LIFETIME; the download
+checks the signature, the expiry and, again, that this user may still see that account."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from cabinet import clock, settings
+from cabinet.documents.common import RenderedDocument
+from cabinet.documents.invoice import load_invoice, render_invoice
+from cabinet.models import Invoice, Organization, PersonalAccount, User
+from cabinet.services import audit
+from cabinet.services.access import Actor, account_for
+from cabinet.services.errors import AccessDenied, DomainError
+from cabinet.services.orders import OrderResult, mail_invoice
+from cabinet.services.periods import add_months, month_words
+from cabinet.services.sessions import account_ids_for
+
+MONTHS_BACK = 2
+LINK_LIFETIME = dt.timedelta(hours=1)
+LINK_PATH = "/api/sip/invoice"
+BAD_LINK = "Ссылка на счет недействительна или устарела. Получите новую ссылку в разделе «Счета»."
+
+
+@dataclass(frozen=True)
+class InvoiceMonth:
+    year: int
+    month: int
+    title: str  # «октябрь 2026»
+    invoice_id: int | None  # the regular invoice of that month, None before it is issued
+
+
+@dataclass(frozen=True)
+class InvoiceLink:
+    url: str  # the path with its token
+    title: str  # «Счет за октябрь 2026»
+    expires_at: dt.datetime
+
+
+def invoice_months(session: Session, *, actor: Actor, account_id: int) -> list[InvoiceMonth]:
+    """The two previous months, the latest first, each with its regular invoice if issued."""
+    account = account_for(session, actor, account_id)
+    periods = [add_months(clock.today().replace(day=1), -back) for back in range(1, MONTHS_BACK + 1)]
+    issued = dict(session.exec(
+        select(Invoice.period, Invoice.id).where(
+            Invoice.account_id == account.id, Invoice.is_regular.is_(True), Invoice.period.in_(periods))
+    ).all())
+    return [InvoiceMonth(p.year, p.month, month_words(p), issued.get(p)) for p in periods]
+
+
+def _invoice_of(session: Session, actor: Actor, account_id: int, year: int, month: int):
+    account = account_for(session, actor, account_id)
+    try:
+        period = dt.date(int(year), int(month), 1)
+    except (TypeError, ValueError):
+        raise DomainError("Выберите месяц из предложенных.") from None
+    months = {(m.year, m.month): m for m in invoice_months(session, actor=actor, account_id=account.id)}
+    chosen = months.get((period.year, period.month))
+    if chosen is None:
+        raise DomainError("Счет можно получить только за два предыдущих месяца.")
+    if chosen.invoice_id is None:
+        raise DomainError(f"Счет за {chosen.title} еще не выставлен.")
+    return account, session.get(Invoice, chosen.invoice_id)
+
+
+def order_sip_invoice(
+    session: Session, *, actor: Actor, account_id: int, year: int, month: int, idempotency_key: str
+) -> OrderResult:
+    """P5: e-mail the month's invoice to the organisation's address for the SIP cabinet."""
+    account, invoice = _invoice_of(session, actor, account_id, year, month)
+    organization = session.get(Organization, account.organization_id)
+    if not organization.contact_email:
+        raise DomainError("Адрес электронной почты организации не указан. Обратитесь к вашему менеджеру.")
+    return mail_invoice(session, actor=actor, account=account, invoice=invoice,
+                        recipients=[organization.contact_email], idempotency_key=idempotency_key)
+
+
+def _sign(payload: bytes) -> str:
+    return hmac.new(settings.get().secret_key.encode(), b"invoice-link:" + payload, hashlib.sha256).hexdigest()
+
+
+def invoice_link(session: Session, *, actor: Actor, account_id: int, year: int, month: int) -> InvoiceLink:
+    """P6: a link to download the month's invoice, for this user and this account, valid for LINK_LIFETIME."""
+    account, invoice = _invoice_of(session, actor, account_id, year, month)
+    expires = clock.now() + LINK_LIFETIME
+    payload = json.dumps({"u": actor.user_id, "r": actor.role, "a": account.id, "i": invoice.id,
+                          "e": expires.isoformat()}, separators=(",", ":")).encode()
+    token = base64.urlsafe_b64encode(payload).decode().rstrip("=") + "." + _sign(payload)
+    audit.record(session, action="invoice.link", actor=actor, account_id=account.id, object_kind="invoice",
+                 object_id=invoice.id, expires_at=expires.isoformat(timespec="minutes"))
+    return InvoiceLink(url=f"{LINK_PATH}?token={token}", title=f"Счет за {month_words(invoice.period)}",
+                       expires_at=expires)
+
+
+def download_by_link(session: Session, *, token: str) -> RenderedDocument:
+    """The invoice a link names, rendered in the account's format; AccessDenied for a forged, expired or
+    foreign link."""
+    try:
+        encoded, signature = (token or "").split(".", 1)
+        payload = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        fields = json.loads(payload)
+        expires = dt.datetime.fromisoformat(fields["e"])
+        user_id, role, account_id, invoice_id = int(fields["u"]), str(fields["r"]), int(fields["a"]), int(fields["i"])
+    except (ValueError, KeyError, TypeError):
+        raise AccessDenied(BAD_LINK) from None
+    if not hmac.compare_digest(signature, _sign(payload)) or clock.now() > expires:
+        raise AccessDenied(BAD_LINK)
+    user = session.get(User, user_id)
+    account = session.get(PersonalAccount, account_id)
+    invoice = session.get(Invoice, invoice_id)
+    if (user is None or account is None or invoice is None or invoice.account_id != account.id
+            or role not in user.roles or account.id not in account_ids_for(session, user, role)):
+        raise AccessDenied(BAD_LINK)  # forged, or this user may no longer see the account
+    fmt = account.invoice_format if account.invoice_format in ("pdf", "xlsx", "txt") else "pdf"
+    return render_invoice(load_invoice(session, invoice.id), fmt)

@@ -1,0 +1,120 @@
+"""The SIP administrator's «Счета»: «Заказать счет на E-mail» (P5), «Загрузить счет по ссылке» (P6),
+«Изменить способ/адрес доставки» (P7)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cabinet.services import finance, sip_invoices
+from cabinet.state.page import SipPage
+
+SECTIONS = ("email", "link", "delivery")
+
+
+class SipInvoicesState(SipPage, rx.State):
+    section: str = "email"
+    months: list[dict[str, str]] = []  # value «2026-10», label «октябрь 2026»
+    month: str = ""
+    link_url: str = ""
+    link_title: str = ""
+    link_until: str = ""
+    method: str = "email"  # the delivery as it is
+    method_title: str = ""
+    emails: list[str] = []
+    delivery_step: str = "view"  # view | method | emails | review
+    draft_method: str = "email"
+    draft_emails: str = ""
+    _format: str = "pdf"
+    _key: str = ""
+
+    @rx.event
+    async def load(self):
+        redirect = await self._enter()
+        if redirect is not None:
+            return redirect
+        months, event = await self._run(sip_invoices.invoice_months)
+        if event is not None or months is None:
+            return event
+        self.months = [{"value": f"{m.year}-{m.month:02d}",
+                        "label": m.title if m.invoice_id else f"{m.title} (счет еще не выставлен)"} for m in months]
+        self.month = self.months[0]["value"] if self.months else ""
+        self.link_url, self._key, self.delivery_step = "", self._new_key(), "view"
+        event = await self._show_delivery()
+        self.loaded = event is None
+        return event
+
+    async def _show_delivery(self):
+        found, event = await self._run(finance.delivery_settings)
+        if event is not None or found is None:
+            return event
+        self.method, self.method_title, self.emails, self._format = (found.method, found.method_title,
+                                                                    list(found.emails), found.invoice_format)
+        return None
+
+    @rx.event
+    def open_section(self, section: str | list[str]):
+        section = section if isinstance(section, str) else section[0]
+        self.section = section if section in SECTIONS else "email"
+        self.error, self.done, self.delivery_step = "", "", "view"
+
+    @rx.event
+    def set_month(self, month: str):
+        self.month, self.link_url, self.error, self.done, self._key = month, "", "", "", self._new_key()
+
+    def _year_month(self) -> tuple[int, int]:
+        year, _, month = self.month.partition("-")
+        return (int(year), int(month)) if year.isdigit() and month.isdigit() else (0, 0)
+
+    @rx.event
+    async def send(self):
+        self.error, self.done = "", ""
+        year, month = self._year_month()
+        result, event = await self._run(sip_invoices.order_sip_invoice, year=year, month=month,
+                                        idempotency_key=self._key)
+        if result is not None:
+            self.done = result.message
+        return event
+
+    @rx.event
+    async def make_link(self):
+        self.error, self.link_url = "", ""
+        year, month = self._year_month()
+        link, event = await self._run(sip_invoices.invoice_link, year=year, month=month)
+        if link is not None:
+            self.link_url, self.link_title = link.url, link.title
+            self.link_until = f"{link.expires_at:%d.%m.%Y %H:%M}"
+        return event
+
+    @rx.event
+    def change_delivery(self):
+        self.draft_method, self.draft_emails = self.method, "\n".join(self.emails)
+        self.error, self.done, self.delivery_step = "", "", "method"
+
+    @rx.event
+    def set_draft_method(self, method: str | list[str]):
+        self.draft_method = method if isinstance(method, str) else method[0]
+
+    @rx.event
+    def method_chosen(self):
+        self.delivery_step = "emails" if self.draft_method == "email" else "review"
+
+    @rx.event
+    def emails_entered(self, form: dict):
+        self.draft_emails, self.error, self.delivery_step = str(form.get("emails", "")), "", "review"
+
+    @rx.event
+    def delivery_back(self):
+        self.error = ""
+        self.delivery_step = "emails" if self.delivery_step == "review" and self.draft_method == "email" else "method"
+
+    @rx.event
+    async def save_delivery(self):
+        self.error = ""
+        emails = self.draft_emails if self.draft_method == "email" else self.emails
+        saved, event = await self._run(finance.update_delivery, method=self.draft_method, emails=emails,
+                                       invoice_format=self._format)
+        if saved is None:
+            return event
+        self.method, self.method_title, self.emails = saved.method, saved.method_title, list(saved.emails)
+        self.delivery_step, self.done = "view", "Способ и адрес доставки счетов сохранены."
+        return event

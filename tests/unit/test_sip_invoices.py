@@ -1,0 +1,112 @@
+"""The SIP administrator's «Счета» (P5, P6): only the two previous months, the invoice e-mailed to the
+organisation's address by the worker, and a download link that is signed, expires and serves only its user and
+account."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from sqlmodel import select
+
+from cabinet import clock
+from cabinet.models import AccountKind, OutboxEmail, PersonalAccount, Request, Role, UserAccount
+from cabinet.services import sip_invoices
+from cabinet.services.access import Actor
+from cabinet.services.errors import AccessDenied, DomainError
+from tests.unit.factories import make_account, make_actor, make_invoice, make_org, make_user
+
+SEP, OCT = dt.date(2026, 9, 1), dt.date(2026, 10, 1)
+
+
+@dataclass
+class Sip:
+    account: PersonalAccount
+    actor: Actor
+    mobile: PersonalAccount
+    admin: Actor  # the company's administrator, on the mobile account
+
+
+@pytest.fixture
+def sip(session) -> Sip:
+    org = make_org(session, contact_email="sip-office@example.test")
+    account = make_account(session, org, kind=AccountKind.SIP)
+    mobile = make_account(session, org)
+    sip_user = make_user(session, org, [account], roles=[Role.SIP_ADMIN])
+    admin = make_user(session, org, [mobile])
+    for period in (dt.date(2026, 8, 1), SEP, OCT):
+        make_invoice(session, account, period, amount="64.80")
+    session.commit()
+    return Sip(account=account, actor=make_actor(sip_user, [account]), mobile=mobile, admin=make_actor(admin, [mobile]))
+
+
+def call(fn, session, sip, **kwargs):
+    return fn(session, actor=sip.actor, account_id=sip.account.id, **kwargs)
+
+
+def test_the_two_previous_months_at_a_months_turn(session, sip):
+    clock.set_now(dt.datetime(2026, 10, 31, 23, 59))
+    assert [m.title for m in call(sip_invoices.invoice_months, session, sip)] == ["сентябрь 2026", "август 2026"]
+    clock.set_now(dt.datetime(2026, 11, 1, 0, 0))
+    months = call(sip_invoices.invoice_months, session, sip)
+    assert [(m.title, m.invoice_id is not None) for m in months] == [("октябрь 2026", True), ("сентябрь 2026", True)]
+
+
+def test_an_invoice_is_mailed_to_the_organisations_address_by_the_worker(session, sip):
+    from cabinet import worker
+
+    result = call(sip_invoices.order_sip_invoice, session, sip, year=2026, month=10, idempotency_key="p5-1")
+    again = call(sip_invoices.order_sip_invoice, session, sip, year=2026, month=10, idempotency_key="p5-1")
+    assert again.request_id == result.request_id and result.recipients == ["sip-office@example.test"]
+    assert result.message.startswith("Счет за октябрь 2026 будет отправлен на sip-office@example.test")
+    session.commit()
+    worker.run_once("w1")
+    session.expire_all()
+    mail = session.exec(select(OutboxEmail).where(OutboxEmail.request_id == result.request_id)).one()
+    assert mail.recipients == ["sip-office@example.test"] and "октябрь 2026" in mail.subject
+    assert len(session.exec(select(Request)).all()) == 1
+
+
+def test_only_the_two_previous_months_and_only_issued_invoices(session, sip):
+    for year, month, words in ((2026, 8, "только за два предыдущих месяца"), (2026, 11, "только за два"),
+                               ("x", 1, "Выберите месяц")):
+        with pytest.raises(DomainError, match=words):
+            call(sip_invoices.order_sip_invoice, session, sip, year=year, month=month, idempotency_key=f"k{month}")
+    clock.set_now(dt.datetime(2026, 12, 2, 9, 0))  # the November invoice is not issued yet
+    with pytest.raises(DomainError, match="Счет за ноябрь 2026 еще не выставлен"):
+        call(sip_invoices.invoice_link, session, sip, year=2026, month=11)
+
+
+def test_a_link_downloads_its_invoice_until_it_expires(session, sip):
+    link = call(sip_invoices.invoice_link, session, sip, year=2026, month=9)
+    assert link.title == "Счет за сентябрь 2026" and link.url.startswith("/api/sip/invoice?token=")
+    token = link.url.split("token=", 1)[1]
+    document = sip_invoices.download_by_link(session, token=token)
+    assert document.filename.endswith(".pdf") and document.content.startswith(b"%PDF")
+    clock.set_now(link.expires_at)
+    assert sip_invoices.download_by_link(session, token=token).content
+    clock.set_now(link.expires_at + dt.timedelta(seconds=1))
+    with pytest.raises(AccessDenied, match="недействительна или устарела"):
+        sip_invoices.download_by_link(session, token=token)
+
+
+def test_a_forged_or_orphaned_link_is_refused(session, sip):
+    token = call(sip_invoices.invoice_link, session, sip, year=2026, month=10).url.split("token=", 1)[1]
+    payload, signature = token.split(".")
+    for forged in ("", "abc", payload + ".0" + signature[1:], payload[:-2] + "x." + signature):
+        with pytest.raises(AccessDenied):
+            sip_invoices.download_by_link(session, token=forged)
+    link = session.exec(select(UserAccount).where(UserAccount.account_id == sip.account.id)).one()
+    session.delete(link)  # the user no longer has the account
+    session.commit()
+    with pytest.raises(AccessDenied):
+        sip_invoices.download_by_link(session, token=token)
+
+
+def test_neither_role_reaches_the_others_account(session, sip):
+    with pytest.raises(AccessDenied):
+        sip_invoices.invoice_link(session, actor=sip.admin, account_id=sip.account.id, year=2026, month=10)
+    with pytest.raises(AccessDenied):
+        sip_invoices.order_sip_invoice(session, actor=sip.actor, account_id=sip.mobile.id, year=2026, month=10,
+                                       idempotency_key="x")
