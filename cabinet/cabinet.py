@@ -35,6 +35,7 @@ from cabinet.state.payments import PaymentsState, SipPaymentsState
 from cabinet.state.reconciliation import ReconciliationState
 from cabinet.state.request_page import RequestState
 from cabinet.state.session import SessionState
+from cabinet.state.sip_detail import SipDetailState
 from cabinet.state.sip_invoices import SipInvoicesState
 from cabinet.state.sign_in import AfterSignInState, SignInState
 from cabinet.state.subscribers import SubscribersState
@@ -69,7 +70,7 @@ app.add_page(sip_home_page, route=routes.SIP_HOME, title="Личный каби�
 app.add_page(sip_payments_page, route=routes.SIP_PAYMENTS, title="Платежи · Личный кабинет SIP",
              on_load=SipPaymentsState.load)
 app.add_page(sip_invoices_page, route=routes.SIP_INVOICES, title="Счета · Личный кабинет SIP",
-             on_load=SipInvoicesState.load)
+             on_load=[SipInvoicesState.load, SipDetailState.load])
 
 for route, title in SIP_PENDING.items():
     app.add_page(lambda title=title: pending_page(title), route=route, title=f"{title} · Личный кабинет SIP",

@@ -274,13 +274,15 @@ def order_call_detail(
     numbers: list[str] | None = None,
     layout: str = "sheet_per_subscriber",
     idempotency_key: str,
+    recipients: list[str] | None = None,
 ) -> OrderResult:
-    """Order call detail for a month and a choice of subscribers, e-mailed to the invoice delivery address."""
+    """Order call detail for a month and a choice of subscribers, e-mailed to the invoice delivery address (or to
+    `recipients`, checked by the caller)."""
     account = account_for(session, actor, account_id)
     period = check_detail_period(year, month)
     if layout not in DETAIL_LAYOUTS:
         raise DomainError("Выберите вид детализации: лист на каждого абонента или все абоненты на одном листе.")
-    recipients = delivery_recipients(account)
+    recipients = recipients or delivery_recipients(account)
     chosen = _chosen(session, actor, account.id, subscriber_ids, all_matching, numbers)
     words = month_words(period)
     dto = requests.submit_request(

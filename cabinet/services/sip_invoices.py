@@ -1,5 +1,6 @@
 """The SIP administrator's «Счета»: «Заказать счет на E-mail» (P5) and «Загрузить счет по ссылке» (P6), each for
-one of the two previous months.
+one of the two previous months; «Детализация на E-mail» (P8) for the current or the previous month and the
+«SIP-соединение» subscriber.
 
 P5 sends the regular invoice, through the request worker, to the address the organisation gave in its
 application for the SIP cabinet (the organisation's contact e-mail). P6 hands out a link: a token signed with
@@ -13,18 +14,19 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session, select
 
 from cabinet import clock, settings
 from cabinet.documents.common import RenderedDocument
 from cabinet.documents.invoice import load_invoice, render_invoice
-from cabinet.models import Invoice, Organization, PersonalAccount, User
+from cabinet.models import Invoice, Organization, PersonalAccount, Subscriber, Tariff, User
 from cabinet.services import audit
 from cabinet.services.access import Actor, account_for
 from cabinet.services.errors import AccessDenied, DomainError
-from cabinet.services.orders import OrderResult, mail_invoice
+from cabinet.services.auth import SIP_TARIFF_NAME
+from cabinet.services.orders import OrderResult, mail_invoice, order_call_detail
 from cabinet.services.periods import add_months, month_words
 from cabinet.services.sessions import account_ids_for
 
@@ -80,11 +82,66 @@ def order_sip_invoice(
 ) -> OrderResult:
     """P5: e-mail the month's invoice to the organisation's address for the SIP cabinet."""
     account, invoice = _invoice_of(session, actor, account_id, year, month)
+    return mail_invoice(session, actor=actor, account=account, invoice=invoice,
+                        recipients=_organisation_address(session, account), idempotency_key=idempotency_key)
+
+
+def _organisation_address(session: Session, account: PersonalAccount) -> list[str]:
+    """Where the SIP cabinet's documents go: the address of the organisation's application for it."""
     organization = session.get(Organization, account.organization_id)
     if not organization.contact_email:
         raise DomainError("Адрес электронной почты организации не указан. Обратитесь к вашему менеджеру.")
-    return mail_invoice(session, actor=actor, account=account, invoice=invoice,
-                        recipients=[organization.contact_email], idempotency_key=idempotency_key)
+    return [organization.contact_email]
+
+
+# --- P8: «Детализация на E-mail» -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Connection:
+    id: int
+    number: str
+    name: str
+
+
+def sip_connections(session: Session, *, actor: Actor, account_id: int) -> list[Connection]:
+    """The account's «SIP-соединение» subscribers: the ones call detail is ordered for."""
+    account = account_for(session, actor, account_id)
+    rows = session.exec(
+        select(Subscriber.id, Subscriber.number, Subscriber.name).join(Tariff, Tariff.id == Subscriber.tariff_id)
+        .where(Subscriber.account_id == account.id, Tariff.name == SIP_TARIFF_NAME).order_by(Subscriber.number)
+    ).all()
+    return [Connection(i, number, name or "") for i, number, name in rows]
+
+
+def detail_months() -> list[tuple[int, int, str]]:
+    """P8: the current and the previous month, (year, month, «ноябрь 2026»)."""
+    current = clock.today().replace(day=1)
+    return [(p.year, p.month, month_words(p)) for p in (current, add_months(current, -1))]
+
+
+def order_sip_call_detail(
+    session: Session, *, actor: Actor, account_id: int, year: int, month: int, layout: str, subscriber_id: int,
+    idempotency_key: str,
+) -> OrderResult:
+    """P8: call detail of the «SIP-соединение» subscriber for the current or the previous month, e-mailed by the
+    worker to the organisation's address."""
+    account = account_for(session, actor, account_id)
+    if (_as_int(year), _as_int(month)) not in {(y, m) for y, m, _ in detail_months()}:
+        raise DomainError("Детализация на E-mail доступна за текущий и прошлый месяц.")
+    ticked = _as_int(subscriber_id)
+    if ticked not in {c.id for c in sip_connections(session, actor=actor, account_id=account.id)}:
+        raise DomainError(f"Отметьте абонента с тарифным планом «{SIP_TARIFF_NAME}».")
+    ordered = order_call_detail(session, actor=actor, account_id=account.id, year=year, month=month,
+                                subscriber_ids=[ticked], layout=layout, idempotency_key=idempotency_key,
+                                recipients=_organisation_address(session, account))
+    return replace(ordered, message=ordered.message.replace("будет отправлена", "будет отправлена в течение суток"))
+
+
+def _as_int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _sign(payload: bytes) -> str:

@@ -104,3 +104,19 @@ def test_delivery_method_and_address_changed_in_steps(sip):
         sip.get_by_role("button", name="Сохранить").click()
         expect(sip.get_by_text("Способ доставки: Получает сам")).to_be_visible()
     expect(sip.get_by_role("status")).to_contain_text("сохранены")
+
+
+def test_call_detail_of_the_sip_connection_arrives_by_email(sip, cabinet):
+    open_invoices(sip, "Детализация на E-mail")
+    month = "октябрь 2026" if sip.device == "tablet" else "ноябрь 2026"
+    sip.get_by_label("Период").select_option(label=month)
+    sip.get_by_label("Тип детализации").select_option(label="Все абоненты на одном листе")
+    sip.get_by_role("button", name="Далее").click()
+    sip.get_by_role("button", name="Сформировать детализацию").click()
+    expect(sip.get_by_role("alert")).to_contain_text("Отметьте абонента")
+    sip.get_by_role("checkbox").click()
+    sip.get_by_role("button", name="Сформировать детализацию").click()
+    expect(sip.get_by_role("status")).to_contain_text("в течение суток на sip-admin@example.com")
+    message = wait_for_mail(cabinet, lambda m: "Детализация" in m["Subject"] and month in m["Subject"]
+                            and account_number(cabinet, "sip") in m["Subject"])
+    assert message["To"] == "sip-admin@example.com"

@@ -110,3 +110,28 @@ def test_neither_role_reaches_the_others_account(session, sip):
     with pytest.raises(AccessDenied):
         sip_invoices.order_sip_invoice(session, actor=sip.actor, account_id=sip.mobile.id, year=2026, month=10,
                                        idempotency_key="x")
+
+
+def test_call_detail_of_the_sip_connection_for_this_or_last_month(session, sip):
+    from tests.unit.factories import make_subscriber, make_tariff
+
+    connection = make_subscriber(session, sip.account, number="375172000101", tariff_id=make_tariff(
+        session, kind=AccountKind.SIP, name="SIP-соединение").id)
+    number = make_subscriber(session, sip.account, number="375172000102", tariff_id=make_tariff(
+        session, kind=AccountKind.SIP, name="SIP-номер").id)
+    session.commit()
+    assert [c.number for c in call(sip_invoices.sip_connections, session, sip)] == ["375172000101"]
+    clock.set_now(dt.datetime(2026, 12, 1, 0, 0))
+    assert [title for _, _, title in sip_invoices.detail_months()] == ["декабрь 2026", "ноябрь 2026"]
+
+    def order(year, month, subscriber, key):
+        return call(sip_invoices.order_sip_call_detail, session, sip, year=year, month=month,
+                    layout="single_sheet", subscriber_id=subscriber.id, idempotency_key=key)
+
+    with pytest.raises(DomainError, match="за текущий и прошлый месяц"):
+        order(2026, 10, connection, "d1")
+    with pytest.raises(DomainError, match="Отметьте абонента с тарифным планом «SIP-соединение»"):
+        order(2026, 11, number, "d2")
+    result = order(2026, 11, connection, "d3")
+    assert result.recipients == ["sip-office@example.test"]
+    assert "будет отправлена в течение суток на sip-office@example.test" in result.message
