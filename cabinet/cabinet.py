@@ -15,13 +15,13 @@ from cabinet.pages.history import history_page
 from cabinet.pages.home import home_page
 from cabinet.pages.invoices import invoices_page
 from cabinet.pages.payments import payments_page
-from cabinet.pages.pending import SIP_PENDING, pending_page
 from cabinet.pages.reconciliation import reconciliation_page
 from cabinet.pages.request import request_page
 from cabinet.pages.sign_in import recover_page, sign_in_page
 from cabinet.pages.sip import sip_home_page
 from cabinet.pages.sip_invoices import sip_invoices_page
 from cabinet.pages.sip_payments import sip_payments_page
+from cabinet.pages.sip_subscribers import sip_card_page, sip_choose_page
 from cabinet.pages.subscribers import subscribers_page
 from cabinet.state.bulk import BulkState
 from cabinet.state.bulk_services import BulkServicesState
@@ -34,7 +34,8 @@ from cabinet.state.invoices import InvoicesState
 from cabinet.state.payments import PaymentsState, SipPaymentsState
 from cabinet.state.reconciliation import ReconciliationState
 from cabinet.state.request_page import RequestState
-from cabinet.state.session import SessionState
+from cabinet.state.sip_card import SipCardState, SipChooseState
+from cabinet.state.sip_card_views import SipCallsState, SipChargesState, SipSettingsState
 from cabinet.state.sip_detail import SipDetailState
 from cabinet.state.sip_invoices import SipInvoicesState
 from cabinet.state.sign_in import AfterSignInState, SignInState
@@ -71,10 +72,10 @@ app.add_page(sip_payments_page, route=routes.SIP_PAYMENTS, title="Платежи
              on_load=SipPaymentsState.load)
 app.add_page(sip_invoices_page, route=routes.SIP_INVOICES, title="Счета · Личный кабинет SIP",
              on_load=[SipInvoicesState.load, SipDetailState.load])
-
-for route, title in SIP_PENDING.items():
-    app.add_page(lambda title=title: pending_page(title), route=route, title=f"{title} · Личный кабинет SIP",
-                 on_load=SessionState.guard_sip)
+app.add_page(sip_choose_page, route=routes.SIP_SUBSCRIBERS, title="Выбор SIP-абонента · Личный кабинет SIP",
+             on_load=SipChooseState.load)
+app.add_page(sip_card_page, route=routes.SIP_CARD, title="SIP-абонент · Личный кабинет SIP",
+             on_load=[SipCardState.load, SipSettingsState.load, SipChargesState.load, SipCallsState.load])
 
 if settings.get().embedded_smtp or settings.get().run_worker_in_app:
     from cabinet.worker import embedded_services

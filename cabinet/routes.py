@@ -20,6 +20,7 @@ SIP_HOME = "/sip"
 SIP_PAYMENTS = "/sip/payments"
 SIP_INVOICES = "/sip/invoices"
 SIP_SUBSCRIBERS = "/sip/subscribers"
+SIP_CARD = "/sip/subscribers/card"
 SUBSCRIBER_CARD = "/subscribers/card"
 
 
@@ -30,3 +31,7 @@ REQUEST = "/history/request"
 
 def request_page(request_id) -> str:
     return f"{REQUEST}?id={request_id}"
+
+
+def sip_card(subscriber_id) -> str:
+    return f"{SIP_CARD}?id={subscriber_id}"

@@ -133,7 +133,8 @@ def _sip_plans(rng: random.Random, today: dt.date, free_minutes: int) -> list[Su
     names = ("Отдел продаж", "Служба поддержки", "Бухгалтерия", "Склад", "Резервный номер")
     numbers = [
         Sub(number=number, name=name, tariff="sip_number", connected_on=since + dt.timedelta(days=index * 90),
-            sip_kind="number", services=[("sip_ivr", since + dt.timedelta(days=index * 90))] if index < 2 else [])
+            sip_kind="number", sip_password=sip_password(random.Random(number)),  # apart from `rng`: same data
+            services=[("sip_ivr", since + dt.timedelta(days=index * 90))] if index < 2 else [])
         for index, (number, name) in enumerate(zip(info.SIP_NUMBERS, names, strict=True))
     ]
     return [connection, *numbers]

@@ -37,7 +37,7 @@ from cabinet.models import (
     SubscriberStatus,
     Tariff,
 )
-from cabinet.services import audit
+from cabinet.services import audit, sip_channels
 from cabinet.services import subscriber_rules as rules
 from cabinet.services.subscriber_numbers import NUMBER_CHANGE_OFF, SELF_SIM_OFF, SIM_OFF
 from cabinet.services.subscribers import export_path, progress_path, write_export
@@ -155,6 +155,16 @@ def rename(session: Session, request: Request, item: RequestItem) -> str:
         subscriber.name = name
         _changed(session, subscriber, request, "subscriber.renamed")
     return f"Новое имя: «{name}»"
+
+
+@handles(RequestKind.CHANNELS)
+def change_channels(session: Session, request: Request, item: RequestItem) -> str:
+    """P13: the package of channels of a «SIP-соединение», at most once in 7 days (`sip_channels`)."""
+    subscriber = _subscriber(session, request, item)
+    package = sip_channels.check_change(session, subscriber, _params(request, item).get("package_id"))
+    subscriber.channel_package_id, subscriber.channel_changed_at = package.id, clock.now()
+    _changed(session, subscriber, request, "subscriber.channels_changed", package=package.name)
+    return f"Подключен пакет «{package.name}»"
 
 
 @handles(RequestKind.FORWARDING)

@@ -10,70 +10,30 @@ from cabinet.services import requests, subscriber_ops, subscribers
 from cabinet.state.page import CompanyPage
 
 
-def _service(row) -> dict[str, str]:
+def service_view(row) -> dict[str, str]:
     return {"id": str(row.id), "name": row.name, "category": row.category, "fee": f"{row.monthly_fee:.2f} BYN",
             "included": "1" if getattr(row, "included", False) else "",
             "reason": getattr(row, "reason_unavailable", None) or ""}
 
 
-class CardState(CompanyPage, rx.State):
+class SubscriberOrders(rx.State, mixin=True):
+    """One subscriber's operations as requests the page follows until the worker is done; the page state gives
+    `_refresh`, and `_run`, `_call` (CompanyPage or SipPage)."""
+
     subscriber_id: int = 0
-    number: str = ""
-    name: str = ""
-    status: str = ""
-    status_title: str = ""
-    tariff_name: str = ""
-    sim: str = ""
-    self_sim: bool = False
-    connected: list[dict[str, str]] = []
-    available: list[dict[str, str]] = []
-    forwarding: list[dict[str, str]] = []
-    pending: list[dict[str, str]] = []
-    dialog: str = ""  # which operation's dialog is open: rename | tariff | forwarding | number | sim | activate
-    following: int = 0  # the request whose result the card waits for
+    following: int = 0  # the request whose result the page waits for
+    dialog: str = ""  # which operation's dialog is open
     _key: str = ""
 
-    @rx.event
-    async def load(self):
-        redirect = await self._enter()
-        if redirect is not None:
-            return redirect
-        self.subscriber_id = self._id_from_address()
-        return await self._refresh()
-
-    async def _refresh(self):
-        card, event = await self._run(subscribers.subscriber_card, on_account=False, subscriber_id=self.subscriber_id)
-        if event is not None or card is None:
-            return event
-        self.number, self.name, self.status, self.status_title = card.number, card.name, card.status, card.status_title
-        self.tariff_name, self.sim, self.self_sim = card.tariff_name, card.sim_iccid or "", card.self_sim_replacement
-        self.connected = [_service(s) for s in card.connected_services]
-        self.available = [_service(s) for s in card.available_services]
-        self.forwarding = [{"kind": f.kind, "title": f.title, "target": f.target or "не настроена",
-                            "delay": f"{f.delay_seconds} с" if f.delay_seconds else ""} for f in card.forwarding]
-        self.pending = [{"id": str(p.id), "kind": p.kind_title, "status": p.status_title} for p in card.pending]
-        self._key = self._new_key()
-        self.loaded = True
-        return None
-
-    @rx.event
-    def open(self, dialog: str):
-        self.dialog, self.error = dialog, ""
-        self._key = self._new_key()
-
-    @rx.event
-    def close(self, _open: bool = False):
-        self.dialog = ""
-
     async def _order(self, service, **kwargs):
-        """Store the operation as a request; the card follows it until the worker is done."""
+        """Store the operation as a request; the page follows it until the worker is done."""
         self.error, self.done = "", ""
         result, event = await self._run(service, on_account=False, subscriber_id=self.subscriber_id,
                                         idempotency_key=self._key, **kwargs)
         if event is not None or result is None:
             return event
         self.dialog, self.done, self.following = "", result.message, result.request_id
-        return CardState.follow
+        return type(self).follow
 
     @rx.event(background=True)
     async def follow(self):
@@ -98,6 +58,52 @@ class CardState(CompanyPage, rx.State):
     @rx.event
     async def disconnect(self, service_id: str):
         return await self._order(subscriber_ops.order_service_change, service_id=int(service_id), connect=False)
+
+
+class CardState(SubscriberOrders, CompanyPage, rx.State):
+    number: str = ""
+    name: str = ""
+    status: str = ""
+    status_title: str = ""
+    tariff_name: str = ""
+    sim: str = ""
+    self_sim: bool = False
+    connected: list[dict[str, str]] = []
+    available: list[dict[str, str]] = []
+    forwarding: list[dict[str, str]] = []
+    pending: list[dict[str, str]] = []  # dialogs: rename | tariff | forwarding | number | sim | activate
+
+    @rx.event
+    async def load(self):
+        redirect = await self._enter()
+        if redirect is not None:
+            return redirect
+        self.subscriber_id = self._id_from_address()
+        return await self._refresh()
+
+    async def _refresh(self):
+        card, event = await self._run(subscribers.subscriber_card, on_account=False, subscriber_id=self.subscriber_id)
+        if event is not None or card is None:
+            return event
+        self.number, self.name, self.status, self.status_title = card.number, card.name, card.status, card.status_title
+        self.tariff_name, self.sim, self.self_sim = card.tariff_name, card.sim_iccid or "", card.self_sim_replacement
+        self.connected = [service_view(s) for s in card.connected_services]
+        self.available = [service_view(s) for s in card.available_services]
+        self.forwarding = [{"kind": f.kind, "title": f.title, "target": f.target or "не настроена",
+                            "delay": f"{f.delay_seconds} с" if f.delay_seconds else ""} for f in card.forwarding]
+        self.pending = [{"id": str(p.id), "kind": p.kind_title, "status": p.status_title} for p in card.pending]
+        self._key = self._new_key()
+        self.loaded = True
+        return None
+
+    @rx.event
+    def open(self, dialog: str):
+        self.dialog, self.error = dialog, ""
+        self._key = self._new_key()
+
+    @rx.event
+    def close(self, _open: bool = False):
+        self.dialog = ""
 
     @rx.event
     async def activate(self):

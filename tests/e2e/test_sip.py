@@ -120,3 +120,89 @@ def test_call_detail_of_the_sip_connection_arrives_by_email(sip, cabinet):
     message = wait_for_mail(cabinet, lambda m: "Детализация" in m["Subject"] and month in m["Subject"]
                             and account_number(cabinet, "sip") in m["Subject"])
     assert message["To"] == "sip-admin@example.com"
+
+
+def open_subscriber(page, cabinet, number):
+    subscriber_id = query(cabinet, "SELECT id FROM subscriber WHERE number = ?", number)[0][0]
+    page.goto(f"/sip/subscribers/card?id={subscriber_id}")
+    expect(page.get_by_role("heading", name=number)).to_be_visible()
+
+
+def test_choose_a_subscriber_and_free_minutes_only_on_the_connection(sip):
+    sip.goto("/sip/subscribers")
+    sip.get_by_role("button", name="Показать все").click()
+    sip.get_by_role("radio", name="375172000001").click()
+    sip.get_by_role("button", name="Далее").click()
+    expect(sip.get_by_role("heading", name="375172000001 · SIP-соединение")).to_be_visible()
+    expect(sip.get_by_text("Остаток бесплатных минут в другие сети")).to_be_visible()
+    sip.goto("/sip/subscribers")
+    sip.get_by_label("По номеру телефона").fill("375172000099")
+    sip.get_by_role("button", name="Найти").click()
+    expect(sip.get_by_role("alert")).to_contain_text("375172000099 не найден")
+    sip.get_by_label("По номеру телефона").fill("375172000003")
+    sip.get_by_role("button", name="Найти").click()
+    expect(sip.get_by_role("heading", name="375172000003 · SIP-номер")).to_be_visible()
+    expect(sip.get_by_text("Дата подключения")).to_be_visible()
+    expect(sip.get_by_text("Остаток бесплатных минут")).to_have_count(0)
+    expect(sip.get_by_role("tab", name="SIP-многоканальность")).to_have_count(0)
+
+
+def test_services_added_and_minute_packages_only_by_application(sip, cabinet):
+    number = "375172000004" if sip.device == "desktop" else "375172000005"
+    open_subscriber(sip, cabinet, number)
+    sip.get_by_role("tab", name="Услуги абонента").click()
+    expect(sip.get_by_text("только по заявлению")).to_be_visible()
+    record = sip.get_by_role("group", name="Запись разговоров")
+    record.get_by_role("button", name="Добавить").click()
+    expect(sip.get_by_role("status")).to_contain_text("принята")
+    expect(record.get_by_role("button", name="Удалить")).to_be_visible(timeout=30_000)
+
+
+def test_channels_changed_then_refused_for_seven_days(sip, cabinet):
+    open_subscriber(sip, cabinet, "375172000001")
+    sip.get_by_role("tab", name="SIP-многоканальность").click()
+    if sip.device == "desktop":  # the first change: the seeded one was 12 days ago
+        sip.get_by_role("button", name="Изменить").click()
+        sip.get_by_role("radio", name="10 каналов").click()
+        sip.get_by_role("button", name="Изменить").click()
+        sip.get_by_role("button", name="Подтвердить").click()
+        expect(sip.get_by_role("status")).to_contain_text("выполнена", timeout=30_000)
+    expect(sip.get_by_text("Подключенный пакет каналов: 10 каналов")).to_be_visible()
+    expect(sip.get_by_text("Смена пакета каналов доступна 1 раз в 7 дней")).to_be_visible()
+
+
+def test_sip_settings_with_the_password_on_demand(sip, cabinet):
+    open_subscriber(sip, cabinet, "375172000002")
+    sip.get_by_role("tab", name="Параметры для настройки SIP").click()
+    expect(sip.get_by_text("Регистратор (registrar)")).to_be_visible()
+    password = query(cabinet, "SELECT sip_password FROM subscriber WHERE number = '375172000002'")[0][0]
+    expect(sip.get_by_text(password)).to_have_count(0)
+    sip.get_by_role("button", name="Показать пароль").click()
+    expect(sip.get_by_text(password, exact=True)).to_be_visible()
+
+
+def test_charges_of_a_past_and_the_current_month(sip, cabinet):
+    open_subscriber(sip, cabinet, "375172000001")
+    sip.get_by_role("tab", name="Начисления за период").click()
+    sip.get_by_label("Месяц").select_option(label="октябрь 2026")
+    sip.get_by_role("button", name="Далее").click()
+    expect(sip.get_by_role("heading", name="Начисления за октябрь 2026")).to_be_visible()
+    expect(sip.get_by_text("Итого:")).to_be_visible()
+    sip.get_by_label("Месяц").select_option(label="ноябрь 2026")
+    sip.get_by_role("button", name="Далее").click()
+    expect(sip.get_by_role("heading", name="Начисления за ноябрь 2026 (на текущую дату)")).to_be_visible()
+    expect(sip.get_by_role("cell", name="Абонентская плата по тарифному плану «SIP-соединение»")).to_be_visible()
+
+
+def test_call_detail_paged_and_the_notice_without_calls(sip, cabinet):
+    open_subscriber(sip, cabinet, "375172000006")
+    sip.get_by_role("tab", name="Просмотр детализации").click()
+    sip.get_by_role("button", name="Далее").click()
+    expect(sip.get_by_text("За выбранный период у абонента не было звонков.")).to_be_visible()
+    open_subscriber(sip, cabinet, "375172000001")
+    sip.get_by_role("tab", name="Просмотр детализации").click()
+    sip.get_by_label("Месяц").select_option(label="октябрь 2026")
+    sip.get_by_label("Вид детализации").select_option(label="Входящие")
+    sip.get_by_role("button", name="Далее").click()
+    expect(sip.get_by_role("columnheader", name="Длительность")).to_be_visible()
+    assert sip.get_by_role("row").count() > 1
