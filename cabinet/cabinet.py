@@ -37,6 +37,7 @@ from cabinet.state.request_page import RequestState
 from cabinet.state.sip_card import SipCardState, SipChooseState
 from cabinet.state.sip_card_views import SipCallsState, SipChargesState, SipSettingsState
 from cabinet.state.sip_detail import SipDetailState
+from cabinet.state.sip_home import SipHomeState
 from cabinet.state.sip_invoices import SipInvoicesState
 from cabinet.state.sign_in import AfterSignInState, SignInState
 from cabinet.state.subscribers import SubscribersState
@@ -67,7 +68,7 @@ app.add_page(bulk_page, route=routes.BULK_OPERATIONS, title=f"Операции �
              on_load=BulkState.load)
 app.add_page(history_page, route=routes.HISTORY, title="История заявок · Личный кабинет", on_load=HistoryState.load)
 app.add_page(request_page, route=routes.REQUEST, title="Заявка · Личный кабинет", on_load=RequestState.load)
-app.add_page(sip_home_page, route=routes.SIP_HOME, title="Личный кабинет SIP", on_load=HomeState.load_sip)
+app.add_page(sip_home_page, route=routes.SIP_HOME, title="Личный кабинет SIP", on_load=SipHomeState.load)
 app.add_page(sip_payments_page, route=routes.SIP_PAYMENTS, title="Платежи · Личный кабинет SIP",
              on_load=SipPaymentsState.load)
 app.add_page(sip_invoices_page, route=routes.SIP_INVOICES, title="Счета · Личный кабинет SIP",

@@ -235,6 +235,36 @@ def update_delivery(
     return _settings(account)
 
 
+# --- P1: «Персональная информация» of the SIP account ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class PersonalInformation:
+    """P1 «Персональная информация»: the client's requisites, the account and how its invoices are delivered,
+    with the figures of the account summary."""
+
+    summary: AccountSummary
+    organization_name: str
+    unp: str
+    legal_address: str
+    bank_details: str
+    contract: str  # «№ 17/2019 от 12.03.2019»
+    opened_on: dt.date
+    payment_form: str
+    delivery: DeliverySettings
+
+
+def personal_information(session: Session, *, actor: Actor, account_id: int) -> PersonalInformation:
+    account = account_for(session, actor, account_id)
+    organization = session.get(Organization, account.organization_id)
+    number = f"№ {organization.contract_number} " if organization.contract_number else ""
+    return PersonalInformation(
+        summary=account_summary(session, actor=actor, account_id=account.id),
+        organization_name=organization.name, unp=organization.unp, legal_address=organization.legal_address,
+        bank_details=organization.bank_details, contract=f"{number}от {organization.contract_date:%d.%m.%Y}",
+        opened_on=account.opened_on, payment_form=account.payment_form, delivery=_settings(account),
+    )
+
+
 @dataclass(frozen=True)
 class MainPage:
     """Everything the main page shows (C1): the figures, charges by month, the top subscribers."""

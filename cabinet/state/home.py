@@ -1,4 +1,4 @@
-"""The main page (C1, and the figures of P1): charges for the last period, balance, amount to pay of the account in view."""
+"""The main page (C1): charges for the last period, balance, amount to pay of the account in view."""
 
 from __future__ import annotations
 
@@ -30,12 +30,6 @@ class HomeState(rx.State):
         """on_load of the Administrator's and Supervisor's main page."""
         session = await self.get_state(SessionState)
         return await self._load(session, await session.guard_company())
-
-    @rx.event
-    async def load_sip(self):
-        """on_load of the SIP administrator's personal information page."""
-        session = await self.get_state(SessionState)
-        return await self._load(session, await session.guard_sip())
 
     async def _load(self, session: SessionState, redirect):
         self.loaded = False

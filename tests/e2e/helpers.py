@@ -79,6 +79,12 @@ def register_sip_admin(page, cabinet) -> None:
     page.get_by_label("Номер телефона").fill(SIP_ADMIN)
     mails_before = len(cabinet.mails())
     page.get_by_role("button", name="Восстановить пароль").click()
+    status_or_wait = page.get_by_role("status").or_(page.get_by_role("alert"))
+    expect(status_or_wait).to_be_visible()
+    wait = re.search(r"через (\d+) с", status_or_wait.inner_text())
+    if wait:  # another test asked for a password less than a minute ago
+        time.sleep(int(wait.group(1)) + 1)
+        page.get_by_role("button", name="Восстановить пароль").click()
     expect(page.get_by_role("status")).to_contain_text("временный пароль отправлен")
     message = email.message_from_bytes(cabinet.wait_for_mail(mails_before).read_bytes(), policy=policy.default)
     assert message["To"] == "sip-admin@example.com"

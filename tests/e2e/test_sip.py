@@ -14,6 +14,16 @@ def sip(page, cabinet):
     return page
 
 
+def test_personal_information_shows_requisites_account_and_figures(sip, cabinet):
+    sip.goto("/sip")
+    unp = query(cabinet, "SELECT unp FROM organization WHERE id = 1")[0][0]
+    expect(sip.get_by_text("Сумма счета к оплате")).to_be_visible()
+    expect(sip.get_by_text(unp, exact=True)).to_be_visible()
+    expect(sip.get_by_text(account_number(cabinet, "sip"), exact=True)).to_be_visible()
+    expect(sip.get_by_text("Форма оплаты")).to_be_visible()
+    expect(sip.get_by_text("Способ доставки счетов")).to_be_visible()
+
+
 def open_payments(page, section):
     page.goto("/sip/payments")
     page.get_by_role("tab", name=section).click()

@@ -5,6 +5,7 @@ account."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from dataclasses import dataclass
 
 import pytest
@@ -135,3 +136,14 @@ def test_call_detail_of_the_sip_connection_for_this_or_last_month(session, sip):
     result = order(2026, 11, connection, "d3")
     assert result.recipients == ["sip-office@example.test"]
     assert "будет отправлена в течение суток на sip-office@example.test" in result.message
+
+
+def test_personal_information_of_the_sip_account(session, sip):
+    from cabinet.services import finance
+
+    found = finance.personal_information(session, actor=sip.actor, account_id=sip.account.id)
+    assert found.summary.number == sip.account.number and found.contract.endswith("от 15.01.2020")
+    assert (found.legal_address, found.payment_form) == ("г. Минск, ул. Тестовая, 1", "Безналичный расчет")
+    assert found.summary.last_charges == Decimal("64.80") and found.delivery.method == "email"
+    with pytest.raises(AccessDenied):
+        finance.personal_information(session, actor=sip.admin, account_id=sip.account.id)
