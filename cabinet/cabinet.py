@@ -38,6 +38,7 @@ from cabinet.state.sip_card import SipCardState, SipChooseState
 from cabinet.state.sip_card_views import SipCallsState, SipChargesState, SipSettingsState
 from cabinet.state.sip_detail import SipDetailState
 from cabinet.state.sip_home import SipHomeState
+from cabinet.state.sip_preliminary import SipPreliminaryState
 from cabinet.state.sip_invoices import SipInvoicesState
 from cabinet.state.sign_in import AfterSignInState, SignInState
 from cabinet.state.subscribers import SubscribersState
@@ -72,7 +73,7 @@ app.add_page(sip_home_page, route=routes.SIP_HOME, title="Личный каби�
 app.add_page(sip_payments_page, route=routes.SIP_PAYMENTS, title="Платежи · Личный кабинет SIP",
              on_load=SipPaymentsState.load)
 app.add_page(sip_invoices_page, route=routes.SIP_INVOICES, title="Счета · Личный кабинет SIP",
-             on_load=[SipInvoicesState.load, SipDetailState.load])
+             on_load=[SipInvoicesState.load, SipDetailState.load, SipPreliminaryState.load])
 app.add_page(sip_choose_page, route=routes.SIP_SUBSCRIBERS, title="Выбор SIP-абонента · Личный кабинет SIP",
              on_load=SipChooseState.load)
 app.add_page(sip_card_page, route=routes.SIP_CARD, title="SIP-абонент · Личный кабинет SIP",

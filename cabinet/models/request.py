@@ -91,6 +91,7 @@ class RequestKind(StrEnum):
     TERMINATION = "termination"  # B5
     CHANNELS = "channels"  # P13
     EXPORT = "export"  # S1 «Выгрузка в Excel» of a large list
+    PRELIMINARY_INVOICE = "preliminary_invoice"  # P9
 
 
 REQUEST_KIND_TITLES = {
@@ -108,4 +109,5 @@ REQUEST_KIND_TITLES = {
     RequestKind.TERMINATION: "Прекращение обслуживания",
     RequestKind.CHANNELS: "SIP-многоканальность",
     RequestKind.EXPORT: "Выгрузка в Excel",
+    RequestKind.PRELIMINARY_INVOICE: "Начисления за текущий период",
 }

@@ -1,5 +1,5 @@
 """The SIP administrator's «Счета»: «Заказать счет на E-mail» (P5), «Загрузить счет по ссылке» (P6),
-«Изменить способ/адрес доставки» (P7), «Детализация на E-mail» (P8)."""
+«Изменить способ/адрес доставки» (P7), «Детализация на E-mail» (P8), «Начисления за текущий период» (P9)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from cabinet.components.cards import loading
 from cabinet.components.layout import TOUCH, info, refusal, shell
 from cabinet.components.select import select
 from cabinet.components.sip_detail import sip_detail
+from cabinet.components.sip_preliminary import sip_preliminary
 from cabinet.state.sip_invoices import SipInvoicesState as State
 
 
@@ -105,11 +106,14 @@ def sip_invoices_page() -> rx.Component:
                     rx.tabs.trigger("Загрузить счет по ссылке", value="link", min_height=TOUCH),
                     rx.tabs.trigger("Изменить способ/адрес доставки", value="delivery", min_height=TOUCH),
                     rx.tabs.trigger("Детализация на E-mail", value="detail", min_height=TOUCH),
+                    rx.tabs.trigger("Начисления за текущий период", value="preliminary", min_height=TOUCH),
+                    wrap="wrap",
                 ),
                 rx.tabs.content(_email(), value="email", padding_top="1em"),
                 rx.tabs.content(_link(), value="link", padding_top="1em"),
                 rx.tabs.content(_delivery(), value="delivery", padding_top="1em"),
                 rx.tabs.content(sip_detail(), value="detail", padding_top="1em"),
+                rx.tabs.content(sip_preliminary(), value="preliminary", padding_top="1em"),
                 value=State.section, on_change=State.open_section, width="100%",
             ),
             refusal(State.error),

@@ -1,4 +1,5 @@
-"""The worker's handlers of the finance orders: the invoice (C2), call detail (C6), the reconciliation act (C7).
+"""The worker's handlers of the finance orders: the invoice (C2, P5), call detail (C6, P8), the reconciliation act
+(C7), the preliminary invoice (P9).
 
 Each renders its document with `cabinet.documents` and queues the e-mail in the worker's transaction, so the
 e-mail exists if and only if the item (or, for call detail, the whole request) is recorded as done.
@@ -10,13 +11,24 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
+from cabinet import clock
 from cabinet.delivery.outbox import Attachment, enqueue_email
 from cabinet.documents.call_detail import render_call_detail
 from cabinet.documents.common import RenderedDocument
 from cabinet.documents.invoice import load_invoice, render_invoice
+from cabinet.documents.preliminary import render_preliminary_invoice
 from cabinet.documents.reconciliation import render_reconciliation
-from cabinet.models import Invoice, ItemStatus, PersonalAccount, Request, RequestItem, RequestKind, Subscriber
+from cabinet.models import (
+    Invoice,
+    ItemStatus,
+    PersonalAccount,
+    Request,
+    RequestItem,
+    RequestKind,
+    Subscriber,
+)
 from cabinet.services.periods import ddmmyyyy, month_words
+from cabinet.services.sip_subscribers import charged_so_far
 from cabinet.worker import ItemRefused, handles, on_finish
 
 SIGNATURE = ("\n\nПисьмо отправлено из Личного кабинета корпоративного клиента по вашей заявке "
@@ -100,6 +112,36 @@ def mail_call_detail(session: Session, request: Request) -> None:
                        text=f"детализация звонков за {period} (абонентов: {len(subscriber_ids)})")
     request.summary = (f"Детализация за {period} (абонентов: {len(subscriber_ids)}) "
                        f"отправлена на {', '.join(recipients)}")
+    session.add(request)
+
+
+# --- P9: the preliminary invoice of the current period ---------------------------------------------------------------
+
+@handles(RequestKind.PRELIMINARY_INVOICE)
+def include_in_preliminary(session: Session, request: Request, item: RequestItem) -> str:
+    subscriber = session.get(Subscriber, item.subscriber_id) if item.subscriber_id else None
+    if subscriber is None or subscriber.account_id != request.account_id:
+        raise ItemRefused("Абонент больше не обслуживается на этом лицевом счете.")
+    return "Включен в предварительный счет"
+
+
+@on_finish(RequestKind.PRELIMINARY_INVOICE)
+def mail_preliminary_invoice(session: Session, request: Request) -> None:
+    subscribers = session.exec(
+        select(Subscriber).join(RequestItem, RequestItem.subscriber_id == Subscriber.id)
+        .where(RequestItem.request_id == request.id, RequestItem.status == ItemStatus.DONE.value)
+        .order_by(RequestItem.position, RequestItem.id)
+    ).all()
+    if not subscribers:
+        return  # every item refused: nothing to send
+    period = request.params.get("period") or month_words(clock.today())
+    start = clock.today().replace(day=1)
+    charges = [(s.number, s.name or "", [(r.description, r.amount) for r in charged_so_far(session, s, start)])
+               for s in subscribers]
+    rendered = render_preliminary_invoice(_account(session, request).number, period, charges)
+    recipients = _mail(session, request, rendered, subject=f"Предварительный счет за {period}",
+                       text=f"предварительный счет за {period} на текущую дату (абонентов: {len(subscribers)})")
+    request.summary = f"Предварительный счет за {period} отправлен на {', '.join(recipients)}"
     session.add(request)
 
 

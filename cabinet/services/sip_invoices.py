@@ -83,10 +83,10 @@ def order_sip_invoice(
     """P5: e-mail the month's invoice to the organisation's address for the SIP cabinet."""
     account, invoice = _invoice_of(session, actor, account_id, year, month)
     return mail_invoice(session, actor=actor, account=account, invoice=invoice,
-                        recipients=_organisation_address(session, account), idempotency_key=idempotency_key)
+                        recipients=organisation_address(session, account), idempotency_key=idempotency_key)
 
 
-def _organisation_address(session: Session, account: PersonalAccount) -> list[str]:
+def organisation_address(session: Session, account: PersonalAccount) -> list[str]:
     """Where the SIP cabinet's documents go: the address of the organisation's application for it."""
     organization = session.get(Organization, account.organization_id)
     if not organization.contact_email:
@@ -133,7 +133,7 @@ def order_sip_call_detail(
         raise DomainError(f"Отметьте абонента с тарифным планом «{SIP_TARIFF_NAME}».")
     ordered = order_call_detail(session, actor=actor, account_id=account.id, year=year, month=month,
                                 subscriber_ids=[ticked], layout=layout, idempotency_key=idempotency_key,
-                                recipients=_organisation_address(session, account))
+                                recipients=organisation_address(session, account))
     return replace(ordered, message=ordered.message.replace("будет отправлена", "будет отправлена в течение суток"))
 
 

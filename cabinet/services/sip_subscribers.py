@@ -188,7 +188,7 @@ def subscriber_charges(
     current = clock.today().replace(day=1)
     period = _month(year, month, charge_months(), "Начисления доступны за текущий и два предыдущих месяца.")
     if period == current:
-        rows = _charged_so_far(session, subscriber, period)
+        rows = charged_so_far(session, subscriber, period)
     else:
         lines = session.exec(
             select(ChargeLine.description, ChargeLine.amount).join(Invoice, Invoice.id == ChargeLine.invoice_id)
@@ -201,7 +201,8 @@ def subscriber_charges(
                         total=sum((r.amount for r in rows), Decimal("0.00")))
 
 
-def _charged_so_far(session: Session, subscriber: Subscriber, period: dt.date) -> list[ChargeRow]:
+def charged_so_far(session: Session, subscriber: Subscriber, period: dt.date) -> list[ChargeRow]:
+    """The current month's charges until now (P15, and P9's preliminary invoice)."""
     tariff = _tariff(session, subscriber)
     rows = [ChargeRow(f"Абонентская плата по тарифному плану «{tariff.name}»", tariff.monthly_fee)]
     if subscriber.channel_package_id:

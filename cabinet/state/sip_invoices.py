@@ -8,7 +8,7 @@ import reflex as rx
 from cabinet.services import finance, sip_invoices
 from cabinet.state.page import SipPage
 
-SECTIONS = ("email", "link", "delivery", "detail")
+SECTIONS = ("email", "link", "delivery", "detail", "preliminary")
 
 
 class SipInvoicesState(SipPage, rx.State):

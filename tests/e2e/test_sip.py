@@ -216,3 +216,29 @@ def test_call_detail_paged_and_the_notice_without_calls(sip, cabinet):
     sip.get_by_role("button", name="Далее").click()
     expect(sip.get_by_role("columnheader", name="Длительность")).to_be_visible()
     assert sip.get_by_role("row").count() > 1
+
+
+def first_column(message) -> set:
+    """The values of the first column of an e-mail's xlsx attachment."""
+    import io
+
+    import openpyxl
+
+    _, content = attachment(message)
+    sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
+    return {row[0] for row in sheet.iter_rows(values_only=True) if row}
+
+
+def test_preliminary_invoice_for_a_typed_list_arrives_by_email(sip, cabinet):
+    account = account_number(cabinet, "sip")
+    typed = ["375172000002", "375172000003"] if sip.device == "desktop" else ["375172000004", "375172000005"]
+    open_invoices(sip, "Начисления за текущий период")
+    sip.get_by_role("radio", name="Ввести свой список абонентов").click()
+    sip.get_by_label("Номера абонентов").fill(f"{typed[0]}\n375299999999")
+    sip.get_by_role("button", name="Далее").click()
+    expect(sip.get_by_role("alert")).to_contain_text("Нет на этом лицевом счете: 375299999999")
+    sip.get_by_label("Номера абонентов").fill(", ".join(typed))
+    sip.get_by_role("button", name="Далее").click()
+    expect(sip.get_by_role("status")).to_contain_text("будет отправлен на sip-admin@example.com")
+    wait_for_mail(cabinet, lambda m: "Предварительный счет" in m["Subject"] and account in m["Subject"]
+                  and set(typed) <= first_column(m))

@@ -147,3 +147,43 @@ def test_personal_information_of_the_sip_account(session, sip):
     assert found.summary.last_charges == Decimal("64.80") and found.delivery.method == "email"
     with pytest.raises(AccessDenied):
         finance.personal_information(session, actor=sip.admin, account_id=sip.account.id)
+
+
+def test_preliminary_invoice_for_the_account_or_a_typed_list(session, sip):
+    import io
+
+    import openpyxl
+
+    from cabinet import worker
+    from cabinet.services import sip_preliminary
+    from tests.unit.factories import make_subscriber
+
+    first = make_subscriber(session, sip.account, number="375172000201", name="Склад")
+    make_subscriber(session, sip.account, number="375172000202")
+    foreign = make_subscriber(session, sip.mobile, number="375291000777")
+    session.commit()
+
+    def order(numbers, key):
+        return sip_preliminary.order_preliminary_invoice(session, actor=sip.actor, account_id=sip.account.id,
+                                                         numbers=numbers, idempotency_key=key)
+
+    for typed, words in (("", "Введите номера"), ("375172000201 12345", "«12345» — не номер телефона"),
+                         (f"375172000201, {foreign.number}", f"Нет на этом лицевом счете: {foreign.number}")):
+        with pytest.raises(DomainError, match=words):
+            order(typed, f"p-{typed}")
+    assert order(None, "whole").recipients == ["sip-office@example.test"]
+    assert sip_preliminary.typed_numbers("375172000201 375172000202\n+375 17 200-02-01") == [
+        "375172000201", "375172000202"]
+    listed = order(" +375 17 200-02-01;\n375172000201 ", "list")
+    assert "1 абонент" in listed.message
+    session.commit()
+    worker.run_once("w1")
+    session.expire_all()
+    mail = session.exec(select(OutboxEmail).where(OutboxEmail.request_id == listed.request_id)).one()
+    assert mail.subject.startswith("Предварительный счет за ноябрь 2026")
+    from cabinet.models import OutboxAttachment
+
+    content = session.exec(select(OutboxAttachment.content).where(OutboxAttachment.email_id == mail.id)).one()
+    rows = list(openpyxl.load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True))
+    assert rows[0] == ("Номер", "Абонент", "Начисление", "Сумма, BYN")
+    assert {row[0] for row in rows[1:] if row and row[0] and row[0].startswith("375")} == {first.number}
