@@ -119,7 +119,7 @@ def test_delivery_method_and_address_changed_in_steps(sip):
 def test_call_detail_of_the_sip_connection_arrives_by_email(sip, cabinet):
     open_invoices(sip, "Детализация на E-mail")
     month = "октябрь 2026" if sip.device == "tablet" else "ноябрь 2026"
-    sip.get_by_label("Период").select_option(label=month)
+    sip.get_by_label("Период", exact=True).select_option(label=month)
     sip.get_by_label("Тип детализации").select_option(label="Все абоненты на одном листе")
     sip.get_by_role("button", name="Далее").click()
     sip.get_by_role("button", name="Сформировать детализацию").click()
