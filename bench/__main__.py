@@ -1,5 +1,5 @@
 """python -m bench [--subscribers N] [--items N] [--repeats N] [--postgres] [--documents-memory]
-                 [--only seeding|worker|subscribers|documents] [--keep]
+                 [--only seeding|worker|subscribers|documents|uploads] [--keep]
 
 Runs every benchmark on a fresh SQLite file (and, with --postgres, on a throw-away PostgreSQL server), prints
 each figure beside its baseline measured in the same run, and writes them to bench/results/latest.json.
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench import RESULTS_DIR, format_table, sqlite_url
 
-BENCHMARKS = ("seeding", "worker", "subscribers", "documents")
+BENCHMARKS = ("seeding", "worker", "subscribers", "documents", "uploads")
 
 
 def _positive(text: str) -> int:
@@ -35,11 +35,11 @@ def _positive(text: str) -> int:
 
 def run_on(url: str, args: argparse.Namespace, scratch: Path, *, postgres: bool) -> dict[str, list]:
     """Every chosen benchmark on the database at `url`: {"figures": [Figure] of seeding and worker,
-    "subscribers": [Figure], "documents": [row dict]}."""
-    from bench import documents, in_fresh_process, seeding, subscribers, worker
+    "subscribers": [Figure], "documents": [row dict], "uploads": [Figure]}."""
+    from bench import documents, in_fresh_process, seeding, subscribers, uploads, worker
 
     name = "PostgreSQL" if postgres else "SQLite"
-    results: dict[str, list] = {"figures": [], "subscribers": [], "documents": []}
+    results: dict[str, list] = {"figures": [], "subscribers": [], "documents": [], "uploads": []}
     if "seeding" in args.only:
         print(f"… seeding, {args.subscribers:,} subscribers ({name})", flush=True)
         results["figures"] += seeding.run(url, subscribers=args.subscribers, scratch=scratch)
@@ -57,6 +57,9 @@ def run_on(url: str, args: argparse.Namespace, scratch: Path, *, postgres: bool)
                                      no_memory=not args.documents_memory, keep=False, database_url=url)
         rows = in_fresh_process(documents.run, options)
         results["documents"] += [{"backend": "postgresql" if postgres else "sqlite", **row} for row in rows]
+    if "uploads" in args.only:
+        print(f"… uploads: parse and match an xlsx of numbers ({name})", flush=True)
+        results["uploads"] += uploads.run(url, subscribers=args.subscribers, scratch=scratch, repeats=args.repeats)
     return results
 
 
@@ -67,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--items", type=_positive, default=10_000, metavar="N",
                         help="items of the worker's request (default 10,000)")
     parser.add_argument("--repeats", type=_positive, default=20, metavar="N",
-                        help="timed calls of each subscribers query, after 3 warm-up calls (default 20)")
+                        help="timed calls of each subscribers query and each uploads case, after warm-up calls "
+                             "(default 20)")
     parser.add_argument("--lines", type=_positive, metavar="N",
                         help="documents: an invoice of exactly N lines instead of the seeded latest one")
     parser.add_argument("--calls", type=_positive, default=10_000, metavar="N",
@@ -89,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     started_at = dt.datetime.now().isoformat(timespec="seconds")
     load_before = os.getloadavg()
     started = time.perf_counter()
-    results: dict[str, list] = {"figures": [], "subscribers": [], "documents": []}
+    results: dict[str, list] = {"figures": [], "subscribers": [], "documents": [], "uploads": []}
 
     def add(found: dict[str, list]) -> None:
         for key, values in found.items():
@@ -123,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
         for backend in dict.fromkeys(row["backend"] for row in results["documents"]):
             print(f"\nDocuments ({backend})")
             print(documents.format_rows([row for row in results["documents"] if row["backend"] == backend]))
+    if results["uploads"]:
+        from bench import uploads
+
+        print()
+        print(uploads.format_table(results["uploads"]))
     print(f"\nLoad average (1 min) {load_before[0]:.2f} before, {load_after[0]:.2f} after, on {os.cpu_count()} CPUs: "
           "other work on the machine shows in the absolute rates more than in the ratios.")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -136,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
                     "cpus": os.cpu_count(), "load_average_before": load_before,
                     "load_average_after": load_after},
-        "figures": [figure.as_json() for figure in results["figures"] + results["subscribers"]],
+        "figures": [figure.as_json() for figure in results["figures"] + results["subscribers"] + results["uploads"]],
         "documents": results["documents"],
     }, ensure_ascii=False, indent=2) + "\n")
     print(f"\nWritten to {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")

@@ -4,6 +4,7 @@ before parsing; numbers matched to the account's subscribers."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import zipfile
 
@@ -68,6 +69,71 @@ def test_openpyxl_reads_when_calamine_cannot(monkeypatch):
     monkeypatch.setattr(uploads, "_calamine_sheets", broken)
     assert parse_numbers_xlsx(xlsx([A, int(B), float(C)])) == [A, B, C]
     assert rows(rejected(xlsx([A, None, "abc"])))[0] == (2, "", "пустая строка")
+
+
+def test_a_column_of_good_numbers_is_checked_whole(monkeypatch):
+    monkeypatch.setattr(uploads, "_numbers", lambda values: pytest.fail("checked row by row"))
+    assert parse_numbers_xlsx(xlsx([A, f" {B} ", C])) == [A, B, C]
+    assert parse_numbers_xlsx(xlsx([int(A), int(B), int(C)])) == [A, B, C]  # calamine reads them as floats
+    assert parse_numbers_xlsx(xlsx([[None, A], [None, B]])) == [A, B]
+
+    def broken(content, max_rows):
+        raise RuntimeError("calamine failed")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(uploads, "_calamine_sheets", broken)
+    assert parse_numbers_xlsx(xlsx([int(A), int(B), int(C)])) == [A, B, C]  # openpyxl reads them as ints
+
+
+def test_the_garbage_collector_is_as_it_was_after_a_read(monkeypatch):
+    assert gc.isenabled()
+    assert parse_numbers_xlsx(xlsx([A, B])) == [A, B]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert parse_numbers_xlsx(xlsx([A, B])) == [A, B]
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+    def failing(*args):
+        raise RuntimeError("calamine failed")
+
+    monkeypatch.setattr(uploads, "_columns", failing)
+    assert parse_numbers_xlsx(xlsx([A, B])) == [A, B]  # read by openpyxl instead
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize("values, whole", [
+    ([A, B, C], True),
+    ([A, f" {B}\t"], True),
+    ([float(A), float(B)], True),
+    ([int(A), int(B)], True),
+    ([A, A], False),                                  # a duplicate
+    ([float(A), float(A)], False),
+    ([A, None, B], False),                            # an empty row
+    (["37529123456", "3752912345678"], False),        # 11 + 13 digits: 24 in all
+    ([A, "٣٧٥٢٩١٢٣٤٥٦٧"], False),                     # digits, but not ASCII ones
+    (["３７５２９１２３４５６７"], False),
+    (["375 29 123-45-67", "+375331234567"], False),   # good once cleaned: row by row
+    ([A, float(B)], False),                           # text and numbers mixed: row by row
+    ([float(A), 375291234567.5], False),
+    ([-37529123456.0], False),                        # 12 characters with the minus
+    ([-37529123456], False),
+    ([float("inf")], False),
+    ([float("nan")], False),
+    ([True, False], False),
+    ([dt.date(2026, 1, 1)], False),
+])
+def test_a_column_checked_whole_gives_what_row_by_row_gives(values, whole):
+    plain = uploads._plain_numbers(values)
+    assert (plain is not None) is whole
+    try:
+        expected = uploads._numbers(values)
+    except UploadRejected:
+        assert plain is None
+    else:
+        assert plain is None or plain == expected
 
 
 # --- refused: the file as a whole -----------------------------------------------------------------------------------
