@@ -81,21 +81,30 @@ def send_invoice(session: Session, request: Request, item: RequestItem) -> str:
 
 # --- C6: call detail: items are only checked, the one document is built when all are done -----------------------
 
-@handles(RequestKind.CALL_DETAIL)
-def include_in_detail(session: Session, request: Request, item: RequestItem) -> str:
+def _still_on_account(session: Session, request: Request, item: RequestItem) -> None:
     subscriber = session.get(Subscriber, item.subscriber_id) if item.subscriber_id else None
     if subscriber is None or subscriber.account_id != request.account_id:
         raise ItemRefused("Абонент больше не обслуживается на этом лицевом счете.")
+
+
+def _done_subscribers(session: Session, request: Request) -> list[Subscriber]:
+    """The subscribers of the request's done items, in the order they were submitted."""
+    return list(session.exec(
+        select(Subscriber).join(RequestItem, RequestItem.subscriber_id == Subscriber.id)
+        .where(RequestItem.request_id == request.id, RequestItem.status == ItemStatus.DONE.value)
+        .order_by(RequestItem.position, RequestItem.id)
+    ).all())
+
+
+@handles(RequestKind.CALL_DETAIL)
+def include_in_detail(session: Session, request: Request, item: RequestItem) -> str:
+    _still_on_account(session, request, item)
     return "Включен в детализацию"
 
 
 @on_finish(RequestKind.CALL_DETAIL)
 def mail_call_detail(session: Session, request: Request) -> None:
-    subscriber_ids = list(session.exec(
-        select(RequestItem.subscriber_id)
-        .where(RequestItem.request_id == request.id, RequestItem.status == ItemStatus.DONE.value)
-        .order_by(RequestItem.position, RequestItem.id)
-    ).all())
+    subscriber_ids = [s.id for s in _done_subscribers(session, request)]
     if not subscriber_ids:
         return  # every item refused: nothing to send
     year, month = int(request.params["year"]), int(request.params["month"])
@@ -119,19 +128,13 @@ def mail_call_detail(session: Session, request: Request) -> None:
 
 @handles(RequestKind.PRELIMINARY_INVOICE)
 def include_in_preliminary(session: Session, request: Request, item: RequestItem) -> str:
-    subscriber = session.get(Subscriber, item.subscriber_id) if item.subscriber_id else None
-    if subscriber is None or subscriber.account_id != request.account_id:
-        raise ItemRefused("Абонент больше не обслуживается на этом лицевом счете.")
+    _still_on_account(session, request, item)
     return "Включен в предварительный счет"
 
 
 @on_finish(RequestKind.PRELIMINARY_INVOICE)
 def mail_preliminary_invoice(session: Session, request: Request) -> None:
-    subscribers = session.exec(
-        select(Subscriber).join(RequestItem, RequestItem.subscriber_id == Subscriber.id)
-        .where(RequestItem.request_id == request.id, RequestItem.status == ItemStatus.DONE.value)
-        .order_by(RequestItem.position, RequestItem.id)
-    ).all()
+    subscribers = _done_subscribers(session, request)
     if not subscribers:
         return  # every item refused: nothing to send
     period = request.params.get("period") or month_words(clock.today())
