@@ -188,3 +188,30 @@ def _note(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
+
+
+def ratio_table(figures: list[Figure], time_text, measured: str) -> str:
+    """Figures as a text table of our time beside the baseline's, the ratio and the aim, notes under each row;
+    `time_text(figure, seconds)` writes a time, `measured` says what a time is."""
+    headers = ("Benchmark", "DB", "Measured", "Baseline", "Base time", "Ratio", "Aim", "Rate", "Base rate")
+    rows = [(f.benchmark, f.backend, time_text(f, f.seconds), f.baseline, time_text(f, f.baseline_seconds),
+             f"{f.seconds / f.baseline_seconds:.2f}×", f.notes.get("aim", ""), f"{f.rate:,.0f} {f.unit}",
+             f"{f.baseline_rate:,.0f} {f.unit}") for f in figures]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
+    right = {2, 4, 5, 7, 8}
+
+    def line(cells) -> str:
+        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    out = [line(headers), "  ".join("-" * w for w in widths)]
+    skip = {"kind", "time ratio", "aim"}
+    for figure, row in zip(figures, rows):
+        out.append(line(row))
+        notes = {k: v for k, v in figure.notes.items() if k not in skip}
+        if notes:
+            out.append("    " + "; ".join(f"{key}: {value:,}" if isinstance(value, int) else f"{key}: {value}"
+                                          for key, value in notes.items()))
+    out.append(f"{measured} Ratio = measured time ÷ baseline time (1.0: as fast; 2.0: twice as slow); the aim is "
+               "that ratio's ceiling, not an assertion.")
+    return "\n".join(out)

@@ -30,7 +30,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import POSTGRESQL, SQLITE, Figure, driver_dsn, ensure_bench_account, in_fresh_process, peak_rss_mb
+from bench import (
+    POSTGRESQL,
+    SQLITE,
+    Figure,
+    driver_dsn,
+    ensure_bench_account,
+    in_fresh_process,
+    peak_rss_mb,
+    ratio_table,
+)
 
 WARMUP = 3
 PAGE_SIZE = 25
@@ -337,29 +346,8 @@ def run(url: str, *, subscribers: int, scratch: Path, repeats: int = 20) -> list
 
 def format_table(figures: list[Figure]) -> str:
     """Our time beside the baseline's, their ratio (time ÷ baseline time) and the aim; notes under each row."""
-    headers = ("Benchmark", "DB", "Measured", "Baseline", "Base time", "Ratio", "Aim", "Rate", "Base rate")
-    rows = []
-    for f in figures:
-        query = f.notes.get("kind") == "query"
-        time_text = (lambda s: f"{s * 1e3:.2f} ms") if query else (lambda s: f"{s:.2f} s")
-        rows.append((f.benchmark, f.backend, time_text(f.seconds), f.baseline, time_text(f.baseline_seconds),
-                     f"{f.seconds / f.baseline_seconds:.2f}×", f.notes.get("aim", ""),
-                     f"{f.rate:,.0f} {f.unit}", f"{f.baseline_rate:,.0f} {f.unit}"))
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
-    right = {2, 4, 5, 7, 8}
 
-    def line(cells) -> str:
-        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+    def time_text(figure: Figure, seconds: float) -> str:
+        return f"{seconds * 1e3:.2f} ms" if figure.notes.get("kind") == "query" else f"{seconds:.2f} s"
 
-    out = [line(headers), "  ".join("-" * w for w in widths)]
-    skip = {"kind", "time ratio", "aim"}
-    for figure, row in zip(figures, rows):
-        out.append(line(row))
-        notes = {k: v for k, v in figure.notes.items() if k not in skip}
-        if notes:
-            out.append("    " + "; ".join(f"{key}: {value:,}" if isinstance(value, int) else f"{key}: {value}"
-                                          for key, value in notes.items()))
-    out.append("Measured: median of the timed calls (queries), one run (export). Ratio = measured time ÷ baseline "
-               "time (1.0: as fast; 2.0: twice as slow); the aim is that ratio's ceiling, not an assertion.")
-    return "\n".join(out)
+    return ratio_table(figures, time_text, "Measured: median of the timed calls (queries), one run (export).")

@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import POSTGRESQL, SQLITE, Figure, ensure_bench_account, in_fresh_process, peak_rss_mb
+from bench import POSTGRESQL, SQLITE, Figure, ensure_bench_account, in_fresh_process, peak_rss_mb, ratio_table
 
 WARMUP = 2
 ROUNDS = 2  # fresh processes of each side, taken in turns
@@ -261,25 +261,4 @@ def run(url: str, *, subscribers: int, scratch: Path, repeats: int = 20) -> list
 
 def format_table(figures: list[Figure]) -> str:
     """Our median time beside the baseline's, their ratio (time ÷ baseline time) and the aim; notes under each."""
-    headers = ("Benchmark", "DB", "Measured", "Baseline", "Base time", "Ratio", "Aim", "Rate", "Base rate")
-    rows = [(f.benchmark, f.backend, f"{f.seconds * 1e3:.0f} ms", f.baseline, f"{f.baseline_seconds * 1e3:.0f} ms",
-             f"{f.seconds / f.baseline_seconds:.2f}×", f.notes.get("aim", ""), f"{f.rate:,.0f} {f.unit}",
-             f"{f.baseline_rate:,.0f} {f.unit}") for f in figures]
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
-    right = {2, 4, 5, 7, 8}
-
-    def line(cells) -> str:
-        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
-
-    out = [line(headers), "  ".join("-" * w for w in widths)]
-    skip = {"kind", "time ratio", "aim"}
-    for figure, row in zip(figures, rows):
-        out.append(line(row))
-        notes = {k: v for k, v in figure.notes.items() if k not in skip}
-        if notes:
-            out.append("    " + "; ".join(f"{key}: {value:,}" if isinstance(value, int) else f"{key}: {value}"
-                                          for key, value in notes.items()))
-    out.append("Measured: the median of the timed calls. Ratio = measured time ÷ baseline time (1.0: as fast; "
-               "2.0: twice as slow); the aim is that ratio's ceiling, not an assertion.")
-    return "\n".join(out)
+    return ratio_table(figures, lambda _, seconds: f"{seconds * 1e3:.0f} ms", "Measured: the median of the timed calls.")
