@@ -2,9 +2,11 @@
 
 The measured run: `submit_request` stores one request with an item per subscriber of the benchmark account
 (timed apart, shown as a note), then `cabinet.worker.process_next_request` is called until it finds nothing
-to do; the time of that loop gives items/s. Each item is the worker's full path: claim (in batches), lock the
-item, run the handler, record the item's result and the request's counters, commit; then the request is
-closed.
+to do; the time of that loop gives items/s. Each item goes the worker's full path: claimed in batches (a
+committed lease), then done in transactions of several items (`cabinet.worker.TRANSACTION_ITEMS`, at most
+`TRANSACTION_SECONDS`): the transaction's items locked and loaded in one SELECT, each item's handler run in a
+savepoint of its own, the items' results and the request's counters written once per transaction, commit; then
+the request is closed.
 
 The handler is the benchmark's own: it renames the subscriber (one UPDATE of one row, bumping `version`).
 `RequestKind` is a closed enum that `submit_request` and `handles()` check, so the request is submitted as

@@ -4,15 +4,29 @@ Several workers may run at once (processes or the app's lifespan task). They nev
 and outbox rows are claimed with a lease (`claimed_by`, `lease_until`), using `FOR UPDATE SKIP LOCKED` on
 PostgreSQL and a conditional UPDATE on SQLite (see `cabinet.delivery.leases`).
 
-Each item is done in its own transaction, which commits together the handler's effect, the item's status and
-result, and the request's counters. A worker killed half-way leaves the item waiting (its effect rolled back);
-once the lease runs out another worker does it. So every item is done exactly once.
+Items are done in batches: a worker claims up to CLAIM_BATCH items of a request (a committed lease), then does
+them in transactions of up to TRANSACTION_ITEMS items or TRANSACTION_SECONDS, whichever comes first. Each
+transaction locks and loads its items in one SELECT (… FOR UPDATE on PostgreSQL), loads the request once, runs
+each item's handler in a SAVEPOINT of its own (`session.begin_nested()`), then writes the items' statuses and
+results in one UPDATE (a retry in one of its own), adds the batch's counts to the request's counters in
+another, and commits. So:
+- an item's effect, its status and result and the request's counters are committed together or not at all;
+- a refused item (ItemRefused, or any DomainError) has its savepoint rolled back: its own effect is undone,
+  the other items of the batch are not; the refusal is recorded in the same commit;
+- an item whose handler fails unexpectedly has its savepoint rolled back and its failure recorded in the
+  same commit (retried later with a growing delay, refused as an internal error after MAX_ITEM_ATTEMPTS);
+- if the transaction fails as a whole (e.g. its commit, or a handler that closed the session), nothing of it
+  is kept and its items are done again one per transaction, so only a faulty item pays for it; a handler may
+  not commit or roll back the session itself (it raises, failing that item);
+- a worker killed half-way through a batch commits nothing of it: all its items stay waiting, leased to the
+  dead worker; once the lease runs out another worker does them. So every item is done exactly once.
+A stop (`halt`) is noticed between items: what the batch has done so far is committed, the rest given back.
 
 Handlers are registered per request kind:
 
     @handles(RequestKind.RENAME)
     def rename(session, request, item) -> str:
-        ...                      # change the subscriber, in `session` (do not commit)
+        ...                      # change the subscriber, in `session` (do not commit or roll back)
         return "Выполнено"       # the item's result; raise ItemRefused("причина") to refuse it
                                  # (any DomainError a service raises refuses it too, with its message;
                                  # other exceptions are retried, then refused as an internal error)
@@ -38,10 +52,12 @@ import os
 import signal
 import socket
 import threading
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import case, exists, func, select, update
 from sqlmodel import Session
 
 from cabinet import clock, db, settings
@@ -68,8 +84,13 @@ MAX_ITEM_ATTEMPTS = 3
 MAX_FINISH_ATTEMPTS = 3
 RETRY_BASE_SECONDS = 15
 ITEM_LEASE = dt.timedelta(minutes=5)  # covers one claimed batch; a dead worker's items wait this long
-CLAIM_BATCH = 20
-RUN_BATCH = 100  # items per process_next_request call in run_forever, so a stop is noticed soon
+# Items claimed at once: few claims, as on PostgreSQL each one reads and sorts all the request's waiting items.
+CLAIM_BATCH = 100
+# Items per transaction, one savepoint (subtransaction) each: PostgreSQL caches only 64 per transaction.
+TRANSACTION_ITEMS = 50
+# A transaction commits after this long even with fewer items, so slow handlers keep locks and lost work small.
+TRANSACTION_SECONDS = 0.5
+RUN_BATCH = 500  # items per process_next_request call in run_forever, so a stop is noticed soon
 
 UNFINISHED = (RequestStatus.NEW.value, RequestStatus.IN_PROGRESS.value)
 
@@ -171,94 +192,204 @@ def _release_items(item_ids: list[int], worker_id: str) -> None:
 
 def _own_item(session: Session, item_id: int, worker_id: str) -> RequestItem | None:
     """The item, locked for this transaction, if it is still waiting and still ours."""
-    return session.execute(
+    return _own_items(session, [item_id], worker_id).get(item_id)
+
+
+def _own_items(session: Session, item_ids: Sequence[int], worker_id: str) -> dict[int, RequestItem]:
+    """Those of the items still waiting and still ours, locked for this transaction (one SELECT), by id."""
+    items = session.execute(
         select(RequestItem)
         .where(
-            RequestItem.id == item_id,
+            RequestItem.id.in_(item_ids),
             RequestItem.status == ItemStatus.WAITING.value,
             RequestItem.claimed_by == worker_id,
         )
+        .order_by(RequestItem.id)  # locks taken in one order by every worker
         .with_for_update()
-    ).scalar_one_or_none()
+    ).scalars()
+    return {item.id: item for item in items}
 
 
-def _complete_item(
-    session: Session, request_id: int, item_id: int, worker_id: str, status: ItemStatus, result: str, **extra
-) -> bool:
-    """Record the item's outcome and count it on the request; False (nothing written) if it is no longer ours."""
-    session.flush()  # the handler's ORM changes go first, so they cannot overwrite what follows
-    done = session.execute(
-        update(RequestItem.__table__)
-        .where(
-            RequestItem.id == item_id,
-            RequestItem.status == ItemStatus.WAITING.value,
-            RequestItem.claimed_by == worker_id,
+@dataclass(frozen=True)
+class _Outcome:
+    """What an attempt at an item came to: DONE or REFUSED (final), or WAITING for a retry at `retry_at`."""
+
+    item_id: int
+    status: ItemStatus
+    result: str = ""
+    attempts: int | None = None  # set when the attempt failed
+    retry_at: dt.datetime | None = None
+
+
+class _ClaimLost(RuntimeError):
+    """An item of the batch is no longer waiting and this worker's: the batch's transaction must not commit."""
+
+
+def _failure(request_id: int, item_id: int, attempts: int) -> _Outcome:
+    """A failed attempt (the `attempts`-th): retry later with a growing delay, or refuse after MAX_ITEM_ATTEMPTS."""
+    if attempts >= MAX_ITEM_ATTEMPTS:
+        log.error("Позиция %s заявки %s отклонена после %s попыток", item_id, request_id, attempts)
+        return _Outcome(item_id, ItemStatus.REFUSED, INTERNAL_ERROR, attempts=attempts)
+    # Not claimed by anyone, but not claimable before retry_at: the lease doubles as "next attempt".
+    retry_at = clock.now() + dt.timedelta(seconds=RETRY_BASE_SECONDS * 2 ** (attempts - 1))
+    return _Outcome(item_id, ItemStatus.WAITING, attempts=attempts, retry_at=retry_at)
+
+
+def _by_item(values: dict[int, object], otherwise=None):
+    """A column's new value per item id: the value itself when all items share it, else a CASE on the id."""
+    if otherwise is None and len(set(values.values())) == 1:
+        return next(iter(values.values()))
+    return case(values, value=RequestItem.id, else_=otherwise)
+
+
+def _write_outcomes(session: Session, request_id: int, worker_id: str, outcomes: list[_Outcome]) -> None:
+    """Record the items' outcomes and add them to the request's counters, in the session's transaction (a few
+    statements for the whole batch). Raises _ClaimLost if an item is no longer waiting and ours."""
+    if not outcomes:
+        return
+    session.flush()  # the handlers' ORM changes go first, so they cannot overwrite what follows
+    ours = (RequestItem.status == ItemStatus.WAITING.value, RequestItem.claimed_by == worker_id)
+    table = RequestItem.__table__
+    written = 0
+    final = [o for o in outcomes if o.status != ItemStatus.WAITING]
+    if final:
+        values = dict(
+            status=_by_item({o.item_id: o.status.value for o in final}),
+            result=_by_item({o.item_id: o.result for o in final}),
+            processed_at=clock.now(),
+            claimed_by=None,
+            lease_until=None,
         )
-        .values(status=status.value, result=result, processed_at=clock.now(), claimed_by=None, lease_until=None, **extra)
-    )
-    if done.rowcount != 1:
-        return False
-    counter = Request.done_items if status == ItemStatus.DONE else Request.refused_items
-    session.execute(
-        update(Request.__table__).where(Request.id == request_id).values({counter.key: counter + 1})
-    )
-    return True
+        attempts = {o.item_id: o.attempts for o in final if o.attempts is not None}
+        if attempts:
+            values["attempts"] = _by_item(attempts, otherwise=RequestItem.attempts)
+        written += session.execute(
+            update(table).where(RequestItem.id.in_([o.item_id for o in final]), *ours).values(**values)
+        ).rowcount
+    for retry in (o for o in outcomes if o.status == ItemStatus.WAITING):  # rare: one statement each
+        written += session.execute(
+            update(table)
+            .where(RequestItem.id == retry.item_id, *ours)
+            .values(attempts=retry.attempts, claimed_by=None, lease_until=retry.retry_at)
+        ).rowcount
+    if written != len(outcomes):
+        raise _ClaimLost(f"{len(outcomes) - written} item(s) of request {request_id} no longer this worker's")
+    counts = {
+        counter.key: counter + n
+        for counter, status in ((Request.done_items, ItemStatus.DONE), (Request.refused_items, ItemStatus.REFUSED))
+        if (n := sum(o.status == status for o in outcomes))
+    }
+    if counts:
+        session.execute(update(Request.__table__).where(Request.id == request_id).values(counts))
 
 
-def _process_item(request_id: int, item_id: int, worker_id: str) -> None:
-    with Session(db.engine(), expire_on_commit=False) as session:
-        try:
-            item = _own_item(session, item_id, worker_id)
-            if item is None:
-                session.rollback()
-                return
-            request = session.get(Request, request_id)
-            handler = HANDLERS.get(request.kind)
+class _BatchSession(Session):
+    """The session of a batch. While a handler runs it may not end the batch's transaction: that would commit or
+    undo the other items' work. It raises instead, which fails that item only."""
+
+    handling = False
+
+    def commit(self) -> None:
+        if self.handling:
+            raise RuntimeError("a handler must not commit: the worker commits the batch")
+        super().commit()
+
+    def rollback(self) -> None:
+        if self.handling:
+            raise RuntimeError("a handler must not roll back: it raises ItemRefused or an error instead")
+        super().rollback()
+
+
+def _attempt(
+    session: _BatchSession, handler: Handler | None, request_id: int, request: Request, item: RequestItem
+) -> _Outcome:
+    """Run the item's handler in a savepoint of its own: a refusal or a failure undoes this item's effect only."""
+    item_id, attempts = item.id, item.attempts
+    try:
+        with session.begin_nested():
             if handler is None:
                 raise LookupError(f"no handler registered for request kind {request.kind!r}")
+            session.handling = True
             try:
                 result = handler(session, request, item)
-                status = ItemStatus.DONE
-                result = str(result) if result else DEFAULT_RESULT
-            except DomainError as refusal:  # ItemRefused, or a service's rule refusal: final, not retried
-                session.rollback()  # whatever the handler did before refusing is undone
-                status, result = ItemStatus.REFUSED, refusal.message
-                if _own_item(session, item_id, worker_id) is None:
-                    session.rollback()
-                    return
-            if _complete_item(session, request_id, item_id, worker_id, status, result):
-                session.commit()
-            else:
-                session.rollback()
-                log.warning("Позиция %s заявки %s уже не за этим обработчиком; изменения отменены", item_id, request_id)
-            return
-        except Exception:
-            session.rollback()
-            log.exception("Ошибка при обработке позиции %s заявки %s", item_id, request_id)
+            finally:
+                session.handling = False
+    except DomainError as refusal:  # ItemRefused, or a service's rule refusal: final, not retried
+        return _Outcome(item_id, ItemStatus.REFUSED, refusal.message)
+    except Exception:
+        log.exception("Ошибка при обработке позиции %s заявки %s", item_id, request_id)
+        return _failure(request_id, item_id, attempts + 1)
+    return _Outcome(item_id, ItemStatus.DONE, str(result) if result else DEFAULT_RESULT)
+
+
+def _halted(halt: threading.Event | None) -> bool:
+    return halt is not None and halt.is_set()
+
+
+def _process_batch(
+    request_id: int, item_ids: list[int], worker_id: str, halt: threading.Event | None
+) -> tuple[int, list[int]]:
+    """Do claimed items, in order, in one transaction: up to TRANSACTION_ITEMS of them, until TRANSACTION_SECONDS
+    have passed or `halt` is set.
+
+    Returns (items attempted, the claimed items not reached and still ours). Raises if the transaction failed as
+    a whole (nothing of it committed)."""
+    started = time.monotonic()
+    batch, later = item_ids[:TRANSACTION_ITEMS], item_ids[TRANSACTION_ITEMS:]
+    with _BatchSession(db.engine(), expire_on_commit=False) as session:
+        try:
+            items = _own_items(session, batch, worker_id)
+            request = session.get(Request, request_id)
+            handler = HANDLERS.get(request.kind)
+            transaction = session.get_transaction()
+            outcomes: list[_Outcome] = []
+            for index, item_id in enumerate(batch):
+                if _halted(halt) or (outcomes and time.monotonic() - started >= TRANSACTION_SECONDS):
+                    later = [i for i in batch[index:] if i in items] + later
+                    break
+                if item_id not in items:
+                    continue  # done meanwhile, or its lease ran out and another worker has it
+                outcomes.append(_attempt(session, handler, request_id, request, items[item_id]))
+                if session.get_transaction() is not transaction:  # e.g. it closed the session
+                    raise RuntimeError(f"the handler of item {item_id} ended the worker's transaction")
+            _write_outcomes(session, request_id, worker_id, outcomes)
+            session.commit()
         except BaseException:
             session.rollback()
             raise
-    _record_failure(request_id, item_id, worker_id)
+    return len(outcomes), later
+
+
+def _process_claimed(
+    request_id: int, item_ids: list[int], worker_id: str, halt: threading.Event | None
+) -> tuple[int, list[int]]:
+    """One transaction's worth of the claimed items (see _process_batch); if that transaction fails as a whole,
+    the same items one per transaction instead, so that only a faulty item is retried."""
+    try:
+        return _process_batch(request_id, item_ids, worker_id, halt)
+    except Exception:
+        log.exception("Сбой пакета позиций заявки %s; позиции будут выполнены по одной", request_id)
+    batch, later = item_ids[:TRANSACTION_ITEMS], item_ids[TRANSACTION_ITEMS:]
+    attempted = 0
+    for index, item_id in enumerate(batch):
+        if _halted(halt):
+            return attempted, batch[index:] + later
+        try:
+            attempted += _process_batch(request_id, [item_id], worker_id, None)[0]
+        except Exception:
+            log.exception("Ошибка при обработке позиции %s заявки %s", item_id, request_id)
+            _record_failure(request_id, item_id, worker_id)
+            attempted += 1
+    return attempted, later
 
 
 def _record_failure(request_id: int, item_id: int, worker_id: str) -> None:
-    """Count a failed attempt; retry later with a growing delay, or refuse after MAX_ITEM_ATTEMPTS."""
+    """Count a failed attempt in a transaction of its own; retry later, or refuse after MAX_ITEM_ATTEMPTS."""
     with db.session_scope() as session:
         item = _own_item(session, item_id, worker_id)
         if item is None:
             return
-        attempts = item.attempts + 1
-        if attempts >= MAX_ITEM_ATTEMPTS:
-            _complete_item(session, request_id, item_id, worker_id, ItemStatus.REFUSED, INTERNAL_ERROR, attempts=attempts)
-            log.error("Позиция %s заявки %s отклонена после %s попыток", item_id, request_id, attempts)
-            return
-        retry_at = clock.now() + dt.timedelta(seconds=RETRY_BASE_SECONDS * 2 ** (attempts - 1))
-        # Not claimed by anyone, but not claimable before retry_at: the lease doubles as "next attempt".
-        session.execute(
-            update(RequestItem.__table__)
-            .where(RequestItem.id == item_id)
-            .values(attempts=attempts, claimed_by=None, lease_until=retry_at)
-        )
+        _write_outcomes(session, request_id, worker_id, [_failure(request_id, item_id, item.attempts + 1)])
 
 
 def _final_status(done: int, refused: int) -> RequestStatus:
@@ -363,9 +494,10 @@ def _finish_completed_requests(limit: int = 20) -> bool:
 def process_next_request(
     worker_id: str, *, max_items: int | None = None, halt: threading.Event | None = None
 ) -> bool:
-    """Take the oldest request with claimable items and do its items, each in its own transaction.
+    """Take the oldest request with claimable items and do its items, in batches (one transaction each).
 
-    Stops after `max_items` items or when `halt` is set; closes the request when no waiting item remains.
+    Stops after `max_items` items or when `halt` is set (committing what the current batch has done and giving
+    back the items claimed but not reached); closes the request when no waiting item remains.
     Returns True when there was something to do.
     """
     did_work = _finish_completed_requests()
@@ -374,17 +506,15 @@ def process_next_request(
         return did_work
     _mark_started(request_id)
     processed = 0
-    while not (halt is not None and halt.is_set()) and (max_items is None or processed < max_items):
-        batch = CLAIM_BATCH if max_items is None else min(CLAIM_BATCH, max_items - processed)
-        item_ids = _claim_items(request_id, worker_id, batch)
-        if not item_ids:
+    while not _halted(halt) and (max_items is None or processed < max_items):
+        limit = CLAIM_BATCH if max_items is None else min(CLAIM_BATCH, max_items - processed)
+        claimed = _claim_items(request_id, worker_id, limit)
+        if not claimed:
             break
-        for index, item_id in enumerate(item_ids):
-            if halt is not None and halt.is_set():
-                _release_items(item_ids[index:], worker_id)
-                break
-            _process_item(request_id, item_id, worker_id)
-            processed += 1
+        while claimed and not _halted(halt):
+            attempted, claimed = _process_claimed(request_id, claimed, worker_id, halt)
+            processed += attempted
+        _release_items(claimed, worker_id)
     _finish_if_complete(request_id)
     return True
 

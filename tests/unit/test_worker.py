@@ -1,8 +1,9 @@
-"""The worker: every item done exactly once, in its own transaction, whatever happens to the worker."""
+"""The worker: every item done exactly once, in batches (one transaction each), whatever happens to the worker."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import time
 from collections import Counter
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import event, func
 from sqlmodel import Session, SQLModel, select
 
 from cabinet import clock, db, settings, worker
@@ -33,6 +34,7 @@ class WorkerKilled(BaseException):
 
 @pytest.fixture
 def registry(monkeypatch):
+    worker.load_handlers()  # the real handlers register now, so run_once() cannot put them over a test's own
     monkeypatch.setattr(worker, "HANDLERS", {})
     monkeypatch.setattr(worker, "FINISH_HOOKS", {})
     monkeypatch.setattr(worker, "_finish_failures", {})
@@ -143,7 +145,7 @@ def test_all_refused_makes_the_request_refused(session, owner, registry):
     assert {i.result for i in items} == {"Нельзя."}
 
 
-def test_worker_killed_mid_request_is_finished_by_another_exactly_once(session, owner, registry):
+def test_worker_killed_mid_batch_commits_nothing_of_it_and_another_finishes_exactly_once(session, owner, registry):
     calls = []
 
     @registry.handles(RequestKind.RENAME)
@@ -160,9 +162,11 @@ def test_worker_killed_mid_request_is_finished_by_another_exactly_once(session, 
         worker.process_next_request("w1")
 
     request, items = state(session, request_id)
-    assert [i.status for i in items] == ["done", "done", "waiting", "waiting", "waiting", "waiting"]
-    assert request.status == "in_progress" and request.done_items == 2
-    assert sum(effects(session).values()) == 2
+    assert [i.status for i in items] == ["waiting"] * 6  # the batch's first two items are not kept either
+    assert all(i.claimed_by == "w1" and i.attempts == 0 for i in items)
+    assert request.status == "in_progress" and request.done_items == 0
+    assert effects(session) == Counter()
+    assert session.get(Subscriber, items[0].subscriber_id).name == "Старое имя"
 
     # A new worker starts; the dead one's items are leased to it until the lease runs out.
     assert worker.process_next_request("w2") is False
@@ -173,7 +177,48 @@ def test_worker_killed_mid_request_is_finished_by_another_exactly_once(session, 
     assert all(i.status == "done" for i in items)
     assert (request.status, request.done_items, request.total_items) == ("done", 6, 6)
     assert effects(session) == Counter({i.id: 1 for i in items})
-    assert calls.count(items[2].id) == 2  # tried twice, done once
+    assert Counter(calls) == Counter({i.id: 2 if i.position <= 3 else 1 for i in items})  # tried twice, done once
+
+
+def test_worker_killed_in_its_second_batch_keeps_the_first_and_the_rest_is_done_once(
+    session, owner, registry, monkeypatch
+):
+    monkeypatch.setattr(worker, "CLAIM_BATCH", 8)
+    monkeypatch.setattr(worker, "TRANSACTION_ITEMS", 4)
+    calls = Counter()
+    killed = []
+
+    @registry.handles(RequestKind.RENAME)
+    def rename(session, request, item):
+        calls[item.id] += 1
+        rename_effect(session, item)
+        if item.position == 6 and not killed:
+            killed.append(item.id)
+            raise KeyboardInterrupt  # the process is stopped the hard way in the middle of its second batch
+        return "Выполнено"
+
+    request_id = submit(session, owner, n=10)
+    with pytest.raises(KeyboardInterrupt):
+        worker.process_next_request("w1")
+
+    request, items = state(session, request_id)
+    assert [i.status for i in items] == ["done"] * 4 + ["waiting"] * 6
+    assert [i.claimed_by for i in items[4:]] == ["w1"] * 4 + [None] * 2  # its claim waits for the lease
+    assert (request.done_items, request.refused_items) == (4, 0)
+    assert effects(session) == Counter({i.id: 1 for i in items[:4]})
+
+    assert worker.process_next_request("w2") is True  # the unclaimed items at once
+    request, items = state(session, request_id)
+    assert [i.status for i in items] == ["done"] * 4 + ["waiting"] * 4 + ["done"] * 2
+    assert request.finished_at is None and request.done_items == 6
+
+    clock.advance(minutes=5)
+    assert worker.process_next_request("w2") is True
+    request, items = state(session, request_id)
+    assert (request.status, request.done_items, request.refused_items) == ("done", 10, 0)
+    assert all(i.status == "done" and i.claimed_by is None for i in items)
+    assert effects(session) == Counter({i.id: 1 for i in items})  # each item's effect committed once
+    assert calls == Counter({i.id: 2 if i.position in (5, 6) else 1 for i in items})
 
 
 def test_stopped_worker_gives_its_claimed_items_back(session, owner, registry):
@@ -196,6 +241,149 @@ def test_stopped_worker_gives_its_claimed_items_back(session, owner, registry):
     request, items = state(session, request_id)
     assert request.status == "done"
     assert effects(session) == Counter({i.id: 1 for i in items})
+
+
+def test_a_refused_item_does_not_undo_the_rest_of_its_batch(session, owner, registry):
+    sessions = []
+
+    @registry.handles(RequestKind.RENAME)
+    def rename(session, request, item):
+        sessions.append(session)
+        rename_effect(session, item)
+        session.flush()  # the refused item's change reaches the database; its savepoint must undo it
+        if item.position in (2, 5):
+            raise ItemRefused(f"Отказ по позиции {item.position}.")
+        return f"Готово {item.position}"
+
+    request_id = submit(session, owner, n=6)
+    assert worker.process_next_request("w1") is True
+
+    assert len(sessions) == 6 and all(s is sessions[0] for s in sessions)  # one batch, one transaction
+    request, items = state(session, request_id)
+    assert (request.status, request.done_items, request.refused_items) == ("partly_done", 4, 2)
+    assert [i.status for i in items] == ["done", "refused", "done", "done", "refused", "done"]
+    assert [i.result for i in items] == ["Готово 1", "Отказ по позиции 2.", "Готово 3", "Готово 4",
+                                         "Отказ по позиции 5.", "Готово 6"]
+    assert all(i.claimed_by is None and i.lease_until is None and i.processed_at == clock.now() for i in items)
+    assert effects(session) == Counter({i.id: 1 for i in items if i.status == "done"})
+    names = {i.position: session.get(Subscriber, i.subscriber_id).name for i in items}
+    assert names == {1: "Новое имя 0", 2: "Старое имя", 3: "Новое имя 2", 4: "Новое имя 3", 5: "Старое имя",
+                     6: "Новое имя 5"}
+
+
+def test_an_unexpected_error_is_retried_later_while_the_rest_of_its_batch_is_done(session, owner, registry):
+    calls = Counter()
+
+    @registry.handles(RequestKind.RENAME)
+    def rename(session, request, item):
+        calls[item.position] += 1
+        rename_effect(session, item)
+        if calls[item.position] == 1 and item.position == 2:
+            raise RuntimeError("billing system timeout")
+        if calls[item.position] == 1 and item.position == 4:
+            session.get(Subscriber, item.subscriber_id).account_id = 10**9  # the database refuses it at flush
+        return "Выполнено"
+
+    request_id = submit(session, owner, n=5)
+    assert worker.process_next_request("w1") is True
+    request, items = state(session, request_id)
+    assert [i.status for i in items] == ["done", "waiting", "done", "waiting", "done"]
+    assert [i.attempts for i in items] == [0, 1, 0, 1, 0]
+    assert all(i.claimed_by is None for i in items)
+    assert items[1].lease_until == clock.now() + dt.timedelta(seconds=worker.RETRY_BASE_SECONDS)  # next attempt
+    assert (request.status, request.done_items, request.refused_items) == ("in_progress", 3, 0)
+    assert effects(session) == Counter({items[0].id: 1, items[2].id: 1, items[4].id: 1})
+
+    assert worker.process_next_request("w1") is False  # retries not due yet
+    clock.advance(seconds=worker.RETRY_BASE_SECONDS)
+    assert worker.process_next_request("w1") is True
+    request, items = state(session, request_id)
+    assert (request.status, request.done_items) == ("done", 5)
+    assert effects(session) == Counter({i.id: 1 for i in items})
+    assert calls == Counter({1: 1, 2: 2, 3: 1, 4: 2, 5: 1})
+
+
+def test_a_batch_whose_commit_fails_is_done_again_item_by_item(session, owner, registry, engine):
+    calls = Counter()
+    fail_commit = []
+
+    @registry.handles(RequestKind.RENAME)
+    def rename(session, request, item):
+        calls[item.position] += 1
+        rename_effect(session, item)
+        if item.position == 3 and calls[3] == 1:
+            fail_commit.append(True)  # e.g. the database drops the connection at COMMIT
+        return "Выполнено"
+
+    def commit(connection):
+        if fail_commit:
+            fail_commit.clear()
+            raise RuntimeError("connection lost at commit")
+
+    event.listen(engine, "commit", commit)
+    try:
+        request_id = submit(session, owner, n=5)
+        assert worker.process_next_request("w1") is True
+    finally:
+        event.remove(engine, "commit", commit)
+
+    request, items = state(session, request_id)
+    assert (request.status, request.done_items) == ("done", 5)
+    assert all(i.status == "done" and i.attempts == 0 for i in items)
+    assert effects(session) == Counter({i.id: 1 for i in items})
+    assert calls == Counter({1: 2, 2: 2, 3: 2, 4: 2, 5: 2})  # the batch, then each item alone
+
+
+def test_a_handler_may_not_end_the_batch_transaction(session, owner, registry):
+    @registry.handles(RequestKind.RENAME)
+    def rename(session, request, item):
+        rename_effect(session, item)
+        if item.position == 2:
+            session.commit()  # would commit the first item's effect without its status
+        if item.position == 3:
+            session.rollback()  # would undo the first items' effects but not their statuses
+        return "Выполнено"
+
+    request_id = submit(session, owner, n=4)
+    worker.process_next_request("w1")
+    request, items = state(session, request_id)
+    assert [(i.status, i.attempts) for i in items] == [("done", 0), ("waiting", 1), ("waiting", 1), ("done", 0)]
+    assert request.done_items == 2
+    assert effects(session) == Counter({items[0].id: 1, items[3].id: 1})
+
+
+def test_batches_are_bounded_by_items_and_time_and_by_max_items(session, owner, registry, monkeypatch):
+    monkeypatch.setattr(worker, "TRANSACTION_ITEMS", 2)
+    sessions = []
+
+    @registry.handles(RequestKind.RENAME)
+    def rename(session, request, item):
+        sessions.append(session)
+        return "Выполнено"
+
+    def batch_sizes():
+        sizes = [1]
+        for before, after in zip(sessions, sessions[1:]):
+            if after is before:
+                sizes[-1] += 1
+            else:
+                sizes.append(1)
+        return sizes
+
+    request_id = submit(session, owner, n=7)
+    assert worker.process_next_request("w1", max_items=3) is True
+    request, items = state(session, request_id)
+    assert [i.status for i in items] == ["done"] * 3 + ["waiting"] * 4
+    assert all(i.claimed_by is None for i in items)
+    assert batch_sizes() == [2, 1]
+
+    sessions.clear()
+    monkeypatch.setattr(worker, "TRANSACTION_ITEMS", 3)
+    monkeypatch.setattr(worker, "TRANSACTION_SECONDS", 0)  # every transaction is over its time after one item
+    worker.process_next_request("w1")
+    request, items = state(session, request_id)
+    assert request.status == "done" and all(i.status == "done" for i in items)
+    assert batch_sizes() == [1, 1, 1, 1]
 
 
 def test_crashing_handler_is_retried_later_and_its_effect_counted_once(session, owner, registry):
