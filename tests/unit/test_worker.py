@@ -35,6 +35,8 @@ class WorkerKilled(BaseException):
 @pytest.fixture
 def registry(monkeypatch):
     worker.load_handlers()  # the real handlers register now, so run_once() cannot put them over a test's own
+    # Transactions end by their number of items only, however slow the machine; a test of the time limit sets it.
+    monkeypatch.setattr(worker, "TRANSACTION_SECONDS", 3600)
     monkeypatch.setattr(worker, "HANDLERS", {})
     monkeypatch.setattr(worker, "FINISH_HOOKS", {})
     monkeypatch.setattr(worker, "_finish_failures", {})
