@@ -192,3 +192,18 @@ def test_neither_role_reaches_the_others_subscribers(session, w):
             fn(session, actor=w.actor, subscriber_id=w.mobile.id)
     with pytest.raises(AccessDenied):
         sip_subscribers.list_sip_subscribers(session, actor=w.admin, account_id=w.account_id)
+
+
+def test_the_sip_administrator_does_not_reach_another_companys_sip_account(session, w):
+    from cabinet.services import payments, sip_invoices
+
+    other = make_account(session, make_org(session), kind=AccountKind.SIP)
+    foreign = make_subscriber(session, other, number="375172009901")
+    session.commit()
+    for fn in (sip_subscribers.list_sip_subscribers, sip_invoices.invoice_months, sip_invoices.sip_connections,
+               payments.payment_registration):
+        with pytest.raises(AccessDenied):
+            fn(session, actor=w.actor, account_id=other.id)
+    for fn in (sip_subscribers.sip_subscriber, sip_subscribers.sip_password, sip_channels.channels):
+        with pytest.raises(AccessDenied):
+            fn(session, actor=w.actor, subscriber_id=foreign.id)
