@@ -208,17 +208,27 @@ def _only(chosen: list[Chosen], status: str, message: str) -> None:
                            "Обновите список и выберите снова.", rows)
 
 
+def _order_in_status(
+    session: Session, actor: Actor, account_id: int, choice: Choice, idempotency_key: str, *, kind: RequestKind,
+    status: str, refusal: str, what: str,
+) -> BulkResult:
+    """B4 and B5: one request over the chosen subscribers, every one of them in `status` (others refuse it)."""
+    account = access.account_for(session, actor, account_id)
+    if (again := _repeated(session, actor, account.id, kind, idempotency_key)) is not None:
+        return again
+    chosen = chosen_subscribers(session, actor=actor, account_id=account.id, choice=choice, status=status)
+    _only(chosen, status, refusal)
+    return _submit(session, actor, account.id, kind, {"list": True}, _plain(chosen), idempotency_key,
+                   f"{what} — {abonents(len(chosen))}")
+
+
 def order_bulk_activation(
     session: Session, *, actor: Actor, account_id: int, choice: Choice, idempotency_key: str
 ) -> BulkResult:
     """Activate the chosen subscribers, all of them in «Ожидание активации» (others refuse the order)."""
-    account = access.account_for(session, actor, account_id)
-    if (again := _repeated(session, actor, account.id, RequestKind.ACTIVATION, idempotency_key)) is not None:
-        return again
-    chosen = chosen_subscribers(session, actor=actor, account_id=account.id, choice=choice, status=WAITING)
-    _only(chosen, WAITING, "Активировать можно только абонентов в статусе «Ожидание активации».")
-    return _submit(session, actor, account.id, RequestKind.ACTIVATION, {"list": True}, _plain(chosen),
-                   idempotency_key, f"активация — {abonents(len(chosen))}")
+    return _order_in_status(session, actor, account_id, choice, idempotency_key, kind=RequestKind.ACTIVATION,
+                            status=WAITING, what="активация",
+                            refusal="Активировать можно только абонентов в статусе «Ожидание активации».")
 
 
 def order_bulk_termination(
@@ -226,13 +236,9 @@ def order_bulk_termination(
 ) -> BulkResult:
     """End the service of the chosen subscribers, all of them active (others refuse the order). Called by the
     confirmation window's confirm: the statuses change only when the worker does the items."""
-    account = access.account_for(session, actor, account_id)
-    if (again := _repeated(session, actor, account.id, RequestKind.TERMINATION, idempotency_key)) is not None:
-        return again
-    chosen = chosen_subscribers(session, actor=actor, account_id=account.id, choice=choice, status=ACTIVE)
-    _only(chosen, ACTIVE, "Прекратить обслуживание можно только активных абонентов.")
-    return _submit(session, actor, account.id, RequestKind.TERMINATION, {"list": True}, _plain(chosen),
-                   idempotency_key, f"прекращение обслуживания — {abonents(len(chosen))}")
+    return _order_in_status(session, actor, account_id, choice, idempotency_key, kind=RequestKind.TERMINATION,
+                            status=ACTIVE, what="прекращение обслуживания",
+                            refusal="Прекратить обслуживание можно только активных абонентов.")
 
 
 # --- the lists of the B4 and B5 tabs --------------------------------------------------------------------------------
