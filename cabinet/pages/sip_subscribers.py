@@ -31,6 +31,7 @@ def sip_choose_page() -> rx.Component:
                         value=r["id"], min_height=TOUCH)), spacing="2"),
                     value=s.picked, on_change=s.pick, size="3", aria_label="SIP-абоненты",
                 ),
+                rx.cond(s.more > 0, rx.text("Еще абонентов: ", s.more, ". Найдите нужного по номеру.", size="2")),
                 rx.button("Далее", size="3", min_height=TOUCH, on_click=s.next_step),
                 spacing="3")),
             refusal(s.error),

@@ -11,6 +11,7 @@ from cabinet.state.card import SubscriberOrders, service_view
 from cabinet.state.format import money
 from cabinet.state.page import SipPage
 
+SHOWN_AT_ONCE = 200  # «Показать все»: a SIP account has a handful; the rest are found by number
 SECTIONS = ("info", "services", "channels", "settings", "charges", "calls")
 
 
@@ -19,6 +20,7 @@ class SipChooseState(SipPage, rx.State):
 
     rows: list[dict[str, str]] = []
     showing_all: bool = False
+    more: int = 0  # subscribers beyond the ones shown, to be found by number
     picked: str = ""
 
     @rx.event
@@ -36,10 +38,11 @@ class SipChooseState(SipPage, rx.State):
     @rx.event
     async def show_all(self):
         self.error = ""
-        found, event = await self._run(sip_subscribers.list_sip_subscribers, page=1, page_size=200)
+        found, event = await self._run(sip_subscribers.list_sip_subscribers, page=1, page_size=SHOWN_AT_ONCE)
         if found is not None:
             self.rows = [{"id": str(r.id), "number": r.number, "name": r.name, "tariff": r.tariff_name}
                          for r in found.rows]
+            self.more = found.total - len(found.rows)
             self.showing_all, self.picked = True, ""
         return event
 

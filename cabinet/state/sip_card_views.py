@@ -63,13 +63,10 @@ class SipChargesState(SipPage, rx.State):
     total: str = ""
 
     @rx.event
-    async def load(self):
-        redirect = await self._enter()
-        if redirect is not None:
-            return redirect
+    def load(self):
+        """Only the months to choose from: the page's own guard is SipCardState's, every figure a checked call."""
         self.months = _month_options(sip_subscribers.charge_months())
-        self.month, self.title, self.rows, self.loaded = self.months[0]["value"], "", [], True
-        return None
+        self.month, self.title, self.rows, self.error, self.loaded = self.months[0]["value"], "", [], "", True
 
     @rx.event
     def set_month(self, month: str):
@@ -101,13 +98,10 @@ class SipCallsState(SipPage, rx.State):
         return max(1, -(-self.total // CALLS_PAGE))
 
     @rx.event
-    async def load(self):
-        redirect = await self._enter()
-        if redirect is not None:
-            return redirect
+    def load(self):
+        """Only the months to choose from, as SipChargesState.load."""
         self.months = _month_options(sip_subscribers.call_months())
-        self.month, self.shown, self.rows, self.loaded = self.months[0]["value"], False, [], True
-        return None
+        self.month, self.shown, self.rows, self.error, self.loaded = self.months[0]["value"], False, [], "", True
 
     @rx.event
     def set_month(self, month: str):
