@@ -112,8 +112,7 @@ def _bench_actor(session, account_id: int):
 
     from cabinet.models import PersonalAccount, Role, User
     from cabinet.seed import info
-    from cabinet.services.access import Actor
-    from cabinet.services.sessions import account_ids_for
+    from cabinet.services.access import Actor, account_ids_for
 
     user = session.execute(select(User).where(User.login == info.BENCH_ADMIN)).scalar_one()
     role = Role.ADMINISTRATOR.value
@@ -131,7 +130,7 @@ def service_child(url: str, account_id: int, kwargs: dict, repeats: int) -> dict
     from sqlmodel import Session
 
     from cabinet import db
-    from cabinet.services.subscribers import list_subscribers
+    from cabinet.services.subscribers.listing import list_subscribers
 
     engine = db.make_engine(url)
     try:
@@ -231,7 +230,7 @@ def export_child(url: str, account_id: int, out: str) -> dict:
     from sqlmodel import Session
 
     from cabinet import db
-    from cabinet.services.subscribers import export_subscribers
+    from cabinet.services.subscribers.excel import export_subscribers
 
     engine = db.make_engine(url)
     try:
@@ -260,7 +259,7 @@ def bare_writer_child(url: str, account_id: int, out: str) -> dict:
     from openpyxl import Workbook
 
     from cabinet.models.subscriber import STATUS_TITLES
-    from cabinet.services.subscribers import EXPORT_COLUMNS
+    from cabinet.services.subscribers.excel import EXPORT_COLUMNS
 
     connection, marker = _connect(url)
     rss_before_fetch = _status_mib("VmRSS")

@@ -56,7 +56,7 @@ def write_files(url: str, scratch: str) -> dict[str, Any]:
     from cabinet import db
     from cabinet.models import PersonalAccount, Subscriber
     from cabinet.seed import info
-    from cabinet.services.uploads import parse_numbers_xlsx
+    from cabinet.services.subscribers.uploads import parse_numbers_xlsx
     from cabinet.state.picker import MAX_UPLOAD_BYTES
 
     max_rows = parse_numbers_xlsx.__kwdefaults__["max_rows"]
@@ -102,7 +102,7 @@ def _timed(call, repeats: int) -> tuple[list[float], list[float], Any]:
 
 def parse_child(path: str, repeats: int) -> dict:
     """In a fresh process: `parse_numbers_xlsx` of the file's bytes."""
-    from cabinet.services.uploads import parse_numbers_xlsx
+    from cabinet.services.subscribers.uploads import parse_numbers_xlsx
 
     content = Path(path).read_bytes()
     times, cpu_times, numbers = _timed(lambda: parse_numbers_xlsx(content), repeats)
@@ -167,7 +167,7 @@ def match_child(url: str, account_id: int, path: str, repeats: int) -> dict:
 
     from bench.subscribers import _bench_actor
     from cabinet import db
-    from cabinet.services.uploads import match_numbers, numbers_on_account, parse_numbers_xlsx
+    from cabinet.services.subscribers.uploads import match_numbers, numbers_on_account, parse_numbers_xlsx
 
     content = Path(path).read_bytes()
     numbers = parse_numbers_xlsx(content)
@@ -200,7 +200,7 @@ def bare_match_child(url: str, account_id: int, path: str, repeats: int) -> dict
     """In a fresh process: the chunked SELECT … IN (…) through a bare connection, into a dict; then the ids in
     the upload's order."""
     from bench.subscribers import _connect
-    from cabinet.services.uploads import _IN_CHUNK, parse_numbers_xlsx
+    from cabinet.services.subscribers.uploads import _IN_CHUNK, parse_numbers_xlsx
 
     numbers = parse_numbers_xlsx(Path(path).read_bytes())
     connection, marker = _connect(url)

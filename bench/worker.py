@@ -1,17 +1,16 @@
 """The request worker: one request of N items (default 10,000), beside the same UPDATEs done bare.
 
 The measured run: `submit_request` stores one request with an item per subscriber of the benchmark account
-(timed apart, shown as a note), then `cabinet.worker.process_next_request` is called until it finds nothing
-to do; the time of that loop gives items/s. Each item goes the worker's full path: claimed in batches (a
-committed lease), then done in transactions of several items (`cabinet.worker.TRANSACTION_ITEMS`, at most
-`TRANSACTION_SECONDS`): the transaction's items locked and loaded in one SELECT, each item's handler run in a
-savepoint of its own, the items' results and the request's counters written once per transaction, commit; then
-the request is closed.
+(timed apart, shown as a note), then `Worker.process_next_request` is called until it finds nothing to do; the
+time of that loop gives items/s. Each item goes the worker's full path: claimed in batches (a committed lease),
+then done in transactions of several items (`cabinet.worker.Limits`): the transaction's items locked and
+loaded in one SELECT, each item's handler run in a savepoint of its own, the items' results and the request's
+counters written once per transaction, commit; then the request is closed.
 
 The handler is the benchmark's own: it renames the subscriber (one UPDATE of one row, bumping `version`).
-`RequestKind` is a closed enum that `submit_request` and `handles()` check, so the request is submitted as
-RequestKind.RENAME and, in the benchmark's processes only (never imported by the app), the RENAME handler is
-this one. The worker's HANDLER_MODULES are not loaded here, so no real handler takes part.
+`RequestKind` is a closed enum that `submit_request` checks, so the request is submitted as RequestKind.RENAME
+and the benchmark's worker is handed a registry in which the RENAME handler is this one; no real handler takes
+part.
 
 The baseline: the same N single-row UPDATEs (same subscribers, other names), each committed on its own,
 through a bare SQLAlchemy connection of an engine made by `cabinet.db.make_engine` (same SQLite pragmas).
@@ -46,13 +45,15 @@ def rename_subscriber(session, request, item) -> str:
     return "Выполнено"
 
 
-def _start_worker_process(url: str) -> None:
-    """Point this process's cabinet at `url` and register the benchmark handler."""
-    from cabinet import db, worker
+def _start_worker_process(url: str, worker_id: str):
+    """Point this process's cabinet at `url`; a worker handed the benchmark's handler alone."""
+    from cabinet import db
     from cabinet.models import RequestKind
+    from cabinet.services.requests.handling import Registry
+    from cabinet.worker import Worker
 
     db.set_engine(db.make_engine(url))
-    worker.handles(RequestKind.RENAME)(rename_subscriber)
+    return Worker(Registry(handlers={RequestKind.RENAME.value: rename_subscriber}), worker_id=worker_id)
 
 
 # --- steps, each run in a fresh process ---------------------------------------------------------------------
@@ -87,7 +88,7 @@ def submit_child(url: str, subscriber_ids: list[int], key: str) -> dict:
     from cabinet.models import PersonalAccount, RequestKind, Role, User
     from cabinet.seed import info
     from cabinet.services.access import Actor
-    from cabinet.services.requests import ItemDraft, submit_request
+    from cabinet.services.requests.store import ItemDraft, submit_request
 
     engine = db.make_engine(url)
     try:
@@ -111,11 +112,9 @@ def submit_child(url: str, subscriber_ids: list[int], key: str) -> dict:
 
 def process_child(url: str, worker_id: str) -> dict:
     """One worker: process_next_request until there is nothing left to do."""
-    from cabinet import worker
-
-    _start_worker_process(url)
+    worker = _start_worker_process(url, worker_id)
     started = time.perf_counter()
-    while worker.process_next_request(worker_id):
+    while worker.process_next_request():
         pass
     return {"seconds": time.perf_counter() - started, "peak_rss_mb": peak_rss_mb()}
 
@@ -164,12 +163,10 @@ def request_outcome(url: str, request_id: int) -> dict:
 # --- several processes at once ------------------------------------------------------------------------------
 
 def _parallel_worker(url: str, worker_id: str, ready, go, results) -> None:
-    from cabinet import worker
-
-    _start_worker_process(url)
+    worker = _start_worker_process(url, worker_id)
     ready.put(worker_id)
     go.wait()
-    while worker.process_next_request(worker_id):
+    while worker.process_next_request():
         pass
     results.put(time.perf_counter())
 

@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from cabinet.services import sip_invoices
 from cabinet.services.errors import DomainError
+from cabinet.services.sip import invoices as sip_invoices
 from cabinet.state.services import call
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet import routes, settings
+from cabinet import bootstrap, routes, settings
 from cabinet.api import api
+from cabinet.delivery import smtp_sink
 from cabinet.pages.account import password_page, role_page
 from cabinet.pages.bulk import bulk_page
 from cabinet.pages.bulk_services import bulk_services_page, bulk_tariff_page
@@ -34,14 +35,15 @@ from cabinet.state.invoices import InvoicesState
 from cabinet.state.payments import PaymentsState, SipPaymentsState
 from cabinet.state.reconciliation import ReconciliationState
 from cabinet.state.request_page import RequestState
+from cabinet.state.sign_in import AfterSignInState, SignInState
 from cabinet.state.sip_card import SipCardState, SipChooseState
 from cabinet.state.sip_card_views import SipCallsState, SipChargesState, SipSettingsState
 from cabinet.state.sip_detail import SipDetailState
 from cabinet.state.sip_home import SipHomeState
-from cabinet.state.sip_preliminary import SipPreliminaryState
 from cabinet.state.sip_invoices import SipInvoicesState
-from cabinet.state.sign_in import AfterSignInState, SignInState
+from cabinet.state.sip_preliminary import SipPreliminaryState
 from cabinet.state.subscribers import SubscribersState
+from cabinet.worker import Worker
 
 app = rx.App(head_components=[rx.el.meta(name="theme-color", content="#3e63dd")], api_transformer=api)
 
@@ -79,7 +81,7 @@ app.add_page(sip_choose_page, route=routes.SIP_SUBSCRIBERS, title="Выбор SI
 app.add_page(sip_card_page, route=routes.SIP_CARD, title="SIP-абонент · Личный кабинет SIP",
              on_load=[SipCardState.load, SipSettingsState.load, SipChargesState.load, SipCallsState.load])
 
-if settings.get().embedded_smtp or settings.get().run_worker_in_app:
-    from cabinet.worker import embedded_services
-
-    app.register_lifespan_task(embedded_services)
+if settings.get().embedded_smtp:
+    app.register_lifespan_task(smtp_sink.serving)
+if settings.get().run_worker_in_app:
+    app.register_lifespan_task(Worker(bootstrap.handler_registry()).serving)

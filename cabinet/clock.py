@@ -1,7 +1,8 @@
-"""The one clock for "today" and "now", in Minsk time; tests set it."""
+"""The one clock for "today" and "now", in Minsk time; tests set it. And the month arithmetic every date rule uses."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import os
 from zoneinfo import ZoneInfo
@@ -50,3 +51,11 @@ def advance(**delta: float) -> None:
     """Move a frozen clock forward, e.g. advance(minutes=5)."""
     global _frozen
     _frozen = now() + dt.timedelta(**delta)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day number `months` later (or earlier, when negative); the month's last day when it is shorter."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

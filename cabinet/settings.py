@@ -31,6 +31,7 @@ class Settings:
     mail_from: str
     run_worker_in_app: bool
     worker_poll_seconds: float
+    sms_gateway: str = "embedded"
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     cors_origins: list[str] = field(default_factory=list)
@@ -75,6 +76,7 @@ def load() -> Settings:
         mail_from=env.get("MAIL_FROM") or "cabinet@operator.example",
         run_worker_in_app=_bool(env.get("RUN_WORKER_IN_APP"), redis_url is None),
         worker_poll_seconds=float(env.get("WORKER_POLL_SECONDS") or 1.0),
+        sms_gateway=(env.get("SMS_GATEWAY") or "embedded").strip().lower(),
         cors_origins=origins.split(",") if origins else [public_url, f"http://127.0.0.1:{port}"],
     )
 

@@ -23,19 +23,19 @@ def _button(label: str, **props) -> rx.Component:
 
 
 def services_block() -> rx.Component:
-    connected = rx.foreach(CardState.connected, lambda s: rx.hstack(role="group", aria_label=s["name"], *(
+    connected = rx.foreach(CardState.connected, lambda s: rx.hstack(
         rx.vstack(rx.text(s["name"]), rx.text(s["category"], " · ", s["fee"], size="1", color_scheme="gray"),
                   spacing="0"),
         rx.spacer(),
         rx.cond(s["included"] != "", rx.badge("входит в тариф"),
                 _button("Отключить", variant="soft", color_scheme="red", on_click=CardState.disconnect(s["id"]))),
-        ), width="100%", align="center"))
-    available = rx.foreach(CardState.available, lambda s: rx.hstack(role="group", aria_label=s["name"], *(
+        role="group", aria_label=s["name"], width="100%", align="center"))
+    available = rx.foreach(CardState.available, lambda s: rx.hstack(
         rx.vstack(rx.text(s["name"]), rx.text(s["category"], " · ", s["fee"], size="1", color_scheme="gray"),
                   rx.cond(s["reason"] != "", rx.text(s["reason"], size="1", color_scheme="amber")), spacing="0"),
         rx.spacer(),
         _button("Подключить", disabled=s["reason"] != "", on_click=CardState.connect(s["id"])),
-        ), width="100%", align="center"))
+        role="group", aria_label=s["name"], width="100%", align="center"))
     return rx.card(
         rx.heading("Услуги", size="4", as_="h2"),
         rx.tabs.root(

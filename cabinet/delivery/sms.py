@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -40,13 +39,12 @@ class EmbeddedSmsGateway:
         log.info("SMS: %s", line)
 
 
-_GATEWAYS = {"embedded": EmbeddedSmsGateway}
+GATEWAYS: dict[str, type] = {"embedded": EmbeddedSmsGateway}  # SMS_GATEWAY names one of these
 
 
-def get_sms_gateway() -> SmsGateway:
-    """The gateway named by SMS_GATEWAY (default and, for now, only choice: «embedded»)."""
-    name = (os.environ.get("SMS_GATEWAY") or "embedded").strip().lower()
+def gateway(name: str) -> SmsGateway:
+    """A gateway by its SMS_GATEWAY name; which one the cabinet uses is chosen in `cabinet.bootstrap`."""
     try:
-        return _GATEWAYS[name]()
+        return GATEWAYS[name]()
     except KeyError:
-        raise RuntimeError(f"Unknown SMS_GATEWAY {name!r}; known: {', '.join(sorted(_GATEWAYS))}") from None
+        raise RuntimeError(f"Unknown SMS_GATEWAY {name!r}; known: {', '.join(sorted(GATEWAYS))}") from None

@@ -6,6 +6,8 @@ Used in the embedded run mode (SMTP_HOST unset or «embedded») and by the tests
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import itertools
 import logging
@@ -14,6 +16,7 @@ import re
 import socket
 import tempfile
 import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from pathlib import Path
@@ -125,3 +128,18 @@ def start_sink(host: str = "127.0.0.1", port: int | None = None, mail_dir: Path 
 def stop(handle: SinkHandle | None) -> None:
     if handle is not None:
         handle.stop()
+
+
+@contextlib.asynccontextmanager
+async def serving() -> AsyncIterator[SinkHandle | None]:
+    """The embedded mode's SMTP server for as long as the app runs (a lifespan task): started off the event loop,
+    stopped when the app stops. A port already taken is logged, and the app runs without it."""
+    try:
+        sink = await asyncio.to_thread(start_sink)
+    except OSError as exc:
+        log.error("Встроенный SMTP не запущен (порт %s): %s", settings.get().smtp_port, exc)
+        sink = None
+    try:
+        yield sink
+    finally:
+        stop(sink)

@@ -20,7 +20,6 @@ from sqlalchemy import case, select
 from sqlmodel import Session
 
 from cabinet.documents.common import (
-    CURRENCY,
     DATETIME_FORMAT,
     XLSX,
     ZERO,
@@ -28,13 +27,12 @@ from cabinet.documents.common import (
     cell,
     money_cell,
     month_bounds,
-    month_title,
     new_workbook,
-    plural,
     set_widths,
     workbook_bytes,
 )
 from cabinet.models import CallRecord, Organization, PersonalAccount, Subscriber
+from cabinet.text import CURRENCY, month_title, plural
 
 SHEET_PER_SUBSCRIBER = "sheet_per_subscriber"
 SINGLE_SHEET = "single_sheet"

@@ -8,7 +8,7 @@ import io
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 from fpdf import FPDF
@@ -17,7 +17,6 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from cabinet.models import Organization
-from cabinet.services.periods import MONTHS, month_title  # noqa: F401 - the one list of month names
 
 # --- the rendered file ------------------------------------------------------------------------------------------
 
@@ -75,50 +74,18 @@ def party_of(organization: Organization) -> Party:
 
 # --- money ------------------------------------------------------------------------------------------------------
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 VAT_RATE = 20
 VAT_TITLE = f"НДС {VAT_RATE} %"
-CURRENCY = "BYN"
-
-
-def to_money(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def money_text(value) -> str:
-    """«1 234,56»: thousands by a space, decimal comma, always two places; «-12,00» below zero."""
-    return f"{to_money(value):,.2f}".replace(",", " ").replace(".", ",")
 
 
 # --- dates ------------------------------------------------------------------------------------------------------
-
-
-
-def date_text(day: dt.date) -> str:
-    """«03.11.2026»."""
-    return f"{day:%d.%m.%Y}"
-
 
 def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
     """[first moment of the month, first moment of the next month)."""
     start = dt.datetime(year, month, 1)
     following = dt.datetime(year + month // 12, month % 12 + 1, 1)
     return start, following
-
-
-def plural(count: int, one: str, few: str, many: str) -> str:
-    """«1 звонок», «3 звонка», «11 звонков»."""
-    tail = count % 100
-    if 11 <= tail <= 14:
-        word = many
-    elif tail % 10 == 1:
-        word = one
-    elif 2 <= tail % 10 <= 4:
-        word = few
-    else:
-        word = many
-    return f"{count} {word}"
 
 
 def wrap(text: str, width: int) -> list[str]:

@@ -23,7 +23,6 @@ from sqlmodel import Session
 
 from cabinet.documents.common import (
     CONTENT_TYPES,
-    CURRENCY,
     DATE_FORMAT,
     FONT,
     OPERATOR,
@@ -33,18 +32,15 @@ from cabinet.documents.common import (
     Party,
     RenderedDocument,
     cell,
-    date_text,
     money_cell,
-    money_text,
-    month_title,
     new_workbook,
     party_of,
     set_widths,
-    to_money,
     workbook_bytes,
     wrap,
 )
 from cabinet.models import ChargeLine, Invoice, Organization, PersonalAccount
+from cabinet.text import CURRENCY, ddmmyyyy, money_text, month_title, to_money
 
 FORMATS = ("pdf", "xlsx", "txt")
 STREAM_BATCH = 2_000
@@ -88,7 +84,7 @@ class InvoiceDocument:
 
     @property
     def heading(self) -> str:
-        return f"{self.title} № {self.invoice_number} от {date_text(self.issued_on)}"
+        return f"{self.title} № {self.invoice_number} от {ddmmyyyy(self.issued_on)}"
 
     def filename(self, fmt: str) -> str:
         return f"{self.title.replace(' ', '_')}_{self.account_number}_{self.period:%Y-%m}.{fmt}"
@@ -104,7 +100,7 @@ def load_invoice(session: Session, invoice_id: int) -> InvoiceDocument:
     organization = session.get(Organization, account.organization_id)
     contract = ""
     if organization.contract_number:
-        contract = f"№ {organization.contract_number} от {date_text(organization.contract_date)}"
+        contract = f"№ {organization.contract_number} от {ddmmyyyy(organization.contract_date)}"
     return InvoiceDocument(
         seller=OPERATOR,
         buyer=party_of(organization),
@@ -156,7 +152,7 @@ def _facts(doc: InvoiceDocument) -> list[tuple[str, str]]:
     facts = [("Период", doc.period_title), ("Лицевой счет", doc.account_number)]
     if doc.contract:
         facts.append(("Договор", doc.contract))
-    facts.append(("Срок оплаты", f"до {date_text(doc.due_on)}"))
+    facts.append(("Срок оплаты", f"до {ddmmyyyy(doc.due_on)}"))
     return facts
 
 
@@ -168,7 +164,7 @@ TO_PAY = "Итого к оплате"
 
 
 def _notes(doc: InvoiceDocument) -> list[str]:
-    payment = (f"Оплатить до {date_text(doc.due_on)} на расчетный счет поставщика, указав в назначении платежа "
+    payment = (f"Оплатить до {ddmmyyyy(doc.due_on)} на расчетный счет поставщика, указав в назначении платежа "
                f"номер лицевого счета {doc.account_number} и номер счета {doc.invoice_number}.")
     return [payment, OPERATOR_CONTACTS]
 

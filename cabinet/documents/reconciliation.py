@@ -22,7 +22,6 @@ from sqlmodel import Session
 
 from cabinet import clock
 from cabinet.documents.common import (
-    CURRENCY,
     FONT,
     OPERATOR,
     PDF,
@@ -30,12 +29,10 @@ from cabinet.documents.common import (
     DocumentPDF,
     Party,
     RenderedDocument,
-    date_text,
-    money_text,
     party_of,
-    to_money,
 )
 from cabinet.models import Invoice, Organization, Payment, PersonalAccount
+from cabinet.text import CURRENCY, ddmmyyyy, money_text, to_money
 
 TITLE = "Акт сверки взаимных расчетов"
 
@@ -74,7 +71,7 @@ class ReconciliationAct:
 
     @property
     def period_text(self) -> str:
-        return f"с {date_text(self.date_from)} по {date_text(self.date_to)}"
+        return f"с {ddmmyyyy(self.date_from)} по {ddmmyyyy(self.date_to)}"
 
     def filename(self) -> str:
         return f"Акт_сверки_{self.account_number}_{self.date_from:%Y-%m-%d}_{self.date_to:%Y-%m-%d}.pdf"
@@ -104,7 +101,7 @@ def load_reconciliation(session: Session, *, account_id: int, date_from: dt.date
         select(Payment.paid_on, Payment.method, Payment.reference, Payment.amount, Payment.id)
         .where(Payment.account_id == account.id, Payment.paid_on >= date_from, Payment.paid_on <= date_to)
     ).all()
-    keyed = [((day, 0, row_id), ActEntry(day, f"Счет № {number} от {date_text(day)} (за {period:%m.%Y})",
+    keyed = [((day, 0, row_id), ActEntry(day, f"Счет № {number} от {ddmmyyyy(day)} (за {period:%m.%Y})",
                                          to_money(amount), ZERO))
              for day, number, period, amount, row_id in invoices]
     keyed += [((day, 1, row_id), ActEntry(day, _payment_text(day, method, reference), ZERO, to_money(amount)))
@@ -112,7 +109,7 @@ def load_reconciliation(session: Session, *, account_id: int, date_from: dt.date
     keyed.sort(key=lambda pair: pair[0])
     contract = ""
     if organization.contract_number:
-        contract = f"№ {organization.contract_number} от {date_text(organization.contract_date)}"
+        contract = f"№ {organization.contract_number} от {ddmmyyyy(organization.contract_date)}"
     return ReconciliationAct(
         seller=OPERATOR, buyer=party_of(organization), account_number=account.number, contract=contract,
         date_from=date_from, date_to=date_to, made_on=clock.today(),
@@ -122,7 +119,7 @@ def load_reconciliation(session: Session, *, account_id: int, date_from: dt.date
 
 
 def _payment_text(day: dt.date, method: str, reference: str) -> str:
-    text = f"Оплата от {date_text(day)}"
+    text = f"Оплата от {ddmmyyyy(day)}"
     if method:
         text += f", {method.lower()}"
     if reference:
@@ -169,7 +166,7 @@ def reconciliation_pdf(act: ReconciliationAct) -> bytes:
     pdf.multi_cell(0, 4.5, f"за период {act.period_text} между {act.seller.name} и {act.buyer.name}"
                            f"{f' по договору {act.contract}' if act.contract else ''}, лицевой счет {act.account_number}",
                    align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 5, f"г. Минск, {date_text(act.made_on)}", align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, f"г. Минск, {ddmmyyyy(act.made_on)}", align="R", new_x="LMARGIN", new_y="NEXT")
     top = pdf.get_y() + 2
     half = (pdf.epw - 6) / 2
     left = pdf.party_block(pdf.l_margin, top, half, "Поставщик", act.seller)
@@ -182,7 +179,7 @@ def reconciliation_pdf(act: ReconciliationAct) -> bytes:
     _table(pdf, act)
     pdf.ln(3)
     pdf.set_font(FONT, "B", 9)
-    pdf.multi_cell(0, 5, f"По данным {act.seller.name} на {date_text(act.date_to)}: {balance_words(act, act.closing_balance)}.",
+    pdf.multi_cell(0, 5, f"По данным {act.seller.name} на {ddmmyyyy(act.date_to)}: {balance_words(act, act.closing_balance)}.",
                    align="L", new_x="LMARGIN", new_y="NEXT")
     _signatures(pdf, act)
     return pdf.bytes()
@@ -219,15 +216,15 @@ def _table(pdf: DocumentPDF, act: ReconciliationAct) -> None:
         pdf.set_xy(pdf.l_margin, y + height)
 
     debit, credit = _split(act.opening_balance)
-    row(("", "", f"Сальдо на {date_text(act.date_from)}", debit, credit), bold=True)
+    row(("", "", f"Сальдо на {ddmmyyyy(act.date_from)}", debit, credit), bold=True)
     for number, entry in enumerate(act.entries, start=1):
-        row((str(number), date_text(entry.day), entry.document,
+        row((str(number), ddmmyyyy(entry.day), entry.document,
              money_text(entry.debit) if entry.debit else "", money_text(entry.credit) if entry.credit else ""))
     if not act.entries:
         row(("", "", "Документов за период нет", "", ""))
     row(("", "", "Обороты за период", money_text(act.debit_turnover), money_text(act.credit_turnover)), bold=True)
     debit, credit = _split(act.closing_balance)
-    row(("", "", f"Сальдо на {date_text(act.date_to)}", debit, credit), bold=True)
+    row(("", "", f"Сальдо на {ddmmyyyy(act.date_to)}", debit, credit), bold=True)
 
 
 def _signatures(pdf: DocumentPDF, act: ReconciliationAct) -> None:

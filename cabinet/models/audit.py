@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Index
 from pydantic import NaiveDatetime
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from cabinet.models.base import json_field, now_field

@@ -43,3 +43,9 @@ ROLE_TITLES = {
     Role.SUPERVISOR: "Супервайзер",
     Role.SIP_ADMIN: "Администратор SIP",
 }
+
+ACCOUNT_KIND_TITLES = {
+    AccountKind.MOBILE: "Мобильная связь",
+    AccountKind.FIXED: "Фиксированная связь",
+    AccountKind.SIP: "SIP-телефония",
+}

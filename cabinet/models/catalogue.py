@@ -19,6 +19,9 @@ class Tariff(SQLModel, table=True):
     switch_fee: Decimal = money()
     free_minutes_other: int = 0  # free minutes to other networks per month
     is_archived: bool = False  # still worn by subscribers, no longer chosen
+    # «SIP-соединение»: its numbers may be SIP administrators (A4), order call detail (P8), have free minutes to
+    # other networks (P11) and packages of channels (P13); every other SIP tariff is a «SIP-номер»
+    is_sip_connection: bool = False
 
 
 class Service(SQLModel, table=True):

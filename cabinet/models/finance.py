@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Index
 from pydantic import NaiveDatetime
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from cabinet.models.base import money, now_field

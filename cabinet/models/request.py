@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Index
 from pydantic import NaiveDatetime
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from cabinet.models.base import json_field, now_field
@@ -80,7 +80,6 @@ class RequestKind(StrEnum):
     INVOICE_EMAIL = "invoice_email"  # C2 and P5
     CALL_DETAIL = "call_detail"  # C6 and P8
     RECONCILIATION = "reconciliation"  # C7
-    CURRENT_CHARGES = "current_charges"  # P9
     SERVICES = "services"  # S2, B1, P12
     TARIFF = "tariff"  # S3, B2
     ACTIVATION = "activation"  # S4, B4
@@ -98,7 +97,6 @@ REQUEST_KIND_TITLES = {
     RequestKind.INVOICE_EMAIL: "Отправка счета",
     RequestKind.CALL_DETAIL: "Детализация на Email",
     RequestKind.RECONCILIATION: "Акт сверки",
-    RequestKind.CURRENT_CHARGES: "Начисления за текущий период",
     RequestKind.SERVICES: "Услуги",
     RequestKind.TARIFF: "Изменение тарифа",
     RequestKind.ACTIVATION: "Активация",

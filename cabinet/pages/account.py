@@ -7,10 +7,8 @@ import reflex as rx
 from cabinet import routes
 from cabinet.components.forms import centered_card, field, submit
 from cabinet.components.layout import TOUCH, refusal
-from cabinet.models.base import ROLE_TITLES
 from cabinet.state.session import SessionState
-from cabinet.state.sign_in import AfterSignInState
-from cabinet.services.validation import PASSWORD_RULES
+from cabinet.state.sign_in import PASSWORD_RULES, AfterSignInState
 
 
 def role_page() -> rx.Component:
@@ -19,8 +17,7 @@ def role_page() -> rx.Component:
         rx.foreach(
             AfterSignInState.roles,
             lambda role: rx.button(
-                rx.match(role, *[(key, title) for key, title in ROLE_TITLES.items()], role),
-                size="3", width="100%", min_height=TOUCH, on_click=AfterSignInState.choose(role),
+                role["label"], size="3", width="100%", min_height=TOUCH, on_click=AfterSignInState.choose(role["value"]),
             ),
         ),
         refusal(AfterSignInState.error),

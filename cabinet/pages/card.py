@@ -6,7 +6,13 @@ import reflex as rx
 
 from cabinet import routes
 from cabinet.components.card_blocks import (
-    forwarding_dialog, number_block, number_dialog, services_block, sim_dialog, tariff_dialog, operation_dialog,
+    forwarding_dialog,
+    number_block,
+    number_dialog,
+    operation_dialog,
+    services_block,
+    sim_dialog,
+    tariff_dialog,
 )
 from cabinet.components.cards import loading
 from cabinet.components.forms import field

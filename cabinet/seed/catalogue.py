@@ -18,6 +18,7 @@ from cabinet.seed.rows import insert_rows
 MOBILE, FIXED, SIP = AccountKind.MOBILE.value, AccountKind.FIXED.value, AccountKind.SIP.value
 
 # code, name, kind, monthly fee, switch fee, free minutes to other networks, archived, description
+SIP_CONNECTION = "sip_connection"  # the tariff whose numbers may be SIP administrators
 TARIFFS = [
     ("biz_start", "Бизнес Старт", MOBILE, "15.90", "2.00", 0, False,
      "Звонки внутри сети без ограничений, 100 минут на другие сети, 3 ГБ интернета."),
@@ -159,7 +160,7 @@ class Catalogue:
 def seed_catalogue(session: Session) -> Catalogue:
     insert_rows(session, Tariff, [
         dict(code=c, name=n, kind=k, monthly_fee=Decimal(fee), switch_fee=Decimal(sw), free_minutes_other=fm,
-             is_archived=arch, description=d)
+             is_archived=arch, description=d, is_sip_connection=c == SIP_CONNECTION)
         for c, n, k, fee, sw, fm, arch, d in TARIFFS
     ])
     insert_rows(session, Service, [

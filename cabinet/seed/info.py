@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from cabinet.models import Organization, PersonalAccount, User
-from cabinet.services.passwords import verify_password
+from cabinet.services.auth.passwords import verify_password
 
 # Personal account numbers have 13 digits, so they never look like a 12-digit phone number.
 MOBILE_ACCOUNT = "1701002600012"

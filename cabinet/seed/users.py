@@ -12,7 +12,7 @@ from cabinet.models import ItemStatus, Request, RequestItem, RequestKind, Reques
 from cabinet.seed.catalogue import Catalogue
 from cabinet.seed.rows import add_months, at, ids_by, insert_rows
 from cabinet.seed.subscribers import ACTIVE, Sub
-from cabinet.services.passwords import hash_password
+from cabinet.services.auth.passwords import hash_password
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from cabinet.models import PersonalAccount, Request, Role, Subscriber
+from cabinet.models import AccountKind, PersonalAccount, Request, Role, Subscriber, User, UserAccount
 from cabinet.services.errors import AccessDenied
 
 
@@ -57,3 +57,18 @@ def request_for(session: Session, actor: Actor, request_id: int) -> Request:
         raise AccessDenied()
     account_for(session, actor, request.account_id)
     return request
+
+
+def account_ids_for(session: Session, user: User, role: str) -> list[int]:
+    """The accounts a role covers: a Supervisor sees all the company's mobile and fixed accounts, an
+    Administrator its own account(s), the SIP administrator the SIP account of its number."""
+    query = select(PersonalAccount.id).where(PersonalAccount.organization_id == user.organization_id)
+    if role == Role.SUPERVISOR:
+        query = query.where(PersonalAccount.kind.in_([AccountKind.MOBILE, AccountKind.FIXED]))
+    else:
+        wanted = [AccountKind.SIP] if role == Role.SIP_ADMIN else [AccountKind.MOBILE, AccountKind.FIXED]
+        query = query.join(UserAccount, UserAccount.account_id == PersonalAccount.id).where(
+            UserAccount.user_id == user.id, PersonalAccount.kind.in_(wanted)
+        )
+    return list(session.exec(query.order_by(PersonalAccount.kind.desc(), PersonalAccount.number)))
+

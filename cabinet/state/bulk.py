@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.services import bulk
+from cabinet.services.bulk import orders as bulk
 from cabinet.state.bulk_rename import BulkRenameState
 from cabinet.state.wizard import ListWizard
 

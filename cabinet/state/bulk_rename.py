@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.services import bulk, bulk_catalogue
+from cabinet.services.bulk import catalogue as bulk_catalogue
+from cabinet.services.bulk import orders as bulk
 from cabinet.services.errors import DomainError
 from cabinet.state.page import SESSION_REFUSALS
 from cabinet.state.picker import PickerState

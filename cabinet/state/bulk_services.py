@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.services import bulk, bulk_catalogue
-from cabinet.state.format import money
+from cabinet.services.bulk import catalogue as bulk_catalogue
+from cabinet.services.bulk import orders as bulk
 from cabinet.state.wizard import ListWizard
+from cabinet.text import money
 
 
 class BulkServicesState(ListWizard, rx.State):

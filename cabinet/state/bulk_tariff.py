@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.services import bulk, bulk_catalogue
+from cabinet.services.bulk import catalogue as bulk_catalogue
+from cabinet.services.bulk import orders as bulk
 from cabinet.state.card_ops import TariffPick
 from cabinet.state.wizard import ListWizard
 

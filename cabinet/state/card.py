@@ -6,12 +6,15 @@ import asyncio
 
 import reflex as rx
 
-from cabinet.services import requests, subscriber_ops, subscribers
+from cabinet.services.requests import history
+from cabinet.services.subscribers import operations as subscriber_ops
+from cabinet.services.subscribers.card import subscriber_card
 from cabinet.state.page import CompanyPage
+from cabinet.text import money
 
 
 def service_view(row) -> dict[str, str]:
-    return {"id": str(row.id), "name": row.name, "category": row.category, "fee": f"{row.monthly_fee:.2f} BYN",
+    return {"id": str(row.id), "name": row.name, "category": row.category, "fee": money(row.monthly_fee),
             "included": "1" if getattr(row, "included", False) else "",
             "reason": getattr(row, "reason_unavailable", None) or ""}
 
@@ -41,7 +44,7 @@ class SubscriberOrders(rx.State, mixin=True):
             await asyncio.sleep(0.5)
             async with self:
                 try:
-                    found = await self._call(requests.get_request, on_account=False, request_id=self.following)
+                    found = await self._call(history.get_request, on_account=False, request_id=self.following)
                 except Exception:  # the session ended or the page was left: stop following
                     return
                 if found.finished_at is None:
@@ -82,7 +85,7 @@ class CardState(SubscriberOrders, CompanyPage, rx.State):
         return await self._refresh()
 
     async def _refresh(self):
-        card, event = await self._run(subscribers.subscriber_card, on_account=False, subscriber_id=self.subscriber_id)
+        card, event = await self._run(subscriber_card, on_account=False, subscriber_id=self.subscriber_id)
         if event is not None or card is None:
             return event
         self.number, self.name, self.status, self.status_title = card.number, card.name, card.status, card.status_title

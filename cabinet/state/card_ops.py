@@ -7,10 +7,10 @@ import dataclasses
 
 import reflex as rx
 
-from cabinet.services import subscriber_ops
+from cabinet.services.subscribers import operations as subscriber_ops
 from cabinet.state.card import CardState
-from cabinet.state.format import money
 from cabinet.state.services import call
+from cabinet.text import money
 
 
 @dataclasses.dataclass

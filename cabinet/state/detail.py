@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.services import orders
+from cabinet.services.finance import orders
 from cabinet.state.page import CompanyPage
 from cabinet.state.picker import PickerState
+
 
 class DetailState(CompanyPage, rx.State):
     step: int = 1  # 1 period and source, 2 subscribers, 3 confirmation, 4 ordered

@@ -1,15 +1,8 @@
-"""How values are written on the pages (Belarusian conventions)."""
+"""What the browser sends, read the way the pages mean it."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-
-
-def money(value: Decimal | int | float) -> str:
-    """12 345,67 BYN"""
-    text = f"{Decimal(value):,.2f}".replace(",", " ").replace(".", ",")
-    return f"{text} BYN"
 
 
 def parse_date(value: str) -> dt.date | None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.models.request import REQUEST_KIND_TITLES, REQUEST_STATUS_TITLES
-from cabinet.services import requests
+from cabinet.services.requests import history
 from cabinet.state.format import parse_date
 from cabinet.state.page import CompanyPage
 
@@ -21,8 +20,8 @@ class HistoryState(CompanyPage, rx.State):
     rows: list[dict[str, str]] = []
     total: int = 0
     page: int = 1
-    kinds: list[dict[str, str]] = [{"value": k.value, "label": t} for k, t in REQUEST_KIND_TITLES.items()]
-    statuses: list[dict[str, str]] = [{"value": s.value, "label": t} for s, t in REQUEST_STATUS_TITLES.items()]
+    kinds: list[dict[str, str]] = [{"value": v, "label": t} for v, t in history.history_filters().kinds]
+    statuses: list[dict[str, str]] = [{"value": v, "label": t} for v, t in history.history_filters().statuses]
     authors: list[dict[str, str]] = []
     _filters: dict = {}
 
@@ -35,7 +34,7 @@ class HistoryState(CompanyPage, rx.State):
         redirect = await self._enter()
         if redirect is not None:
             return redirect
-        authors, event = await self._run(requests.list_authors)
+        authors, event = await self._run(history.list_authors)
         if event is not None:
             return event
         self.authors = [{"value": str(i), "label": name} for i, name in authors or []]
@@ -58,7 +57,7 @@ class HistoryState(CompanyPage, rx.State):
         return await self._fetch()
 
     async def _fetch(self):
-        found, event = await self._run(requests.list_requests, page=self.page, page_size=PAGE_SIZE, **self._filters)
+        found, event = await self._run(history.list_requests, page=self.page, page_size=PAGE_SIZE, **self._filters)
         if event is not None or found is None:
             return event
         self.total = found.total

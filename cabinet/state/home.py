@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.services import finance
 from cabinet.services.errors import DomainError
-from cabinet.state.format import money
+from cabinet.services.finance import billing as finance
 from cabinet.state.services import call
 from cabinet.state.session import SessionState
+from cabinet.text import money
 
 
 class HomeState(rx.State):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.services import finance, orders
-from cabinet.state.format import money
+from cabinet.services.finance import billing as finance
+from cabinet.services.finance import orders
 from cabinet.state.page import CompanyPage
+from cabinet.text import money
 
 FORMAT_TITLES = {"pdf": "PDF", "xlsx": "Excel", "txt": "txt"}
 

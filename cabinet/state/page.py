@@ -7,8 +7,8 @@ import uuid
 import reflex as rx
 
 from cabinet.services.access import Actor
+from cabinet.services.auth.sessions import PasswordChangeRequired, RoleNotChosen
 from cabinet.services.errors import DomainError, SessionExpired
-from cabinet.services.sessions import PasswordChangeRequired, RoleNotChosen
 from cabinet.state.services import call
 from cabinet.state.session import SessionState
 

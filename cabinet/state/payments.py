@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.services import payments
-from cabinet.state.format import money, parse_date
+from cabinet.services.finance import payments
+from cabinet.state.format import parse_date
 from cabinet.state.page import CompanyPage, SipPage
+from cabinet.text import money
 
 
 class PaymentsView(CompanyPage, mixin=True):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.services import subscribers, uploads
 from cabinet.services.errors import DomainError
+from cabinet.services.subscribers import listing, uploads
 from cabinet.state.page import CompanyPage
 
 PAGE_SIZE = 20
@@ -45,7 +45,7 @@ class PickerState(CompanyPage, rx.State):
         return await self._fetch()
 
     async def _fetch(self):
-        found, event = await self._run(subscribers.list_subscribers, search=self.search,
+        found, event = await self._run(listing.list_subscribers, search=self.search,
                                        status=self.status_filter or None, page=self.page, page_size=PAGE_SIZE)
         if event is not None or found is None:
             return event

@@ -5,9 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import clock
-from cabinet.services import finance, orders
-from cabinet.state.page import CompanyPage
+from cabinet.services.finance import billing as finance
+from cabinet.services.finance import orders
 from cabinet.state.format import parse_date
+from cabinet.state.page import CompanyPage
 
 
 class ReconciliationState(CompanyPage, rx.State):

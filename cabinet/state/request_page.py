@@ -6,7 +6,7 @@ import io
 
 import reflex as rx
 
-from cabinet.services import requests
+from cabinet.services.requests import history
 from cabinet.state.history import when
 from cabinet.state.page import CompanyPage
 from cabinet.state.wizard import keep_following
@@ -52,14 +52,14 @@ class RequestState(CompanyPage, rx.State):
         return event
 
     async def _refresh(self):
-        found, event = await self._run(requests.get_request, on_account=False, request_id=self.request_id)
+        found, event = await self._run(history.get_request, on_account=False, request_id=self.request_id)
         if event is not None or found is None:
             return event
         self.kind, self.status, self.author = found.kind_title, found.status_title, found.author
         self.created, self.finished, self.summary = when(found.created_at), when(found.finished_at), found.summary
         self.total, self.done_items = found.total_items, found.done_items
         self.refused, self.waiting = found.refused_items, found.waiting_items
-        items, event = await self._run(requests.list_request_items, on_account=False, request_id=self.request_id,
+        items, event = await self._run(history.list_request_items, on_account=False, request_id=self.request_id,
                                        page=self.page, page_size=PAGE_SIZE)
         if event is not None or items is None:
             return event
@@ -81,7 +81,7 @@ class RequestState(CompanyPage, rx.State):
     @rx.event
     async def export(self):
         buffer = io.BytesIO()
-        count, event = await self._run(requests.export_request_items, on_account=False, request_id=self.request_id,
+        count, event = await self._run(history.export_request_items, on_account=False, request_id=self.request_id,
                                        out=buffer)
         if event is not None or count is None:
             return event

@@ -5,11 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.models import Role
-from cabinet.services import sessions
 from cabinet.services.access import Actor
+from cabinet.services.auth import sessions
+from cabinet.services.auth.sessions import PasswordChangeRequired, RoleNotChosen
 from cabinet.services.errors import DomainError, SessionExpired
-from cabinet.services.sessions import PasswordChangeRequired, RoleNotChosen
 from cabinet.state.services import call
 
 
@@ -19,13 +18,10 @@ class SessionState(rx.State):
     organization_name: str = ""
     role: str = ""
     role_title: str = ""
+    is_sip_admin: bool = False
     accounts: list[dict[str, str]] = []  # value: account id as text, label: «Мобильная связь · 1010…»
     account_id: str = ""
     notice: str = ""  # why the user was sent to the sign-in page
-
-    @rx.var
-    def is_sip_admin(self) -> bool:
-        return self.role == Role.SIP_ADMIN
 
     @rx.var
     def can_switch_account(self) -> bool:
@@ -36,6 +32,7 @@ class SessionState(rx.State):
         self.organization_name = view.organization_name
         self.role = view.role or ""
         self.role_title = view.role_title
+        self.is_sip_admin = view.is_sip_admin
         self.accounts = [{"value": str(a.id), "label": a.title} for a in view.accounts]
         self.account_id = str(view.account_id or "")
 
@@ -52,7 +49,7 @@ class SessionState(rx.State):
     async def actor(self) -> Actor:
         return await call(sessions.actor_for, token=self._token)
 
-    async def _guard(self, wanted_roles: set[str]):
+    async def _guard(self, *, sip: bool):
         """Load the session for a page, or send the user where they must go first."""
         try:
             view = await call(sessions.view, token=self._token)
@@ -64,19 +61,19 @@ class SessionState(rx.State):
             return rx.redirect(routes.PASSWORD)
         if view.role is None:
             return rx.redirect(routes.ROLE)
-        if view.role not in wanted_roles:
-            return rx.redirect(routes.SIP_HOME if view.role == Role.SIP_ADMIN else routes.HOME)
+        if view.is_sip_admin != sip:
+            return rx.redirect(routes.SIP_HOME if view.is_sip_admin else routes.HOME)
         return None
 
     @rx.event
     async def guard_company(self):
         """on_load of every Administrator/Supervisor page."""
-        return await self._guard({Role.ADMINISTRATOR, Role.SUPERVISOR})
+        return await self._guard(sip=False)
 
     @rx.event
     async def guard_sip(self):
         """on_load of every SIP administrator page."""
-        return await self._guard({Role.SIP_ADMIN})
+        return await self._guard(sip=True)
 
     @rx.event
     async def switch_account(self, account_id: str):

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet import routes
-from cabinet.delivery.sms import get_sms_gateway
-from cabinet.services import auth, sessions
+from cabinet import bootstrap, routes
+from cabinet.services import validation
+from cabinet.services.auth import sessions
+from cabinet.services.auth import sign_in as auth
 from cabinet.services.errors import DomainError
 from cabinet.state.services import call
 from cabinet.state.session import SessionState
 
+PASSWORD_RULES = validation.PASSWORD_RULES  # shown under the new password's field
 NEXT_PAGE = {"change_password": routes.PASSWORD, "choose_role": routes.ROLE, "home": routes.HOME}
 
 
@@ -57,7 +59,7 @@ class SignInState(rx.State):
         self.error, self.info = "", ""
         self.login = form.get("login", self.login)
         try:
-            self.info = await call(auth.request_sms_code, login=self.login, gateway=get_sms_gateway())
+            self.info = await call(auth.request_sms_code, login=self.login, gateway=bootstrap.sms_gateway())
             self.code_sent = True
         except DomainError as refusal:
             self.error = refusal.message
@@ -103,7 +105,7 @@ class RecoverState(rx.State):
 class AfterSignInState(rx.State):
     """The two steps a sign-in may need before the cabinet: the role choice and the password change."""
 
-    roles: list[str] = []
+    roles: list[dict[str, str]] = []  # value: the role, label: «Администратор»
     must_change: bool = False
     error: str = ""
 
@@ -114,7 +116,8 @@ class AfterSignInState(rx.State):
             view = await call(sessions.view, token=session._token)
         except DomainError as refusal:
             return await session.handle(refusal)
-        self.roles, self.must_change, self.error = list(view.roles), view.must_change_password, ""
+        self.roles = [{"value": role, "label": title} for role, title in view.roles]
+        self.must_change, self.error = view.must_change_password, ""
 
     @rx.event
     async def choose(self, role: str):
@@ -124,7 +127,7 @@ class AfterSignInState(rx.State):
         except DomainError as refusal:
             self.error = refusal.message
             return
-        return rx.redirect(routes.SIP_HOME if view.role == "sip_admin" else routes.HOME)
+        return rx.redirect(routes.SIP_HOME if view.is_sip_admin else routes.HOME)
 
     @rx.event
     async def change(self, form: dict):

@@ -6,10 +6,11 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.services import sip_channels, sip_subscribers
+from cabinet.services.sip import channels as sip_channels
+from cabinet.services.sip import subscribers as sip_subscribers
 from cabinet.state.card import SubscriberOrders, service_view
-from cabinet.state.format import money
 from cabinet.state.page import SipPage
+from cabinet.text import money
 
 SHOWN_AT_ONCE = 200  # «Показать все»: a SIP account has a handful; the rest are found by number
 SECTIONS = ("info", "services", "channels", "settings", "charges", "calls")

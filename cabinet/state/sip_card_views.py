@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.services import sip_subscribers
-from cabinet.services.periods import month_words
-from cabinet.state.format import money
+from cabinet.services.sip import subscribers as sip_subscribers
 from cabinet.state.page import SipPage
+from cabinet.text import money, month_words
 
 CALLS_PAGE = 50
 

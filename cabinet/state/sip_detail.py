@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.services import orders, sip_invoices
+from cabinet.services.finance import orders
+from cabinet.services.sip import invoices as sip_invoices
 from cabinet.state.page import SipPage
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.services import finance
-from cabinet.state.format import money
+from cabinet.services.finance import billing as finance
 from cabinet.state.page import SipPage
+from cabinet.text import money
 
 
 class SipHomeState(SipPage, rx.State):

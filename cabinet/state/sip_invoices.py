@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.services import finance, sip_invoices
+from cabinet.services.finance import billing as finance
+from cabinet.services.sip import invoices as sip_invoices
 from cabinet.state.page import SipPage
 
 SECTIONS = ("email", "link", "delivery", "detail", "preliminary")

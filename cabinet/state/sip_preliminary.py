@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.services import sip_preliminary
+from cabinet.services.sip import preliminary as sip_preliminary
 from cabinet.state.page import SipPage
 
 

@@ -8,8 +8,8 @@ import io
 import reflex as rx
 
 from cabinet import routes
-from cabinet.services import subscribers
 from cabinet.services.errors import DomainError
+from cabinet.services.subscribers import excel, listing
 from cabinet.state.page import CompanyPage
 
 PAGE_SIZE = 25
@@ -41,7 +41,7 @@ class SubscribersState(CompanyPage, rx.State):
         redirect = await self._enter()
         if redirect is not None:
             return redirect
-        filters, event = await self._run(subscribers.list_filters)
+        filters, event = await self._run(listing.list_filters)
         if event is not None or filters is None:
             return event
         self.tariffs = [{"value": str(i), "label": name} for i, name in filters.tariffs]
@@ -51,7 +51,7 @@ class SubscribersState(CompanyPage, rx.State):
 
     async def _fetch(self):
         found, event = await self._run(
-            subscribers.list_subscribers, search=self.search, tariff_id=int(self.tariff_id) if self.tariff_id else None,
+            listing.list_subscribers, search=self.search, tariff_id=int(self.tariff_id) if self.tariff_id else None,
             status=self.status or None, sort=self.sort, descending=self.descending, page=self.page, page_size=PAGE_SIZE,
         )
         if event is not None or found is None:
@@ -90,13 +90,13 @@ class SubscribersState(CompanyPage, rx.State):
     async def export(self):
         """«Выгрузка в Excel»: small results at once, large ones as a background request."""
         self.error = ""
-        if self.total <= subscribers.EXPORT_INLINE_LIMIT:
+        if self.total <= excel.EXPORT_INLINE_LIMIT:
             buffer = io.BytesIO()
-            count, event = await self._run(subscribers.export_subscribers, out=buffer, **self._filter())
+            count, event = await self._run(excel.export_subscribers, out=buffer, **self._filter())
             if event is not None or count is None:
                 return event
             return rx.download(data=buffer.getvalue(), filename="Абоненты.xlsx")
-        result, event = await self._run(subscribers.order_export, idempotency_key=self._export_key, **self._filter())
+        result, event = await self._run(excel.order_export, idempotency_key=self._export_key, **self._filter())
         if event is not None or result is None:
             return event
         self.export_request, self.export_status = result.request_id, result.message
@@ -109,7 +109,7 @@ class SubscribersState(CompanyPage, rx.State):
             await asyncio.sleep(0.5)
             async with self:
                 try:
-                    progress = await self._call(subscribers.export_progress, on_account=False,
+                    progress = await self._call(excel.export_progress, on_account=False,
                                                 request_id=self.export_request)
                 except DomainError:  # the session ended: stop following
                     return
@@ -121,7 +121,7 @@ class SubscribersState(CompanyPage, rx.State):
 
     @rx.event
     async def download_export(self):
-        path, event = await self._run(subscribers.export_file, on_account=False, request_id=self.export_request)
+        path, event = await self._run(excel.export_file, on_account=False, request_id=self.export_request)
         if event is not None or path is None:
             return event
         return rx.download(data=path.read_bytes(), filename="Абоненты.xlsx")

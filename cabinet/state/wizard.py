@@ -8,8 +8,9 @@ import asyncio
 import reflex as rx
 
 from cabinet import routes
-from cabinet.services import bulk, requests
+from cabinet.services.bulk import orders as bulk
 from cabinet.services.errors import DomainError
+from cabinet.services.requests import history
 from cabinet.state.page import CompanyPage
 from cabinet.state.picker import PickerState
 
@@ -55,7 +56,7 @@ class ProgressState(CompanyPage, rx.State):
         return ProgressState.follow
 
     async def _refresh(self):
-        found = await self._call(requests.request_progress, on_account=False, request_id=self.request_id)
+        found = await self._call(history.request_progress, on_account=False, request_id=self.request_id)
         self.total, self.done_items, self.refused, self.waiting = found.total, found.done, found.refused, found.waiting
         self.status, self.finished = found.status_title, found.finished
 

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import numbers_file, account_number, attachment, query, sign_in, wait_for_mail
+from tests.e2e.helpers import account_number, attachment, numbers_file, query, sign_in, wait_for_mail
 
 PEOPLE = {
     "administrator": ("375290000001", "Admin#2026", "mobile"),

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from cabinet import bootstrap
 from cabinet.models import (
     AccountKind,
     CallRecord,
@@ -24,6 +25,7 @@ from cabinet.models import (
     UserAccount,
 )
 from cabinet.services.access import Actor
+from cabinet.worker import Worker
 
 _seq = itertools.count(1)
 
@@ -240,3 +242,8 @@ def make_pool_number(session: Session, number: str | None = None, category: str 
     session.add(row)
     session.flush()
     return row
+
+
+def real_worker(worker_id: str = "w1", **options) -> Worker:
+    """A worker with the cabinet's own handlers, as the app and `python -m cabinet.worker` run it."""
+    return Worker(bootstrap.handler_registry(), worker_id=worker_id, **options)

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
+from cabinet.clock import add_months
 from cabinet.models import ChargeLine, Invoice, Payment, PersonalAccount, Role
 from cabinet.services.access import Actor
-from cabinet.services.periods import add_months
 from tests.unit.factories import make_account, make_actor, make_org, make_user
 
 

@@ -21,10 +21,11 @@ from cabinet.models import (
     UserSession,
 )
 from cabinet.models.organization import Organization
-from cabinet.services import auth, sessions
+from cabinet.services.auth import sessions
+from cabinet.services.auth import sign_in as auth
+from cabinet.services.auth.passwords import hash_password
+from cabinet.services.auth.sessions import PasswordChangeRequired, RoleNotChosen
 from cabinet.services.errors import AccessDenied, DomainError, SessionExpired
-from cabinet.services.passwords import hash_password
-from cabinet.services.sessions import PasswordChangeRequired, RoleNotChosen
 
 
 class Inbox:
@@ -52,7 +53,7 @@ def company(session):
         accounts[kind] = PersonalAccount(organization_id=org.id, number=number, kind=kind,
                                          opened_on=dt.date(2020, 1, 1))
         session.add(accounts[kind])
-    sip = Tariff(code="sip-conn", name="SIP-соединение", kind=AccountKind.SIP)
+    sip = Tariff(code="sip-conn", name="SIP-соединение", kind=AccountKind.SIP, is_sip_connection=True)
     sip_number = Tariff(code="sip-num", name="SIP-номер", kind=AccountKind.SIP)
     session.add_all([sip, sip_number])
     session.flush()

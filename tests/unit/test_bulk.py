@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, insert, select
 
-from cabinet import clock, worker
+from cabinet import bootstrap, clock
 from cabinet.models import (
     AuditEvent,
     Organization,
@@ -27,11 +27,15 @@ from cabinet.models import (
     SubscriberService,
     Tariff,
 )
-from cabinet.services import bulk, bulk_choice, requests
 from cabinet.services.access import Actor
-from cabinet.services.bulk import Choice, ListRejected
+from cabinet.services.bulk import orders as bulk
+from cabinet.services.bulk.orders import Choice, ListRejected
 from cabinet.services.errors import AccessDenied, DomainError
-from cabinet.services.uploads import UploadRejected
+from cabinet.services.requests import history
+from cabinet.services.requests.handling import Registry
+from cabinet.services.subscribers import choice as bulk_choice
+from cabinet.services.subscribers.uploads import UploadRejected
+from cabinet.worker import Worker, claims
 from tests.unit.factories import (
     connect_service,
     make_account,
@@ -43,6 +47,7 @@ from tests.unit.factories import (
     make_subscriber,
     make_tariff,
     make_user,
+    real_worker,
     set_mode,
 )
 
@@ -123,7 +128,7 @@ def ids(*subscribers) -> Choice:
 
 def process(session) -> None:
     session.commit()
-    worker.run_once("w1")
+    real_worker("w1").run_once()
     session.commit()
     session.expire_all()
 
@@ -213,7 +218,7 @@ def test_b1_one_request_each_item_done_or_refused_with_its_reason(session, w):
         "refused", "Услуга «Роуминг Европа» недоступна на тарифном плане «Бизнес Оптима»")
     assert connected(session, w.ivan) == {"Интернет 20 ГБ", "Роуминг Европа"}
     assert connected(session, w.petr) == {"Интернет 5 ГБ"}
-    shown = requests.get_request(session, actor=w.actor, request_id=result.request_id)
+    shown = history.get_request(session, actor=w.actor, request_id=result.request_id)
     assert (shown.status_title, shown.done_items, shown.refused_items) == ("Выполнена частично", 2, 3)
 
     off = services(session, w, ids(w.petr, w.olga), code="inet5", connect=False)
@@ -443,16 +448,16 @@ def test_a_worker_stopped_mid_request_and_restarted_does_every_item_exactly_once
     chosen = many(session, w, 50)
     result = services(session, w, Choice(subscriber_ids=chosen), code="roam")
     session.commit()
-    worker.load_handlers()
 
     # 1. stopped by max_items after 12
-    assert worker.process_next_request("w1", max_items=12)
-    assert requests.request_progress(session, actor=w.actor, request_id=result.request_id) == requests.Progress(
+    assert real_worker("w1").process_next_request(max_items=12)
+    assert history.request_progress(session, actor=w.actor, request_id=result.request_id) == history.Progress(
         total=50, done=12, refused=0, waiting=38, status_title="Выполняется", finished=False)
 
     # 2. stopped by the halt event after 5 more (the rest of its claimed batch given back)
     halt = threading.Event()
-    real = worker.HANDLERS["services"]
+    registry = bootstrap.handler_registry()
+    real = registry.handler("services")
     calls = []
 
     def handler(*args):
@@ -461,24 +466,23 @@ def test_a_worker_stopped_mid_request_and_restarted_does_every_item_exactly_once
             halt.set()
         return real(*args)
 
-    monkeypatch.setitem(worker.HANDLERS, "services", handler)
-    worker.process_next_request("w2", halt=halt)
-    monkeypatch.setitem(worker.HANDLERS, "services", real)
+    halting = Registry(handlers={**registry.handlers, "services": handler}, finish_hooks=registry.finish_hooks)
+    Worker(halting, worker_id="w2").process_next_request(halt=halt)
     assert count(session, RequestItem, RequestItem.status == "done") == 17
     assert count(session, RequestItem, RequestItem.claimed_by.is_not(None)) == 0
 
     # 3. a worker dies holding a claimed batch: its items wait for the lease, then another worker does them
-    worker._claim_items(result.request_id, "dead", 10)
-    worker.run_once("w3")
+    claims.claim_items(result.request_id, "dead", 10)
+    real_worker("w3").run_once()
     assert count(session, RequestItem, RequestItem.status == "waiting") == 10
-    clock.set_now(clock.now() + worker.ITEM_LEASE + dt.timedelta(seconds=1))
-    worker.run_once("w4")
+    clock.set_now(clock.now() + claims.ITEM_LEASE + dt.timedelta(seconds=1))
+    real_worker("w4").run_once()
     session.expire_all()
 
     assert count(session, RequestItem, RequestItem.status == "done", RequestItem.attempts == 0) == 50
     assert count(session, SubscriberService, SubscriberService.service_id == w.svc["roam"].id) == 50
     assert count(session, AuditEvent, AuditEvent.action == "subscriber.service_connected") == 50
-    assert requests.request_progress(session, actor=w.actor, request_id=result.request_id) == requests.Progress(
+    assert history.request_progress(session, actor=w.actor, request_id=result.request_id) == history.Progress(
         total=50, done=50, refused=0, waiting=0, status_title="Выполнена", finished=True)
 
 
@@ -489,7 +493,7 @@ def test_a_2000_item_request_is_done_in_one_run(session, w):
                                     choice=Choice(all_matching="375295"))
     assert result.total == 2_000
     process(session)
-    done = requests.get_request(session, actor=w.actor, request_id=result.request_id)
+    done = history.get_request(session, actor=w.actor, request_id=result.request_id)
     assert (done.status, done.done_items, done.refused_items) == ("done", 2_000, 0)
     assert count(session, Subscriber, Subscriber.name.like("Отдел %"), Subscriber.version == 1) == 2_000
 
@@ -507,7 +511,7 @@ def test_history_filters_by_kind_status_dates_and_author(session, w):
     process(session)
 
     def found(**filters) -> list[int]:
-        return [r.id for r in requests.list_requests(session, actor=w.actor, account_id=w.account.id,
+        return [r.id for r in history.list_requests(session, actor=w.actor, account_id=w.account.id,
                                                       **filters).rows]
 
     assert found() == [c.request_id, b.request_id, a.request_id]
@@ -517,10 +521,10 @@ def test_history_filters_by_kind_status_dates_and_author(session, w):
     assert found(date_from=dt.date(2026, 11, 2), date_to=dt.date(2026, 11, 10)) == [b.request_id]
     assert found(date_to=dt.date(2026, 11, 1)) == [a.request_id]
     assert found(author_id=w.colleague.user_id) == [b.request_id]
-    page = requests.list_requests(session, actor=w.actor, account_id=w.account.id, kind="services", page=2,
+    page = history.list_requests(session, actor=w.actor, account_id=w.account.id, kind="services", page=2,
                                   page_size=1)
     assert (page.total, [r.id for r in page.rows]) == (2, [a.request_id])
-    assert requests.list_authors(session, actor=w.actor, account_id=w.account.id) == [
+    assert history.list_authors(session, actor=w.actor, account_id=w.account.id) == [
         (w.actor.user_id, "Иванов Иван"), (w.colleague.user_id, "Петрова Анна")]
     for bad in ({"kind": "nope"}, {"status": "nope"}, {"author_id": "x"},
                 {"date_from": dt.date(2026, 11, 10), "date_to": dt.date(2026, 11, 1)}):
@@ -532,7 +536,7 @@ def test_item_export_reopens_with_every_result(session, w):
     result = services(session, w, ids(w.ivan, w.petr))
     process(session)
     out = io.BytesIO()
-    assert requests.export_request_items(session, actor=w.actor, request_id=result.request_id, out=out) == 2
+    assert history.export_request_items(session, actor=w.actor, request_id=result.request_id, out=out) == 2
     sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("Номер", "Статус", "Результат", "Обработан")
@@ -567,10 +571,10 @@ def test_another_organisation_can_neither_see_nor_create_requests_on_the_account
                                             idempotency_key=key()),
         lambda: bulk.list_active(session, actor=s, account_id=w.account.id),
         lambda: bulk.resolve_choice(session, actor=s, account_id=w.account.id, choice=Choice(all_matching="")),
-        lambda: requests.list_requests(session, actor=s, account_id=w.account.id, kind="services"),
-        lambda: requests.list_authors(session, actor=s, account_id=w.account.id),
-        lambda: requests.request_progress(session, actor=s, request_id=mine.request_id),
-        lambda: requests.export_request_items(session, actor=s, request_id=mine.request_id, out=io.BytesIO()),
+        lambda: history.list_requests(session, actor=s, account_id=w.account.id, kind="services"),
+        lambda: history.list_authors(session, actor=s, account_id=w.account.id),
+        lambda: history.request_progress(session, actor=s, request_id=mine.request_id),
+        lambda: history.export_request_items(session, actor=s, request_id=mine.request_id, out=io.BytesIO()),
     ):
         with pytest.raises(AccessDenied):
             order()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from cabinet.services import bulk_catalogue
-from cabinet.services.bulk import Choice
+from cabinet.services.bulk import catalogue as bulk_catalogue
+from cabinet.services.bulk.orders import Choice
 from cabinet.services.errors import AccessDenied, DomainError
 from tests.unit.factories import make_service, make_tariff
 from tests.unit.test_bulk import w  # noqa: F401 - the shared world of two organisations

@@ -15,9 +15,10 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from cabinet.documents.call_detail import NO_CALLS, render_call_detail
-from cabinet.documents.common import OPERATOR, money_text, month_title, plural
+from cabinet.documents.common import OPERATOR
 from cabinet.documents.invoice import TXT_WIDTH, load_invoice, render_invoice
 from cabinet.documents.reconciliation import load_reconciliation, render_reconciliation
+from cabinet.text import money_text, month_title, plural
 from tests.unit.factories import (
     make_account,
     make_call,

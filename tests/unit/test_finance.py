@@ -10,10 +10,11 @@ import pytest
 from sqlmodel import select
 
 from cabinet import clock
+from cabinet.clock import add_months
 from cabinet.models import AuditEvent, GuaranteePayment, PersonalAccount
-from cabinet.services import finance, payments
 from cabinet.services.errors import AccessDenied, DomainError
-from cabinet.services.periods import add_months
+from cabinet.services.finance import billing as finance
+from cabinet.services.finance import payments
 from tests.unit.factories import make_subscriber
 from tests.unit.finance_factories import add_line, invoices_until, make_invoice, make_payment, make_world
 
@@ -191,7 +192,7 @@ def test_payments_period_ends_today_at_the_latest_and_starts_before_it_ends(sess
 
 
 def test_payments_rows_are_capped_but_counted_in_full(session, world, monkeypatch):
-    from cabinet.services import payments
+    from cabinet.services.finance import payments
 
     monkeypatch.setattr(payments, "MAX_PAYMENT_ROWS", 3)
     for day in range(1, 6):
@@ -286,7 +287,7 @@ def test_registration_amount_defaults_to_what_is_due(session, world):
 
 @pytest.mark.parametrize("amount, words", [
     ("0", "больше нуля"), ("-5", "больше нуля"), ("10.555", "не более двух знаков"),
-    ("100.51", "не может быть больше суммы к оплате: 100,50 руб."), ("сто", "числом"), ("NaN", "числом"),
+    ("100.51", "не может быть больше суммы к оплате: 100,50 BYN"), ("сто", "числом"), ("NaN", "числом"),
 ])
 def test_registration_amount_is_checked(session, world, amount, words):
     invoices_until(session, world.account, OCT, 1)

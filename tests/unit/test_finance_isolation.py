@@ -12,8 +12,12 @@ from sqlmodel import select
 from cabinet import clock
 from cabinet.models import GuaranteePayment, Invoice, PersonalAccount, Request, Subscriber
 from cabinet.seed import seed_demo
-from cabinet.services import auth, finance, orders, payments, sessions, uploads
+from cabinet.services.auth import sessions
+from cabinet.services.auth import sign_in as auth
 from cabinet.services.errors import AccessDenied, DomainError
+from cabinet.services.finance import billing as finance
+from cabinet.services.finance import orders, payments
+from cabinet.services.subscribers import uploads
 
 
 def signed_in(session, login, password):

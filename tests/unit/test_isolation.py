@@ -8,8 +8,12 @@ from sqlmodel import select
 
 from cabinet.models import AccountKind, PersonalAccount, Request, RequestKind, Subscriber
 from cabinet.seed import seed_demo
-from cabinet.services import access, auth, finance, requests, sessions
+from cabinet.services import access
+from cabinet.services.auth import sessions
+from cabinet.services.auth import sign_in as auth
 from cabinet.services.errors import AccessDenied
+from cabinet.services.finance import billing as finance
+from cabinet.services.requests import history, store
 
 
 @pytest.fixture
@@ -43,9 +47,9 @@ def test_other_companys_administrator_is_refused_everything(demo):
         with pytest.raises(AccessDenied):
             finance.account_summary(demo, actor=stranger, account_id=account.id)
         with pytest.raises(AccessDenied):
-            requests.list_requests(demo, actor=stranger, account_id=account.id)
+            history.list_requests(demo, actor=stranger, account_id=account.id)
         with pytest.raises(AccessDenied):
-            requests.submit_request(demo, actor=stranger, account_id=account.id, kind=RequestKind.RENAME,
+            store.submit_request(demo, actor=stranger, account_id=account.id, kind=RequestKind.RENAME,
                                     params={}, items=[], idempotency_key=f"stranger-{account.id}")
         with pytest.raises(AccessDenied):
             sessions.switch_account(demo, token=token, account_id=account.id)
@@ -54,9 +58,9 @@ def test_other_companys_administrator_is_refused_everything(demo):
             access.subscriber_for(demo, stranger, subscriber_id)
     for request_id in request_ids:
         with pytest.raises(AccessDenied):
-            requests.get_request(demo, actor=stranger, request_id=request_id)
+            history.get_request(demo, actor=stranger, request_id=request_id)
         with pytest.raises(AccessDenied):
-            requests.list_request_items(demo, actor=stranger, request_id=request_id)
+            history.list_request_items(demo, actor=stranger, request_id=request_id)
     assert demo.exec(select(Request).where(Request.idempotency_key.like("stranger-%"))).all() == []
 
 
@@ -89,7 +93,7 @@ def test_supervisor_reaches_mobile_and_fixed_but_not_sip(demo):
 
 def test_sip_administrator_reaches_only_the_sip_account(demo):
     from cabinet.models import User
-    from cabinet.services.passwords import hash_password
+    from cabinet.services.auth.passwords import hash_password
 
     sip_admin = demo.exec(select(User).where(User.login == "375172000001")).one()
     sip_admin.password_hash = hash_password("Sip#Office2026")
@@ -102,4 +106,4 @@ def test_sip_administrator_reaches_only_the_sip_account(demo):
         with pytest.raises(AccessDenied):
             finance.account_summary(demo, actor=actor, account_id=kinds[kind])
         with pytest.raises(AccessDenied):
-            requests.list_requests(demo, actor=actor, account_id=kinds[kind])
+            history.list_requests(demo, actor=actor, account_id=kinds[kind])

@@ -10,14 +10,15 @@ from email import policy
 import pytest
 from sqlmodel import select
 
-from cabinet import clock, settings, worker
+from cabinet import clock, settings
 from cabinet.delivery import smtp_sink
 from cabinet.models import OutboxAttachment, OutboxEmail, Request, RequestItem, RequestKind, Subscriber
-from cabinet.services import finance_handlers, orders, requests
 from cabinet.services.errors import AccessDenied, DomainError
-from cabinet.services.periods import add_working_days, is_working_day
-from cabinet.services.uploads import UploadRejected
-from tests.unit.factories import make_subscriber
+from cabinet.services.finance import orders
+from cabinet.services.finance.working_days import add_working_days, is_working_day
+from cabinet.services.requests import history
+from cabinet.services.subscribers.uploads import UploadRejected
+from tests.unit.factories import make_subscriber, real_worker
 from tests.unit.finance_factories import add_line, invoices_until, make_invoice, make_world
 
 OCT = dt.date(2026, 10, 1)
@@ -59,8 +60,8 @@ def test_ordering_an_invoice_stores_a_request_seen_in_the_history_at_once(sessio
     assert request.kind == RequestKind.INVOICE_EMAIL and request.total_items == 1
     assert request.params == {"invoice_id": invoice.id, "format": "pdf", "period": "октябрь 2026",
                               "recipients": ["buh@example.test", "chief@example.test"]}
-    history = requests.list_requests(session, actor=world.actor, account_id=world.account.id)
-    assert [(r.id, r.kind_title, r.status_title) for r in history.rows] == [
+    listed = history.list_requests(session, actor=world.actor, account_id=world.account.id)
+    assert [(r.id, r.kind_title, r.status_title) for r in listed.rows] == [
         (result.request_id, "Отправка счета", "Принята")]
 
 
@@ -348,12 +349,7 @@ def test_another_company_orders_nothing_and_sees_no_subscribers(session, world, 
 
 @pytest.fixture
 def mail(monkeypatch, tmp_path):
-    """The embedded SMTP sink, and this module's handlers registered (whatever other tests did to the registry)."""
-    for kind, handler in ((RequestKind.INVOICE_EMAIL, finance_handlers.send_invoice),
-                          (RequestKind.CALL_DETAIL, finance_handlers.include_in_detail),
-                          (RequestKind.RECONCILIATION, finance_handlers.send_reconciliation)):
-        monkeypatch.setitem(worker.HANDLERS, kind.value, handler)
-    monkeypatch.setitem(worker.FINISH_HOOKS, RequestKind.CALL_DETAIL.value, finance_handlers.mail_call_detail)
+    """The embedded SMTP sink."""
     monkeypatch.setenv("CABINET_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SECRET_KEY", "test")
     monkeypatch.setenv("SMTP_HOST", "embedded")
@@ -369,7 +365,7 @@ def mail(monkeypatch, tmp_path):
 
 def run_worker(session):
     session.commit()
-    touched, sent = worker.run_once("test-worker")
+    touched, sent = real_worker("test-worker").run_once()
     session.commit()  # end the read snapshot, then read afresh
     session.expire_all()
     return touched, sent
@@ -396,7 +392,7 @@ def test_an_ordered_invoice_is_mailed_by_the_worker(session, world, mail, fmt, c
 
     request = session.get(Request, result.request_id)
     assert (request.status, request.done_items) == ("done", 1)
-    assert requests.get_request(session, actor=world.actor, request_id=request.id).status_title == "Выполнена"
+    assert history.get_request(session, actor=world.actor, request_id=request.id).status_title == "Выполнена"
     item = session.exec(select(RequestItem).where(RequestItem.request_id == request.id)).one()
     assert item.result == "Счет отправлен на buh@example.test, chief@example.test"
     [(row, attachments)] = emails_of(session, request.id)
@@ -435,8 +431,9 @@ def test_ordered_call_detail_is_one_xlsx_in_one_email(session, world, mail, peop
     assert row.recipients == ["buh@example.test", "chief@example.test"] and row.status == "sent"
     assert attachment.content_type == XLSX and attachment.filename.endswith(".xlsx")
     assert attachment.content.startswith(b"PK\x03\x04")
-    from python_calamine import CalamineWorkbook
     import io
+
+    from python_calamine import CalamineWorkbook
 
     names = CalamineWorkbook.from_filelike(io.BytesIO(attachment.content)).sheet_names
     assert any(people[0].number in name for name in names) and not any(people[2].number in n for n in names)

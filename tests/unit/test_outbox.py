@@ -14,7 +14,8 @@ from sqlmodel import select
 
 from cabinet import clock, settings
 from cabinet.delivery import Attachment, enqueue_email, mailer, smtp_sink
-from cabinet.delivery.sms import EmbeddedSmsGateway, SmsGateway, get_sms_gateway
+from cabinet.delivery.sms import EmbeddedSmsGateway, SmsGateway
+from cabinet.delivery.sms import gateway as sms_gateway
 from cabinet.models import OutboxAttachment, OutboxEmail
 from tests.conftest import TEST_DATABASE_URL
 
@@ -204,7 +205,7 @@ def test_embedded_sms_gateway_appends_a_line(monkeypatch, tmp_path):
     monkeypatch.delenv("SMS_GATEWAY", raising=False)
     settings.reset()
     try:
-        gateway = get_sms_gateway()
+        gateway = sms_gateway(settings.get().sms_gateway)
         assert isinstance(gateway, EmbeddedSmsGateway) and isinstance(gateway, SmsGateway)
         gateway.send("375291234567", "Код для входа: 123456")
         gateway.send("375291234568", "Код\nдля входа: 654321")
@@ -214,8 +215,9 @@ def test_embedded_sms_gateway_appends_a_line(monkeypatch, tmp_path):
             "2026-11-16T10:00:00 375291234568 Код для входа: 654321",
         ]
         monkeypatch.setenv("SMS_GATEWAY", "carrier-x")
+        settings.reset()
         with pytest.raises(RuntimeError):
-            get_sms_gateway()
+            sms_gateway(settings.get().sms_gateway)
     finally:
         settings.reset()
 

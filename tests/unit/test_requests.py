@@ -9,9 +9,9 @@ from sqlmodel import select
 
 from cabinet import clock
 from cabinet.models import AuditEvent, Request, RequestItem, RequestKind
-from cabinet.services import requests as svc
 from cabinet.services.errors import AccessDenied
-from cabinet.services.requests import ItemDraft
+from cabinet.services.requests import history, store
+from cabinet.services.requests.store import ItemDraft
 from tests.unit.factories import make_account, make_actor, make_org, make_subscriber, make_user
 
 
@@ -47,7 +47,7 @@ def submit(session, world, key="key-1", n_items=None, **kw):
         idempotency_key=key,
     )
     values.update(kw)
-    return svc.submit_request(session, **values)
+    return store.submit_request(session, **values)
 
 
 def test_submit_stores_request_with_all_items_and_audit(session, world):
@@ -90,7 +90,7 @@ def test_race_on_the_key_returns_the_request_stored_by_the_other_submission(sess
     first = submit(session, world, key="race")
     session.commit()
     # The look-up misses (the other submission was not committed yet when we looked); the insert then collides.
-    monkeypatch.setattr(svc, "_find_by_key", _miss_once(svc._find_by_key))
+    monkeypatch.setattr(store, "_find_by_key", _miss_once(store._find_by_key))
 
     again = submit(session, world, key="race")
     session.commit()  # the caller's unit of work is still usable after the collision
@@ -135,8 +135,8 @@ def test_list_is_newest_first_and_paged_in_sql(session, world):
         clock.advance(minutes=1)
     session.commit()
 
-    page1 = svc.list_requests(session, actor=world["actor"], account_id=world["account"].id, page=1, page_size=2)
-    page3 = svc.list_requests(session, actor=world["actor"], account_id=world["account"].id, page=3, page_size=2)
+    page1 = history.list_requests(session, actor=world["actor"], account_id=world["account"].id, page=1, page_size=2)
+    page3 = history.list_requests(session, actor=world["actor"], account_id=world["account"].id, page=3, page_size=2)
 
     assert page1.total == 5 and page1.pages == 3
     assert [r.id for r in page1.rows] == [ids[4], ids[3]]
@@ -149,12 +149,12 @@ def test_same_moment_ordered_by_id_desc(session, world):
     a = submit(session, world, key="a", n_items=1)
     b = submit(session, world, key="b", n_items=1)
     session.commit()
-    rows = svc.list_requests(session, actor=world["actor"], account_id=world["account"].id).rows
+    rows = history.list_requests(session, actor=world["actor"], account_id=world["account"].id).rows
     assert [r.id for r in rows] == [b.id, a.id]
 
 
 def test_author_without_full_name_shown_by_login(session, world):
-    dto = svc.submit_request(
+    dto = store.submit_request(
         session,
         actor=world["stranger"],
         account_id=world["other_account"].id,
@@ -173,11 +173,11 @@ def test_another_organisation_cannot_list_get_or_submit(session, world):
     account_id = world["account"].id
 
     with pytest.raises(AccessDenied):
-        svc.list_requests(session, actor=stranger, account_id=account_id)
+        history.list_requests(session, actor=stranger, account_id=account_id)
     with pytest.raises(AccessDenied):
-        svc.get_request(session, actor=stranger, request_id=dto.id)
+        history.get_request(session, actor=stranger, request_id=dto.id)
     with pytest.raises(AccessDenied):
-        svc.list_request_items(session, actor=stranger, request_id=dto.id)
+        history.list_request_items(session, actor=stranger, request_id=dto.id)
     with pytest.raises(AccessDenied):
         submit(session, world, key="intruder", actor=stranger)
     # Claiming someone else's account in the actor does not help: the organisation is checked too.
@@ -188,12 +188,12 @@ def test_another_organisation_cannot_list_get_or_submit(session, world):
         account_ids=frozenset({account_id}),
     )
     with pytest.raises(AccessDenied):
-        svc.list_requests(session, actor=forged, account_id=account_id)
+        history.list_requests(session, actor=forged, account_id=account_id)
     with pytest.raises(AccessDenied):
-        svc.get_request(session, actor=forged, request_id=dto.id)
+        history.get_request(session, actor=forged, request_id=dto.id)
     # Replaying the owner's idempotency key reveals nothing either.
     with pytest.raises(AccessDenied):
-        svc.submit_request(
+        store.submit_request(
             session, actor=stranger, account_id=world["other_account"].id, kind=RequestKind.RENAME,
             params={}, items=[], idempotency_key="key-1",
         )
@@ -204,8 +204,8 @@ def test_another_organisation_cannot_list_get_or_submit(session, world):
 def test_get_request_and_items_for_the_owner(session, world):
     dto = submit(session, world)
     session.commit()
-    got = svc.get_request(session, actor=world["actor"], request_id=dto.id)
+    got = history.get_request(session, actor=world["actor"], request_id=dto.id)
     assert got == dto
-    items = svc.list_request_items(session, actor=world["actor"], request_id=dto.id, page_size=2)
+    items = history.list_request_items(session, actor=world["actor"], request_id=dto.id, page_size=2)
     assert items.total == 3 and len(items.rows) == 2
     assert items.rows[0].status_title == "В обработке"

@@ -40,7 +40,7 @@ from cabinet.models import (
 from cabinet.seed import DemoInfo, demo_info, ensure_demo, seed_bench, seed_demo
 from cabinet.seed import __main__ as cli
 from cabinet.seed import info as demo
-from cabinet.services.passwords import verify_password
+from cabinet.services.auth.passwords import verify_password
 
 TODAY = dt.date(2026, 11, 16)  # the day tests/conftest.py freezes the clock at
 NUMBER = re.compile(r"375(29|33|44|25|17)\d{7}")

@@ -5,17 +5,17 @@ account."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from sqlmodel import select
 
 from cabinet import clock
 from cabinet.models import AccountKind, OutboxEmail, PersonalAccount, Request, Role, UserAccount
-from cabinet.services import sip_invoices
 from cabinet.services.access import Actor
 from cabinet.services.errors import AccessDenied, DomainError
+from cabinet.services.sip import invoices as sip_invoices
 from tests.unit.factories import make_account, make_actor, make_invoice, make_org, make_user
 
 SEP, OCT = dt.date(2026, 9, 1), dt.date(2026, 10, 1)
@@ -55,14 +55,14 @@ def test_the_two_previous_months_at_a_months_turn(session, sip):
 
 
 def test_an_invoice_is_mailed_to_the_organisations_address_by_the_worker(session, sip):
-    from cabinet import worker
+    from tests.unit.factories import real_worker
 
     result = call(sip_invoices.order_sip_invoice, session, sip, year=2026, month=10, idempotency_key="p5-1")
     again = call(sip_invoices.order_sip_invoice, session, sip, year=2026, month=10, idempotency_key="p5-1")
     assert again.request_id == result.request_id and result.recipients == ["sip-office@example.test"]
     assert result.message.startswith("Счет за октябрь 2026 будет отправлен на sip-office@example.test")
     session.commit()
-    worker.run_once("w1")
+    real_worker("w1").run_once()
     session.expire_all()
     mail = session.exec(select(OutboxEmail).where(OutboxEmail.request_id == result.request_id)).one()
     assert mail.recipients == ["sip-office@example.test"] and "октябрь 2026" in mail.subject
@@ -117,7 +117,7 @@ def test_call_detail_of_the_sip_connection_for_this_or_last_month(session, sip):
     from tests.unit.factories import make_subscriber, make_tariff
 
     connection = make_subscriber(session, sip.account, number="375172000101", tariff_id=make_tariff(
-        session, kind=AccountKind.SIP, name="SIP-соединение").id)
+        session, kind=AccountKind.SIP, name="SIP-соединение", is_sip_connection=True).id)
     number = make_subscriber(session, sip.account, number="375172000102", tariff_id=make_tariff(
         session, kind=AccountKind.SIP, name="SIP-номер").id)
     session.commit()
@@ -139,7 +139,7 @@ def test_call_detail_of_the_sip_connection_for_this_or_last_month(session, sip):
 
 
 def test_personal_information_of_the_sip_account(session, sip):
-    from cabinet.services import finance
+    from cabinet.services.finance import billing as finance
 
     found = finance.personal_information(session, actor=sip.actor, account_id=sip.account.id)
     assert found.summary.number == sip.account.number and found.contract.endswith("от 15.01.2020")
@@ -154,9 +154,8 @@ def test_preliminary_invoice_for_the_account_or_a_typed_list(session, sip):
 
     import openpyxl
 
-    from cabinet import worker
-    from cabinet.services import sip_preliminary
-    from tests.unit.factories import make_subscriber
+    from cabinet.services.sip import preliminary as sip_preliminary
+    from tests.unit.factories import make_subscriber, real_worker
 
     first = make_subscriber(session, sip.account, number="375172000201", name="Склад")
     make_subscriber(session, sip.account, number="375172000202")
@@ -177,7 +176,7 @@ def test_preliminary_invoice_for_the_account_or_a_typed_list(session, sip):
     listed = order(" +375 17 200-02-01;\n375172000201 ", "list")
     assert "1 абонент" in listed.message
     session.commit()
-    worker.run_once("w1")
+    real_worker("w1").run_once()
     session.expire_all()
     mail = session.exec(select(OutboxEmail).where(OutboxEmail.request_id == listed.request_id)).one()
     assert mail.subject.startswith("Предварительный счет за ноябрь 2026")

@@ -9,8 +9,8 @@ import pytest
 
 from cabinet import clock
 from cabinet.models import AccountKind
-from cabinet.services import payments
 from cabinet.services.errors import DomainError
+from cabinet.services.finance import payments
 from tests.unit.finance_factories import invoices_until, make_world
 
 OCT = dt.date(2026, 10, 1)

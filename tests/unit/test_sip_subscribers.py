@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from cabinet import clock, worker
+from cabinet import clock
 from cabinet.models import (
     AccountKind,
     AuditEvent,
@@ -22,9 +22,10 @@ from cabinet.models import (
     Role,
     Subscriber,
 )
-from cabinet.services import sip_channels, sip_subscribers
 from cabinet.services.access import Actor
 from cabinet.services.errors import AccessDenied, DomainError
+from cabinet.services.sip import channels as sip_channels
+from cabinet.services.sip import subscribers as sip_subscribers
 from tests.unit.factories import (
     connect_service,
     make_account,
@@ -34,6 +35,7 @@ from tests.unit.factories import (
     make_subscriber,
     make_tariff,
     make_user,
+    real_worker,
     set_mode,
 )
 from tests.unit.finance_factories import add_line, make_invoice
@@ -57,7 +59,8 @@ def w(session) -> World:
     org = make_org(session)
     sip = make_account(session, org, kind=AccountKind.SIP)
     mobile_account = make_account(session, org)
-    trunk = make_tariff(session, kind=AccountKind.SIP, name="SIP-соединение", monthly_fee=Decimal("30.00"),
+    trunk = make_tariff(session, kind=AccountKind.SIP, name="SIP-соединение", is_sip_connection=True,
+                        monthly_fee=Decimal("30.00"),
                         free_minutes_other=300)
     line = make_tariff(session, kind=AccountKind.SIP, name="SIP-номер", monthly_fee=Decimal("4.00"))
     packages = [ChannelPackage(code=f"ch{n}", name=f"{n} каналов", channels=n, monthly_fee=Decimal(n)) for n in (2, 5, 10)]
@@ -121,7 +124,7 @@ def test_channels_change_once_in_seven_days_done_by_the_worker(session, w):
     result = order(w.packages[2], "c3")
     assert "10 каналов" in result.message
     session.commit()
-    worker.run_once("w1")
+    real_worker("w1").run_once()
     session.expire_all()
     changed = session.get(Subscriber, w.connection.id)
     assert (changed.channel_package_id, changed.channel_changed_at) == (w.packages[2].id, clock.now())
@@ -195,7 +198,8 @@ def test_neither_role_reaches_the_others_subscribers(session, w):
 
 
 def test_the_sip_administrator_does_not_reach_another_companys_sip_account(session, w):
-    from cabinet.services import payments, sip_invoices
+    from cabinet.services.finance import payments
+    from cabinet.services.sip import invoices as sip_invoices
 
     other = make_account(session, make_org(session), kind=AccountKind.SIP)
     foreign = make_subscriber(session, other, number="375172009901")

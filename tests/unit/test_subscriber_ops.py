@@ -1,5 +1,5 @@
 """Operations on one subscriber (S2–S8): every rule when ordering, every rule again in the worker's handler, the
-effect seen in the card after `worker.run_once()`, and no access across organisations."""
+effect seen in the card after `Worker.run_once()`, and no access across organisations."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 from sqlmodel import select
 
-from cabinet import clock, worker
+from cabinet import clock
 from cabinet.models import (
     AccountKind,
     NumberDraw,
@@ -23,10 +23,11 @@ from cabinet.models import (
     Subscriber,
     Tariff,
 )
-from cabinet.services import subscriber_ops as ops
-from cabinet.services import subscribers
 from cabinet.services.access import Actor
 from cabinet.services.errors import AccessDenied, DomainError
+from cabinet.services.subscribers import listing
+from cabinet.services.subscribers import operations as ops
+from cabinet.services.subscribers.card import subscriber_card
 from tests.unit.factories import (
     connect_service,
     make_account,
@@ -39,6 +40,7 @@ from tests.unit.factories import (
     make_subscriber,
     make_tariff,
     make_user,
+    real_worker,
     set_mode,
 )
 
@@ -106,7 +108,7 @@ def w(session) -> World:
 
 def process(session) -> None:
     session.commit()
-    worker.run_once("w1")
+    real_worker("w1").run_once()
     session.commit()  # end the read snapshot, then read afresh
     session.expire_all()
 
@@ -116,7 +118,7 @@ def item_of(session, request_id: int) -> RequestItem:
 
 
 def card(session, w, subscriber):
-    return subscribers.subscriber_card(session, actor=w.actor, subscriber_id=subscriber.id)
+    return subscriber_card(session, actor=w.actor, subscriber_id=subscriber.id)
 
 
 def refused(fn, session, **kwargs) -> str:
@@ -253,7 +255,7 @@ def test_a_tariff_order_decided_on_a_tariff_since_changed_is_refused(session, w)
 # --- S4, S5 -----------------------------------------------------------------------------------------------------
 
 def test_activation_only_from_waiting_and_found_by_sim(session, w):
-    page = subscribers.list_subscribers(session, actor=w.actor, account_id=w.account.id, search="0000000025")
+    page = listing.list_subscribers(session, actor=w.actor, account_id=w.account.id, search="0000000025")
     assert [r.status_title for r in page.rows] == ["Ожидание активации"]
     msg = refused(ops.order_activation, session, actor=w.actor, subscriber_id=w.ivan.id, idempotency_key=key())
     assert msg == "Абонент в статусе «Активен»: активировать можно только абонента в статусе «Ожидание активации»"
@@ -336,7 +338,7 @@ def draw(session, w, sub, category="Золотой", actor=None):
 
 
 def test_five_draws_a_day_then_refused_then_reset_next_day(session, w):
-    for i in range(8):
+    for _ in range(8):
         make_pool_number(session, category="Золотой", price=150)
     make_pool_number(session, category="Простой")
     make_pool_number(session, category="Простой", state="taken")
@@ -472,7 +474,7 @@ def test_another_organisation_can_neither_read_nor_change_a_subscriber(session, 
         lambda: ops.free_sims(session, actor=a, account_id=w.account.id),
         lambda: ops.order_sim_replacement(session, actor=a, subscriber_id=sid, iccid=free.iccid,
                                           idempotency_key=key()),
-        lambda: subscribers.subscriber_card(session, actor=a, subscriber_id=sid),
+        lambda: subscriber_card(session, actor=a, subscriber_id=sid),
     ]
     for call in calls:
         with pytest.raises(AccessDenied):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 from openpyxl import load_workbook
 
-from cabinet import settings, worker
+from cabinet import settings
 from cabinet.models import (
     AccountKind,
     PersonalAccount,
@@ -19,10 +19,11 @@ from cabinet.models import (
     Subscriber,
     Tariff,
 )
-from cabinet.services import subscribers as svc
 from cabinet.services.access import Actor
 from cabinet.services.errors import AccessDenied, DomainError
-from cabinet.services.requests import ItemDraft, submit_request
+from cabinet.services.requests.store import ItemDraft, submit_request
+from cabinet.services.subscribers import excel, listing
+from cabinet.services.subscribers.card import subscriber_card
 from tests.unit.factories import (
     connect_service,
     make_account,
@@ -33,6 +34,7 @@ from tests.unit.factories import (
     make_subscriber,
     make_tariff,
     make_user,
+    real_worker,
     set_mode,
 )
 
@@ -77,7 +79,7 @@ def world(session) -> World:
 
 
 def found(session, world, **kwargs) -> list[str]:
-    page = svc.list_subscribers(session, actor=world.actor, account_id=world.account.id, **kwargs)
+    page = listing.list_subscribers(session, actor=world.actor, account_id=world.account.id, **kwargs)
     return [row.number for row in page.rows]
 
 
@@ -113,11 +115,11 @@ def test_filters_by_tariff_and_status_and_their_choices(session, world):
     assert found(session, world, status="waiting") == ["375447654321"]
     assert found(session, world, tariff_id=world.start.id, status="active") == ["375291234567"]
     assert found(session, world, tariff_id=world.start.id, search="продаж") == ["375330000001"]
-    filters = svc.list_filters(session, actor=world.actor, account_id=world.account.id)
+    filters = listing.list_filters(session, actor=world.actor, account_id=world.account.id)
     assert filters.tariffs == [(world.optima.id, "Бизнес Оптима"), (world.start.id, "Бизнес Старт")]
     assert ("waiting", "Ожидание активации") in filters.statuses and len(filters.statuses) == 5
     with pytest.raises(DomainError):
-        svc.list_subscribers(session, actor=world.actor, account_id=world.account.id, status="nonsense")
+        listing.list_subscribers(session, actor=world.actor, account_id=world.account.id, status="nonsense")
 
 
 def test_sorting_in_both_directions(session, world):
@@ -135,11 +137,11 @@ def test_paging_counts_in_sql(session, world):
     for i in range(27):
         make_subscriber(session, world.account, number=f"37525{i:07d}", tariff_id=world.start.id)
     session.commit()
-    first = svc.list_subscribers(session, actor=world.actor, account_id=world.account.id, page_size=10)
+    first = listing.list_subscribers(session, actor=world.actor, account_id=world.account.id, page_size=10)
     assert (first.total, first.pages, len(first.rows)) == (31, 4, 10)
-    last = svc.list_subscribers(session, actor=world.actor, account_id=world.account.id, page=4, page_size=10)
+    last = listing.list_subscribers(session, actor=world.actor, account_id=world.account.id, page=4, page_size=10)
     assert len(last.rows) == 1 and last.rows[0].number == "375447654321"
-    row = svc.list_subscribers(session, actor=world.actor, account_id=world.account.id, search="375291234567").rows[0]
+    row = listing.list_subscribers(session, actor=world.actor, account_id=world.account.id, search="375291234567").rows[0]
     assert (row.name, row.tariff_name, row.status_title, row.sim_iccid) == (
         "Иванов Иван", "Бизнес Старт", "Активен", "8937502000000000017")
 
@@ -159,7 +161,7 @@ def test_export_writes_every_matching_row(session, world):
                         tariff_id=world.optima.id)
     session.commit()
     out = io.BytesIO()
-    count = svc.export_subscribers(session, actor=world.actor, account_id=world.account.id,
+    count = excel.export_subscribers(session, actor=world.actor, account_id=world.account.id,
                                    tariff_id=world.optima.id, out=out)
     rows = read_xlsx(io.BytesIO(out.getvalue()))
     assert count == 122 and len(rows) == 123
@@ -179,31 +181,31 @@ def data_dir(tmp_path, monkeypatch):
 
 
 def test_a_large_export_is_a_request_whose_file_the_worker_writes(session, world, data_dir):
-    assert svc.EXPORT_INLINE_LIMIT == 5_000
-    result = svc.order_export(session, actor=world.actor, account_id=world.account.id, search="", tariff_id=None,
+    assert excel.EXPORT_INLINE_LIMIT == 5_000
+    result = excel.order_export(session, actor=world.actor, account_id=world.account.id, search="", tariff_id=None,
                               status="active", idempotency_key="exp-1")
     session.commit()
     assert result.message.startswith(f"Заявка №{result.request_id} принята: выгрузка в Excel")
     with pytest.raises(DomainError, match="еще формируется"):
-        svc.export_file(session, actor=world.actor, request_id=result.request_id)
+        excel.export_file(session, actor=world.actor, request_id=result.request_id)
     with pytest.raises(AccessDenied):
-        svc.export_file(session, actor=world.stranger, request_id=result.request_id)
+        excel.export_file(session, actor=world.stranger, request_id=result.request_id)
 
-    worker.run_once("w1")
+    real_worker("w1").run_once()
     session.commit()  # end the read snapshot, then read afresh
     session.expire_all()
-    path = svc.export_file(session, actor=world.actor, request_id=result.request_id)
+    path = excel.export_file(session, actor=world.actor, request_id=result.request_id)
     assert path == data_dir / "exports" / f"{result.request_id}.xlsx"
     assert [r[0] for r in read_xlsx(path)[1:]] == ["375291234500", "375291234567"]
     request = session.get(Request, result.request_id)
     assert request.status == "done" and request.summary == "Выгрузка в Excel: абонентов — 2"
     with pytest.raises(AccessDenied):
-        svc.export_file(session, actor=world.stranger, request_id=result.request_id)
+        excel.export_file(session, actor=world.stranger, request_id=result.request_id)
 
 
 def test_an_export_with_nothing_to_export_is_refused(session, world):
     with pytest.raises(DomainError, match="Нет абонентов"):
-        svc.order_export(session, actor=world.actor, account_id=world.account.id, search="999888",
+        excel.order_export(session, actor=world.actor, account_id=world.account.id, search="999888",
                          tariff_id=None, status=None, idempotency_key="exp-0")
 
 
@@ -211,7 +213,7 @@ def test_export_file_refuses_a_request_of_another_kind(session, world):
     dto = submit_request(session, actor=world.actor, account_id=world.account.id, kind=RequestKind.RENAME,
                          params={}, items=[ItemDraft(subscriber_id=world.subs["ivanov"].id)], idempotency_key="r")
     with pytest.raises(DomainError, match="не выгрузка"):
-        svc.export_file(session, actor=world.actor, request_id=dto.id)
+        excel.export_file(session, actor=world.actor, request_id=dto.id)
 
 
 # --- the card ----------------------------------------------------------------------------------------------------
@@ -235,7 +237,7 @@ def test_the_card_shows_services_with_reasons_forwarding_and_pending_requests(se
                    params={"name": "Новое"}, items=[ItemDraft(subscriber_id=ivanov.id)], idempotency_key="p-1")
     session.commit()
 
-    card = svc.subscriber_card(session, actor=world.actor, subscriber_id=ivanov.id)
+    card = subscriber_card(session, actor=world.actor, subscriber_id=ivanov.id)
     assert (card.number, card.name, card.tariff_name, card.status_title, card.sim_iccid) == (
         "375291234567", "Иванов Иван", "Бизнес Старт", "Активен", "8937502000000000017")
     assert [(s.name, s.included) for s in card.connected_services] == [
@@ -256,12 +258,12 @@ def test_the_card_shows_services_with_reasons_forwarding_and_pending_requests(se
 def test_another_organisation_reads_nothing(session, world):
     account_id, subscriber_id = world.account.id, world.subs["ivanov"].id
     calls = [
-        lambda a: svc.list_subscribers(session, actor=a, account_id=account_id),
-        lambda a: svc.count_subscribers(session, actor=a, account_id=account_id),
-        lambda a: svc.list_filters(session, actor=a, account_id=account_id),
-        lambda a: svc.export_subscribers(session, actor=a, account_id=account_id, out=io.BytesIO()),
-        lambda a: svc.order_export(session, actor=a, account_id=account_id, idempotency_key="x-1"),
-        lambda a: svc.subscriber_card(session, actor=a, subscriber_id=subscriber_id),
+        lambda a: listing.list_subscribers(session, actor=a, account_id=account_id),
+        lambda a: listing.count_subscribers(session, actor=a, account_id=account_id),
+        lambda a: listing.list_filters(session, actor=a, account_id=account_id),
+        lambda a: excel.export_subscribers(session, actor=a, account_id=account_id, out=io.BytesIO()),
+        lambda a: excel.order_export(session, actor=a, account_id=account_id, idempotency_key="x-1"),
+        lambda a: subscriber_card(session, actor=a, subscriber_id=subscriber_id),
     ]
     for call in calls:
         with pytest.raises(AccessDenied):
@@ -270,17 +272,17 @@ def test_another_organisation_reads_nothing(session, world):
 
 
 def test_a_background_export_reports_its_progress(session, world, data_dir, monkeypatch):
-    monkeypatch.setattr(svc, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(excel, "PROGRESS_EVERY", 1)
     seen = []
-    real_write = svc.progress_path
+    real_write = excel.progress_path
 
-    result = svc.order_export(session, actor=world.actor, account_id=world.account.id, search="", tariff_id=None,
+    result = excel.order_export(session, actor=world.actor, account_id=world.account.id, search="", tariff_id=None,
                               status="active", idempotency_key="exp-progress")
     session.commit()
-    waiting = svc.export_progress(session, actor=world.actor, request_id=result.request_id)
+    waiting = excel.export_progress(session, actor=world.actor, request_id=result.request_id)
     assert (waiting.done, waiting.total, waiting.ready, waiting.finished) == (0, 2, False, False)
 
-    original = svc.write_export
+    original = excel.write_export
 
     def watched(*args, progress=None, **kwargs):
         def report(done):
@@ -288,11 +290,11 @@ def test_a_background_export_reports_its_progress(session, world, data_dir, monk
             seen.append(real_write(result.request_id).read_text())
         return original(*args, progress=report, **kwargs)
 
-    monkeypatch.setattr("cabinet.services.subscriber_handlers.write_export", watched)
-    worker.run_once("w1")
+    monkeypatch.setattr("cabinet.services.subscribers.handlers.write_export", watched)
+    real_worker("w1").run_once()
     session.commit()
     assert seen == ["1 2", "2 2"]
-    done = svc.export_progress(session, actor=world.actor, request_id=result.request_id)
+    done = excel.export_progress(session, actor=world.actor, request_id=result.request_id)
     assert (done.done, done.total, done.ready, done.finished) == (2, 2, True, True)
     with pytest.raises(AccessDenied):
-        svc.export_progress(session, actor=world.stranger, request_id=result.request_id)
+        excel.export_progress(session, actor=world.stranger, request_id=result.request_id)

@@ -11,9 +11,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from cabinet.services import uploads
 from cabinet.services.errors import AccessDenied
-from cabinet.services.uploads import UploadRejected, match_numbers, parse_numbers_xlsx
+from cabinet.services.subscribers import uploads
+from cabinet.services.subscribers.uploads import UploadRejected, match_numbers, parse_numbers_xlsx
 from tests.unit.factories import make_subscriber
 from tests.unit.finance_factories import make_world
 

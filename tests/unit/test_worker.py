@@ -18,9 +18,10 @@ from sqlmodel import Session, SQLModel, select
 from cabinet import clock, db, settings, worker
 from cabinet.delivery import enqueue_email, smtp_sink
 from cabinet.models import AuditEvent, OutboxEmail, Request, RequestItem, RequestKind, Subscriber
-from cabinet.services import requests as svc
 from cabinet.services.errors import DomainError, ItemRefused
-from cabinet.services.requests import ItemDraft
+from cabinet.services.requests import history, store
+from cabinet.services.requests.handling import Registry
+from cabinet.services.requests.store import ItemDraft
 from tests.conftest import TEST_DATABASE_URL
 from tests.unit.factories import make_account, make_actor, make_org, make_subscriber, make_user
 
@@ -32,15 +33,37 @@ class WorkerKilled(BaseException):
     """Stands for the process dying: not an Exception, so nothing in the worker handles it."""
 
 
+class OwnRegistry(Registry):
+    """A registry a test fills with its own handlers."""
+
+    def handles(self, kind):
+        return lambda fn: self.handlers.__setitem__(RequestKind(kind).value, fn) or fn
+
+    def on_finish(self, kind):
+        return lambda fn: self.finish_hooks.__setitem__(RequestKind(kind).value, fn) or fn
+
+
+# Transactions end by their number of items only, however slow the machine; a test of the time limit sets it.
+UNTIMED = worker.Limits(transaction_seconds=3600)
+
+
 @pytest.fixture
-def registry(monkeypatch):
-    worker.load_handlers()  # the real handlers register now, so run_once() cannot put them over a test's own
-    # Transactions end by their number of items only, however slow the machine; a test of the time limit sets it.
-    monkeypatch.setattr(worker, "TRANSACTION_SECONDS", 3600)
-    monkeypatch.setattr(worker, "HANDLERS", {})
-    monkeypatch.setattr(worker, "FINISH_HOOKS", {})
-    monkeypatch.setattr(worker, "_finish_failures", {})
-    return worker
+def registry():
+    return OwnRegistry(handlers={}, finish_hooks={})
+
+
+@pytest.fixture
+def process(registry):
+    """process("w1", …): the next request, done by worker w1 (one worker per name and limits, as a process)."""
+    workers: dict = {}
+
+    def run(worker_id: str = "w1", *, limits: worker.Limits = UNTIMED, **options) -> bool:
+        key = (worker_id, limits)
+        if key not in workers:
+            workers[key] = worker.Worker(registry, worker_id=worker_id, limits=limits)
+        return workers[key].process_next_request(**options)
+
+    return run
 
 
 @pytest.fixture
@@ -55,7 +78,7 @@ def owner(session):
 def submit(session, owner, n=5, key="k1", kind=RequestKind.RENAME) -> int:
     actor, account = owner
     subscribers = [make_subscriber(session, account, name="Старое имя") for _ in range(n)]
-    dto = svc.submit_request(
+    dto = store.submit_request(
         session,
         actor=actor,
         account_id=account.id,
@@ -92,14 +115,14 @@ def state(session, request_id):
     return request, items
 
 
-def test_items_done_and_request_closed(session, owner, registry):
+def test_items_done_and_request_closed(session, owner, registry, process):
     @registry.handles(RequestKind.RENAME)
     def rename(session, request, item):
         rename_effect(session, item)
         return "Наименование изменено"
 
     request_id = submit(session, owner)
-    assert worker.process_next_request("w1") is True
+    assert process("w1") is True
 
     request, items = state(session, request_id)
     assert (request.status, request.done_items, request.refused_items) == ("done", 5, 0)
@@ -109,12 +132,12 @@ def test_items_done_and_request_closed(session, owner, registry):
     assert effects(session) == Counter({i.id: 1 for i in items})
     names = session.exec(select(Subscriber.name).order_by(Subscriber.id)).all()
     assert names == [f"Новое имя {i}" for i in range(5)]
-    assert worker.process_next_request("w1") is False
-    dto = svc.get_request(session, actor=owner[0], request_id=request_id)
+    assert process("w1") is False
+    dto = history.get_request(session, actor=owner[0], request_id=request_id)
     assert dto.status_title == "Выполнена" and dto.waiting_items == 0
 
 
-def test_refusal_recorded_with_reason_and_its_changes_undone(session, owner, registry):
+def test_refusal_recorded_with_reason_and_its_changes_undone(session, owner, registry, process):
     @registry.handles(RequestKind.RENAME)
     def rename(session, request, item):
         rename_effect(session, item)
@@ -125,7 +148,7 @@ def test_refusal_recorded_with_reason_and_its_changes_undone(session, owner, reg
         return "Выполнено"
 
     request_id = submit(session, owner, n=4)
-    worker.process_next_request("w1")
+    process("w1")
 
     request, items = state(session, request_id)
     assert (request.status, request.done_items, request.refused_items) == ("partly_done", 2, 2)
@@ -135,19 +158,19 @@ def test_refusal_recorded_with_reason_and_its_changes_undone(session, owner, reg
     assert items[3].attempts == 0  # a rule's refusal is final, not retried
     assert effects(session) == Counter({items[0].id: 1, items[2].id: 1})  # the refused items' changes rolled back
     assert session.get(Subscriber, items[1].subscriber_id).name == "Старое имя"
-    assert svc.get_request(session, actor=owner[0], request_id=request_id).status_title == "Выполнена частично"
+    assert history.get_request(session, actor=owner[0], request_id=request_id).status_title == "Выполнена частично"
 
 
-def test_all_refused_makes_the_request_refused(session, owner, registry):
+def test_all_refused_makes_the_request_refused(session, owner, registry, process):
     registry.handles(RequestKind.RENAME)(lambda s, r, i: (_ for _ in ()).throw(ItemRefused("Нельзя.")))
     request_id = submit(session, owner, n=2)
-    worker.process_next_request("w1")
+    process("w1")
     request, items = state(session, request_id)
     assert request.status == "refused" and request.refused_items == 2
     assert {i.result for i in items} == {"Нельзя."}
 
 
-def test_worker_killed_mid_batch_commits_nothing_of_it_and_another_finishes_exactly_once(session, owner, registry):
+def test_worker_killed_mid_batch_commits_nothing_of_it_and_another_finishes_exactly_once(session, owner, registry, process):
     calls = []
 
     @registry.handles(RequestKind.RENAME)
@@ -161,7 +184,7 @@ def test_worker_killed_mid_batch_commits_nothing_of_it_and_another_finishes_exac
 
     request_id = submit(session, owner, n=6)
     with pytest.raises(WorkerKilled):
-        worker.process_next_request("w1")
+        process("w1")
 
     request, items = state(session, request_id)
     assert [i.status for i in items] == ["waiting"] * 6  # the batch's first two items are not kept either
@@ -171,9 +194,9 @@ def test_worker_killed_mid_batch_commits_nothing_of_it_and_another_finishes_exac
     assert session.get(Subscriber, items[0].subscriber_id).name == "Старое имя"
 
     # A new worker starts; the dead one's items are leased to it until the lease runs out.
-    assert worker.process_next_request("w2") is False
+    assert process("w2") is False
     clock.advance(minutes=5)
-    assert worker.process_next_request("w2") is True
+    assert process("w2") is True
 
     request, items = state(session, request_id)
     assert all(i.status == "done" for i in items)
@@ -183,10 +206,9 @@ def test_worker_killed_mid_batch_commits_nothing_of_it_and_another_finishes_exac
 
 
 def test_worker_killed_in_its_second_batch_keeps_the_first_and_the_rest_is_done_once(
-    session, owner, registry, monkeypatch
+    session, owner, registry, process
 ):
-    monkeypatch.setattr(worker, "CLAIM_BATCH", 8)
-    monkeypatch.setattr(worker, "TRANSACTION_ITEMS", 4)
+    limits = worker.Limits(claim_batch=8, transaction_items=4, transaction_seconds=3600)
     calls = Counter()
     killed = []
 
@@ -201,7 +223,7 @@ def test_worker_killed_in_its_second_batch_keeps_the_first_and_the_rest_is_done_
 
     request_id = submit(session, owner, n=10)
     with pytest.raises(KeyboardInterrupt):
-        worker.process_next_request("w1")
+        process("w1", limits=limits)
 
     request, items = state(session, request_id)
     assert [i.status for i in items] == ["done"] * 4 + ["waiting"] * 6
@@ -209,13 +231,13 @@ def test_worker_killed_in_its_second_batch_keeps_the_first_and_the_rest_is_done_
     assert (request.done_items, request.refused_items) == (4, 0)
     assert effects(session) == Counter({i.id: 1 for i in items[:4]})
 
-    assert worker.process_next_request("w2") is True  # the unclaimed items at once
+    assert process("w2", limits=limits) is True  # the unclaimed items at once
     request, items = state(session, request_id)
     assert [i.status for i in items] == ["done"] * 4 + ["waiting"] * 4 + ["done"] * 2
     assert request.finished_at is None and request.done_items == 6
 
     clock.advance(minutes=5)
-    assert worker.process_next_request("w2") is True
+    assert process("w2", limits=limits) is True
     request, items = state(session, request_id)
     assert (request.status, request.done_items, request.refused_items) == ("done", 10, 0)
     assert all(i.status == "done" and i.claimed_by is None for i in items)
@@ -223,7 +245,7 @@ def test_worker_killed_in_its_second_batch_keeps_the_first_and_the_rest_is_done_
     assert calls == Counter({i.id: 2 if i.position in (5, 6) else 1 for i in items})
 
 
-def test_stopped_worker_gives_its_claimed_items_back(session, owner, registry):
+def test_stopped_worker_gives_its_claimed_items_back(session, owner, registry, process):
     halt = threading.Event()
 
     @registry.handles(RequestKind.RENAME)
@@ -234,18 +256,18 @@ def test_stopped_worker_gives_its_claimed_items_back(session, owner, registry):
         return "Выполнено"
 
     request_id = submit(session, owner, n=5)
-    worker.process_next_request("w1", halt=halt)
+    process("w1", halt=halt)
     request, items = state(session, request_id)
     assert [i.status for i in items] == ["done", "done", "waiting", "waiting", "waiting"]
     assert all(i.claimed_by is None and i.lease_until is None for i in items[2:])
 
-    worker.process_next_request("w2")  # at once, no lease to wait for
+    process("w2")  # at once, no lease to wait for
     request, items = state(session, request_id)
     assert request.status == "done"
     assert effects(session) == Counter({i.id: 1 for i in items})
 
 
-def test_a_refused_item_does_not_undo_the_rest_of_its_batch(session, owner, registry):
+def test_a_refused_item_does_not_undo_the_rest_of_its_batch(session, owner, registry, process):
     sessions = []
 
     @registry.handles(RequestKind.RENAME)
@@ -258,7 +280,7 @@ def test_a_refused_item_does_not_undo_the_rest_of_its_batch(session, owner, regi
         return f"Готово {item.position}"
 
     request_id = submit(session, owner, n=6)
-    assert worker.process_next_request("w1") is True
+    assert process("w1") is True
 
     assert len(sessions) == 6 and all(s is sessions[0] for s in sessions)  # one batch, one transaction
     request, items = state(session, request_id)
@@ -273,7 +295,7 @@ def test_a_refused_item_does_not_undo_the_rest_of_its_batch(session, owner, regi
                      6: "Новое имя 5"}
 
 
-def test_an_unexpected_error_is_retried_later_while_the_rest_of_its_batch_is_done(session, owner, registry):
+def test_an_unexpected_error_is_retried_later_while_the_rest_of_its_batch_is_done(session, owner, registry, process):
     calls = Counter()
 
     @registry.handles(RequestKind.RENAME)
@@ -287,7 +309,7 @@ def test_an_unexpected_error_is_retried_later_while_the_rest_of_its_batch_is_don
         return "Выполнено"
 
     request_id = submit(session, owner, n=5)
-    assert worker.process_next_request("w1") is True
+    assert process("w1") is True
     request, items = state(session, request_id)
     assert [i.status for i in items] == ["done", "waiting", "done", "waiting", "done"]
     assert [i.attempts for i in items] == [0, 1, 0, 1, 0]
@@ -296,16 +318,16 @@ def test_an_unexpected_error_is_retried_later_while_the_rest_of_its_batch_is_don
     assert (request.status, request.done_items, request.refused_items) == ("in_progress", 3, 0)
     assert effects(session) == Counter({items[0].id: 1, items[2].id: 1, items[4].id: 1})
 
-    assert worker.process_next_request("w1") is False  # retries not due yet
+    assert process("w1") is False  # retries not due yet
     clock.advance(seconds=worker.RETRY_BASE_SECONDS)
-    assert worker.process_next_request("w1") is True
+    assert process("w1") is True
     request, items = state(session, request_id)
     assert (request.status, request.done_items) == ("done", 5)
     assert effects(session) == Counter({i.id: 1 for i in items})
     assert calls == Counter({1: 1, 2: 2, 3: 1, 4: 2, 5: 1})
 
 
-def test_a_batch_whose_commit_fails_is_done_again_item_by_item(session, owner, registry, engine):
+def test_a_batch_whose_commit_fails_is_done_again_item_by_item(session, owner, registry, process, engine):
     calls = Counter()
     fail_commit = []
 
@@ -325,7 +347,7 @@ def test_a_batch_whose_commit_fails_is_done_again_item_by_item(session, owner, r
     event.listen(engine, "commit", commit)
     try:
         request_id = submit(session, owner, n=5)
-        assert worker.process_next_request("w1") is True
+        assert process("w1") is True
     finally:
         event.remove(engine, "commit", commit)
 
@@ -336,7 +358,7 @@ def test_a_batch_whose_commit_fails_is_done_again_item_by_item(session, owner, r
     assert calls == Counter({1: 2, 2: 2, 3: 2, 4: 2, 5: 2})  # the batch, then each item alone
 
 
-def test_a_handler_may_not_end_the_batch_transaction(session, owner, registry):
+def test_a_handler_may_not_end_the_batch_transaction(session, owner, registry, process):
     @registry.handles(RequestKind.RENAME)
     def rename(session, request, item):
         rename_effect(session, item)
@@ -347,15 +369,14 @@ def test_a_handler_may_not_end_the_batch_transaction(session, owner, registry):
         return "Выполнено"
 
     request_id = submit(session, owner, n=4)
-    worker.process_next_request("w1")
+    process("w1")
     request, items = state(session, request_id)
     assert [(i.status, i.attempts) for i in items] == [("done", 0), ("waiting", 1), ("waiting", 1), ("done", 0)]
     assert request.done_items == 2
     assert effects(session) == Counter({items[0].id: 1, items[3].id: 1})
 
 
-def test_batches_are_bounded_by_items_and_time_and_by_max_items(session, owner, registry, monkeypatch):
-    monkeypatch.setattr(worker, "TRANSACTION_ITEMS", 2)
+def test_batches_are_bounded_by_items_and_time_and_by_max_items(session, owner, registry, process):
     sessions = []
 
     @registry.handles(RequestKind.RENAME)
@@ -373,22 +394,21 @@ def test_batches_are_bounded_by_items_and_time_and_by_max_items(session, owner, 
         return sizes
 
     request_id = submit(session, owner, n=7)
-    assert worker.process_next_request("w1", max_items=3) is True
+    assert process("w1", max_items=3, limits=worker.Limits(transaction_items=2, transaction_seconds=3600)) is True
     request, items = state(session, request_id)
     assert [i.status for i in items] == ["done"] * 3 + ["waiting"] * 4
     assert all(i.claimed_by is None for i in items)
     assert batch_sizes() == [2, 1]
 
     sessions.clear()
-    monkeypatch.setattr(worker, "TRANSACTION_ITEMS", 3)
-    monkeypatch.setattr(worker, "TRANSACTION_SECONDS", 0)  # every transaction is over its time after one item
-    worker.process_next_request("w1")
+    # every transaction is over its time after one item
+    process("w1", limits=worker.Limits(transaction_items=3, transaction_seconds=0))
     request, items = state(session, request_id)
     assert request.status == "done" and all(i.status == "done" for i in items)
     assert batch_sizes() == [1, 1, 1, 1]
 
 
-def test_crashing_handler_is_retried_later_and_its_effect_counted_once(session, owner, registry):
+def test_crashing_handler_is_retried_later_and_its_effect_counted_once(session, owner, registry, process):
     failures = []
 
     @registry.handles(RequestKind.RENAME)
@@ -400,21 +420,21 @@ def test_crashing_handler_is_retried_later_and_its_effect_counted_once(session, 
         return "Выполнено"
 
     request_id = submit(session, owner, n=2)
-    worker.process_next_request("w1")
+    process("w1")
     request, items = state(session, request_id)
     assert [i.status for i in items] == ["waiting", "done"]
     assert items[0].attempts == 1 and request.finished_at is None
 
-    assert worker.process_next_request("w1") is False  # retry not due yet
+    assert process("w1") is False  # retry not due yet
     clock.advance(seconds=worker.RETRY_BASE_SECONDS)
-    assert worker.process_next_request("w1") is True
+    assert process("w1") is True
 
     request, items = state(session, request_id)
     assert request.status == "done" and [i.status for i in items] == ["done", "done"]
     assert effects(session) == Counter({items[0].id: 1, items[1].id: 1})
 
 
-def test_item_refused_after_three_crashes(session, owner, registry):
+def test_item_refused_after_three_crashes(session, owner, registry, process):
     @registry.handles(RequestKind.RENAME)
     def rename(session, request, item):
         rename_effect(session, item)
@@ -422,7 +442,7 @@ def test_item_refused_after_three_crashes(session, owner, registry):
 
     request_id = submit(session, owner, n=1)
     for _ in range(5):
-        worker.process_next_request("w1")
+        process("w1")
         clock.advance(minutes=10)
 
     request, [item] = state(session, request_id)
@@ -451,9 +471,9 @@ def test_on_finish_runs_once_and_its_email_is_delivered(session, owner, registry
     sink = smtp_sink.start_sink()
     try:
         request_id = submit(session, owner, n=3, kind=RequestKind.CALL_DETAIL)
-        touched, sent = worker.run_once("w1")
+        touched, sent = worker.Worker(registry, worker_id="w1").run_once()
         assert (touched, sent) == (1, 1)
-        assert worker.run_once("w1") == (0, 0)
+        assert worker.Worker(registry, worker_id="w1").run_once() == (0, 0)
         assert finished == [request_id]
         assert len(sink.messages()) == 1
         session.commit()  # end the read snapshot, then read afresh
@@ -464,7 +484,7 @@ def test_on_finish_runs_once_and_its_email_is_delivered(session, owner, registry
         settings.reset()
 
 
-def test_failing_on_finish_is_retried_and_the_request_closed_once(session, owner, registry):
+def test_failing_on_finish_is_retried_and_the_request_closed_once(session, owner, registry, process):
     calls = []
     registry.handles(RequestKind.RENAME)(lambda s, r, i: "Выполнено")
 
@@ -475,29 +495,28 @@ def test_failing_on_finish_is_retried_and_the_request_closed_once(session, owner
             raise RuntimeError("document renderer crashed")
 
     request_id = submit(session, owner, n=1)
-    worker.process_next_request("w1")
+    process("w1")
     request, _ = state(session, request_id)
     assert request.finished_at is None and request.status == "in_progress"
 
     clock.advance(minutes=5)
-    assert worker.process_next_request("w1") is True
+    assert process("w1") is True
     request, _ = state(session, request_id)
     assert request.status == "done" and calls == [request_id, request_id]
-    assert worker.process_next_request("w1") is False
+    assert process("w1") is False
 
 
-def test_request_without_items_is_closed_and_its_hook_runs(session, owner, registry):
+def test_request_without_items_is_closed_and_its_hook_runs(session, owner, registry, process):
     calls = []
     registry.on_finish(RequestKind.RECONCILIATION)(lambda s, r: calls.append(r.id))
     request_id = submit(session, owner, n=0, kind=RequestKind.RECONCILIATION)
-    assert worker.process_next_request("w1") is True
+    assert process("w1") is True
     request, _ = state(session, request_id)
     assert request.status == "done" and calls == [request_id]
 
 
 @postgres_only
-def test_two_workers_on_postgres_take_disjoint_items(session, owner, registry, monkeypatch):
-    monkeypatch.setattr(worker, "CLAIM_BATCH", 3)
+def test_two_workers_on_postgres_take_disjoint_items(session, owner, registry, process):
     taken: dict[str, list[int]] = {"w1": [], "w2": []}
     hooks = []
     lock = threading.Lock()
@@ -518,7 +537,7 @@ def test_two_workers_on_postgres_take_disjoint_items(session, owner, registry, m
     def run(worker_id):
         try:
             start.wait()
-            while worker.process_next_request(worker_id):
+            while process(worker_id, limits=worker.Limits(claim_batch=3, transaction_seconds=3600)):
                 pass
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
@@ -539,8 +558,10 @@ def test_two_workers_on_postgres_take_disjoint_items(session, owner, registry, m
     assert hooks == [request_id]
 
 
-def test_run_forever_and_embedded_services(session, owner, registry, monkeypatch, tmp_path):
-    """The app's lifespan task: the SMTP sink and the worker run until cancelled, then both stop."""
+def test_the_apps_lifespan_tasks_run_the_smtp_sink_and_the_worker_until_the_app_stops(
+    session, owner, registry, monkeypatch, tmp_path
+):
+    """The embedded mode's lifespan tasks: the SMTP sink and the worker serve while the app runs, then both stop."""
     registry.handles(RequestKind.CALL_DETAIL)(lambda s, r, i: "Выполнено")
     registry.on_finish(RequestKind.CALL_DETAIL)(
         lambda s, r: enqueue_email(s, recipients=["buh@example.test"], subject="Детализация", body="…")
@@ -557,14 +578,11 @@ def test_run_forever_and_embedded_services(session, owner, registry, monkeypatch
     mail_dir = settings.get().mail_dir
 
     async def scenario():
-        task = asyncio.create_task(worker.embedded_services())
-        for _ in range(200):  # the worker does the request, its hook queues the e-mail, the sink stores it
-            if list(mail_dir.glob("*.eml")):
-                break
-            await asyncio.sleep(0.05)
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
+        async with smtp_sink.serving(), worker.Worker(registry).serving():
+            for _ in range(200):  # the worker does the request, its hook queues the e-mail, the sink stores it
+                if list(mail_dir.glob("*.eml")):
+                    break
+                await asyncio.sleep(0.05)
 
     try:
         asyncio.run(scenario())
@@ -576,7 +594,7 @@ def test_run_forever_and_embedded_services(session, owner, registry, monkeypatch
     import socket
 
     with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-        pass  # the sink was stopped with the task
+        pass  # the sink was stopped with the app
 
 
 @sqlite_only

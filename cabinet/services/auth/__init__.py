@@ -1,0 +1,1 @@
+"""Signing in and sessions (A1–A6)."""

@@ -1,0 +1,1 @@
+"""Operations on lists of subscribers (B1–B5)."""

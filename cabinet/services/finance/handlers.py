@@ -1,0 +1,139 @@
+"""The worker's handlers of the finance orders: the invoice (C2, P5), call detail (C6, P8), the reconciliation act
+(C7); `mail_document` serves the SIP preliminary invoice (P9) too.
+
+Each renders its document with `cabinet.documents` and queues the e-mail in the worker's transaction, so the
+e-mail exists if and only if the item (or, for call detail, the whole request) is recorded as done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, select
+
+from cabinet.delivery.outbox import Attachment, enqueue_email
+from cabinet.documents.call_detail import render_call_detail
+from cabinet.documents.common import RenderedDocument
+from cabinet.documents.invoice import load_invoice, render_invoice
+from cabinet.documents.reconciliation import render_reconciliation
+from cabinet.models import (
+    Invoice,
+    ItemStatus,
+    PersonalAccount,
+    Request,
+    RequestItem,
+    RequestKind,
+    Subscriber,
+)
+from cabinet.services.errors import ItemRefused
+from cabinet.text import ddmmyyyy, month_words
+
+SIGNATURE = ("\n\nПисьмо отправлено из Личного кабинета корпоративного клиента по вашей заявке "
+             "№ {request_id}. Отвечать на него не нужно.")
+
+
+def mail_document(session: Session, request: Request, rendered: RenderedDocument, *, subject: str, text: str) -> list[str]:
+    """Queue the document to the request's recipients, in the item's transaction; returns the recipients."""
+    if not rendered.content:
+        raise RuntimeError(f"document {rendered.filename!r} came out empty")
+    recipients = _recipients(request)
+    account = account_of(session, request)
+    enqueue_email(
+        session,
+        recipients=recipients,
+        subject=f"{subject} по лицевому счету {account.number}",
+        body=f"Здравствуйте!\n\nВо вложении {text} по лицевому счету {account.number}."
+             + SIGNATURE.format(request_id=request.id),
+        attachments=[Attachment(filename=rendered.filename, content_type=rendered.content_type,
+                                content=rendered.content)],
+        request_id=request.id,
+    )
+    return recipients
+
+
+def _recipients(request: Request) -> list[str]:
+    recipients = [r for r in request.params.get("recipients", []) if r]
+    if not recipients:
+        raise ItemRefused("Не указан адрес доставки.")
+    return recipients
+
+
+def account_of(session: Session, request: Request) -> PersonalAccount:
+    return session.get(PersonalAccount, request.account_id)
+
+
+# --- C2: the invoice ------------------------------------------------------------------------------------------
+
+def send_invoice(session: Session, request: Request, item: RequestItem) -> str:
+    invoice = session.get(Invoice, int(request.params.get("invoice_id") or 0))
+    if invoice is None or invoice.account_id != request.account_id:
+        raise ItemRefused("Счет не найден на этом лицевом счете.")
+    rendered = render_invoice(load_invoice(session, invoice.id), request.params.get("format") or "pdf")
+    period = month_words(invoice.period)
+    recipients = mail_document(session, request, rendered, subject=f"Счет за {period}",
+                       text=f"счет № {invoice.number} за {period}")
+    return f"Счет отправлен на {', '.join(recipients)}"
+
+
+# --- C6: call detail: items are only checked, the one document is built when all are done -----------------------
+
+def still_on_account(session: Session, request: Request, item: RequestItem) -> None:
+    subscriber = session.get(Subscriber, item.subscriber_id) if item.subscriber_id else None
+    if subscriber is None or subscriber.account_id != request.account_id:
+        raise ItemRefused("Абонент больше не обслуживается на этом лицевом счете.")
+
+
+def done_subscribers(session: Session, request: Request) -> list[Subscriber]:
+    """The subscribers of the request's done items, in the order they were submitted."""
+    return list(session.exec(
+        select(Subscriber).join(RequestItem, RequestItem.subscriber_id == Subscriber.id)
+        .where(RequestItem.request_id == request.id, RequestItem.status == ItemStatus.DONE.value)
+        .order_by(RequestItem.position, RequestItem.id)
+    ).all())
+
+
+def include_in_detail(session: Session, request: Request, item: RequestItem) -> str:
+    still_on_account(session, request, item)
+    return "Включен в детализацию"
+
+
+def mail_call_detail(session: Session, request: Request) -> None:
+    subscriber_ids = [s.id for s in done_subscribers(session, request)]
+    if not subscriber_ids:
+        return  # every item refused: nothing to send
+    year, month = int(request.params["year"]), int(request.params["month"])
+    rendered = render_call_detail(
+        session,
+        account_id=request.account_id,
+        subscriber_ids=subscriber_ids,
+        year=year,
+        month=month,
+        layout=request.params.get("layout") or "sheet_per_subscriber",
+    )
+    period = month_words(dt.date(year, month, 1))
+    recipients = mail_document(session, request, rendered, subject=f"Детализация за {period}",
+                       text=f"детализация звонков за {period} (абонентов: {len(subscriber_ids)})")
+    request.summary = (f"Детализация за {period} (абонентов: {len(subscriber_ids)}) "
+                       f"отправлена на {', '.join(recipients)}")
+    session.add(request)
+
+
+
+# --- C7: the reconciliation act ------------------------------------------------------------------------------
+
+def send_reconciliation(session: Session, request: Request, item: RequestItem) -> str:
+    date_from = dt.date.fromisoformat(request.params["date_from"])
+    date_to = dt.date.fromisoformat(request.params["date_to"])
+    rendered = render_reconciliation(session, account_id=request.account_id, date_from=date_from, date_to=date_to)
+    period = f"{ddmmyyyy(date_from)}–{ddmmyyyy(date_to)}"
+    recipients = mail_document(session, request, rendered, subject=f"Акт сверки за {period}",
+                       text=f"акт сверки взаиморасчетов за {period}")
+    return f"Акт сверки отправлен на {', '.join(recipients)}"
+
+
+HANDLERS = {
+    RequestKind.INVOICE_EMAIL: send_invoice,  # C2, P5
+    RequestKind.CALL_DETAIL: include_in_detail,  # C6, P8
+    RequestKind.RECONCILIATION: send_reconciliation,  # C7
+}
+FINISH_HOOKS = {RequestKind.CALL_DETAIL: mail_call_detail}

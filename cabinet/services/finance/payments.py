@@ -1,0 +1,270 @@
+"""«Платежи» (C4) and «Регистрация оплаты» (C5) for the Administrator and the Supervisor; the same for the SIP
+administrator (P2 «Информация по платежам», P3 «История гарантийных обязательств», P4 «Регистрация платежей»),
+where registration is open only to clients whose contract has run for more than three months."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from cabinet import clock
+from cabinet.clock import add_months
+from cabinet.models import AccountKind, GuaranteePayment, Invoice, Organization, Payment, PersonalAccount, User
+from cabinet.services import audit
+from cabinet.services.access import Actor, account_for
+from cabinet.services.errors import DomainError
+from cabinet.text import ddmmyyyy, money, month_words
+
+CENT = Decimal("0.01")
+PAYMENT_MONTHS = 12
+MAX_PAYMENT_ROWS = 500
+REGISTRATION_DAY = 10  # registration is open until this day of the month after the billed one
+SIP_CONTRACT_MONTHS = 3  # P4: only for contracts that have run for more than this
+
+GUARANTEE_STATUS_TITLES = {"registered": "Зарегистрирована", "confirmed": "Подтверждена", "expired": "Просрочена"}
+
+
+def _money(value) -> Decimal:
+    return Decimal(value or 0).quantize(CENT)
+
+
+def last_regular_invoice(session: Session, account_id: int) -> Invoice | None:
+    return session.exec(
+        select(Invoice)
+        .where(Invoice.account_id == account_id, Invoice.is_regular.is_(True))
+        .order_by(Invoice.period.desc(), Invoice.id.desc())
+    ).first()
+
+
+# --- C4: payments ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PaymentRow:
+    paid_on: dt.date
+    amount: Decimal
+    method: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class PaymentList:
+    date_from: dt.date
+    date_to: dt.date
+    rows: list[PaymentRow]  # newest first, at most MAX_PAYMENT_ROWS
+    total: Decimal  # of every payment in the period
+    count: int  # of every payment in the period
+
+
+def payments_limits() -> tuple[dt.date, dt.date]:
+    """The earliest and the latest day a payment list may cover: 12 months back (same day number) .. today."""
+    today = clock.today()
+    return add_months(today, -PAYMENT_MONTHS), today
+
+
+def list_payments(
+    session: Session,
+    *,
+    actor: Actor,
+    account_id: int,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> PaymentList:
+    """Payments in a period: the current month by default, any range within the last 12 months."""
+    account = account_for(session, actor, account_id)
+    earliest, today = payments_limits()
+    if date_to is None:
+        date_to = today
+    if date_from is None:
+        date_from = min(date_to, today).replace(day=1)
+    if date_from < earliest:
+        raise DomainError(f"Платежи доступны за последние {PAYMENT_MONTHS} месяцев: с {ddmmyyyy(earliest)}.")
+    if date_to > today:
+        raise DomainError(f"Дата окончания периода не может быть позже сегодняшней ({ddmmyyyy(today)}).")
+    if date_from > date_to:
+        raise DomainError("Дата начала периода позже даты окончания.")
+    in_period = (Payment.account_id == account.id, Payment.paid_on >= date_from, Payment.paid_on <= date_to)
+    count, total = session.exec(
+        select(func.count(Payment.id), func.coalesce(func.sum(Payment.amount), 0)).where(*in_period)
+    ).one()
+    payments = session.exec(
+        select(Payment).where(*in_period).order_by(Payment.paid_on.desc(), Payment.id.desc()).limit(MAX_PAYMENT_ROWS)
+    ).all()
+    rows = [PaymentRow(paid_on=p.paid_on, amount=_money(p.amount), method=p.method, reference=p.reference)
+            for p in payments]
+    return PaymentList(date_from=date_from, date_to=date_to, rows=rows, total=_money(total), count=count)
+
+
+# --- C5: payment registration --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RegisteredPayment:
+    registered_at: dt.datetime
+    amount: Decimal
+    invoice_title: str  # «Счет за октябрь 2026»
+    author: str
+    status: str  # «Зарегистрирована» | «Подтверждена» | «Просрочена»
+
+
+@dataclass(frozen=True)
+class RegistrationStatus:
+    allowed: bool
+    reason: str  # why not (or, when allowed, until when)
+    invoice_title: str  # «Счет за октябрь 2026», "" without invoices
+    amount_due: Decimal  # what is left to pay on the last regular invoice
+    deadline: dt.date | None  # the 10th of the month after the billed one
+    registered: list[RegisteredPayment]  # this account's registrations, newest first
+
+
+def _invoice_title(period: dt.date) -> str:
+    return f"Счет за {month_words(period)}"
+
+
+def registration_deadline(invoice: Invoice) -> dt.date:
+    return add_months(invoice.period.replace(day=1), 1).replace(day=REGISTRATION_DAY)
+
+
+def sip_registration_opens(contract_date: dt.date) -> dt.date:
+    """P4: the first day the contract has run for more than three months."""
+    return add_months(contract_date, SIP_CONTRACT_MONTHS) + dt.timedelta(days=1)
+
+
+def _refusal(session: Session, account: PersonalAccount, last: Invoice | None) -> str | None:
+    """Why a payment may not be registered now, or None when it may. The manual: «Регистрация оплаты доступна
+    до 10 числа следующего месяца при условии неоплаты только последнего регулярного счета»."""
+    account_id = account.id
+    if account.kind == AccountKind.SIP.value:
+        contract_date = session.get(Organization, account.organization_id).contract_date
+        opens = sip_registration_opens(contract_date)
+        if clock.today() < opens:
+            return ("Регистрация платежей доступна клиентам, у которых срок действия договора составляет более "
+                    f"трех месяцев. Договор заключен {ddmmyyyy(contract_date)}: регистрация станет доступна "
+                    f"{ddmmyyyy(opens)}.")
+    if last is None:
+        return "Счета еще не выставлялись: регистрация оплаты не требуется."
+    if last.is_paid:
+        return "Последний счет оплачен: регистрация не требуется."
+    registered = session.exec(
+        select(GuaranteePayment.id).where(
+            GuaranteePayment.account_id == account_id, GuaranteePayment.invoice_id == last.id
+        )
+    ).first()
+    if registered is not None:
+        return f"Оплата по счету за {month_words(last.period)} уже зарегистрирована."
+    earlier = session.exec(
+        select(Invoice.period)
+        .where(
+            Invoice.account_id == account_id,
+            Invoice.is_regular.is_(True),
+            Invoice.period < last.period,
+            Invoice.paid_amount < Invoice.amount,
+        )
+        .order_by(Invoice.period.desc())
+    ).all()
+    if earlier:
+        shown = ", ".join(month_words(period) for period in earlier[:5])
+        more = f" и еще {len(earlier) - 5}" if len(earlier) > 5 else ""
+        return f"Есть неоплаченные счета кроме последнего: за {shown}{more}. Регистрация оплаты недоступна."
+    deadline = registration_deadline(last)
+    if clock.today() > deadline:
+        return (f"Регистрация оплаты доступна до {ddmmyyyy(deadline)}: "
+                f"срок регистрации оплаты по счету за {month_words(last.period)} истек.")
+    return None
+
+
+def _registered(session: Session, account_id: int) -> list[RegisteredPayment]:
+    rows = session.exec(
+        select(GuaranteePayment, Invoice.period, User.full_name, User.login)
+        .join(User, User.id == GuaranteePayment.user_id)
+        .outerjoin(Invoice, Invoice.id == GuaranteePayment.invoice_id)
+        .where(GuaranteePayment.account_id == account_id)
+        .order_by(GuaranteePayment.registered_at.desc(), GuaranteePayment.id.desc())
+        .limit(100)
+    ).all()
+    return [
+        RegisteredPayment(
+            registered_at=g.registered_at,
+            amount=_money(g.amount),
+            invoice_title=_invoice_title(period) if period else "",
+            author=full_name or login,
+            status=GUARANTEE_STATUS_TITLES.get(g.status, g.status),
+        )
+        for g, period, full_name, login in rows
+    ]
+
+
+def payment_registration(session: Session, *, actor: Actor, account_id: int) -> RegistrationStatus:
+    """Whether a payment may be registered now, why not, and the registrations made so far."""
+    account = account_for(session, actor, account_id)
+    last = last_regular_invoice(session, account.id)
+    refusal = _refusal(session, account, last)
+    deadline = registration_deadline(last) if last else None
+    return RegistrationStatus(
+        allowed=refusal is None,
+        reason=refusal or f"Регистрация оплаты доступна до {ddmmyyyy(deadline)}.",
+        invoice_title=_invoice_title(last.period) if last else "",
+        amount_due=_money(last.amount - last.paid_amount) if last and not last.is_paid else Decimal("0.00"),
+        deadline=deadline,
+        registered=_registered(session, account.id),
+    )
+
+
+def parse_amount(value: Decimal | str | int | float | None, *, due: Decimal) -> Decimal:
+    """A positive sum in rubles with at most 2 decimals, not above what is due; empty means the amount due."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return due
+    text = str(value).strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise DomainError("Введите сумму числом, например 125,40.") from None
+    if not amount.is_finite():
+        raise DomainError("Введите сумму числом, например 125,40.")
+    if amount <= 0:
+        raise DomainError("Сумма оплаты должна быть больше нуля.")
+    if amount != amount.quantize(CENT):
+        raise DomainError("Сумма указывается в рублях и копейках: не более двух знаков после запятой.")
+    if amount > due:
+        raise DomainError(f"Сумма не может быть больше суммы к оплате: {money(due)}")
+    return amount.quantize(CENT)
+
+
+def register_payment(
+    session: Session, *, actor: Actor, account_id: int, amount: Decimal | str | None = None
+) -> RegisteredPayment:
+    """«Регистрация оплаты» of the last regular invoice (C5); the amount due when no amount is given."""
+    account = account_for(session, actor, account_id)
+    last = last_regular_invoice(session, account.id)
+    if last is not None:
+        # Lock the invoice (PostgreSQL), so two registrations at once cannot both pass the checks below.
+        last = session.exec(select(Invoice).where(Invoice.id == last.id).with_for_update()).one()
+    refusal = _refusal(session, account, last)
+    if refusal is not None:
+        raise DomainError(refusal)
+    value = parse_amount(amount, due=_money(last.amount - last.paid_amount))
+    user = session.get(User, actor.user_id)
+    guarantee = GuaranteePayment(account_id=account.id, invoice_id=last.id, user_id=actor.user_id, amount=value,
+                                 registered_at=clock.now(), status="registered")
+    session.add(guarantee)
+    session.flush()
+    audit.record(
+        session,
+        action="payment.registered",
+        actor=actor,
+        account_id=account.id,
+        object_kind="guarantee_payment",
+        object_id=guarantee.id,
+        invoice_id=last.id,
+        amount=value,
+    )
+    session.flush()
+    return RegisteredPayment(
+        registered_at=guarantee.registered_at,
+        amount=value,
+        invoice_title=_invoice_title(last.period),
+        author=(user.full_name or user.login) if user else "",
+        status=GUARANTEE_STATUS_TITLES["registered"],
+    )

@@ -1,0 +1,1 @@
+"""Requests («заявки»): stored, done by the worker item by item, their history (B6)."""

@@ -1,0 +1,54 @@
+"""What the worker does with a request: one handler per request kind, and a hook run once every item is done.
+
+Each domain's `handlers.py` ends with its dicts `HANDLERS` and `FINISH_HOOKS`; `cabinet.bootstrap` merges them
+into one `Registry` and hands it to the worker, so the worker imports no handler and no handler imports the worker.
+
+    def rename(session, request, item) -> str:
+        ...                      # change the subscriber, in `session` (do not commit or roll back)
+        return "Выполнено"       # the item's result; raise ItemRefused("причина") to refuse it
+                                 # (any DomainError a service raises refuses it too, with its message;
+                                 # other exceptions are retried, then refused as an internal error)
+
+    def mail_detail(session, request) -> None:
+        ...                      # e.g. enqueue_email(...) once every item is done, in the same transaction
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from cabinet.models import Request, RequestItem, RequestKind
+
+Handler = Callable[[Session, Request, RequestItem], str]
+FinishHook = Callable[[Session, Request], None]
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The item handler of every request kind, and the finish hooks of the kinds that have one."""
+
+    handlers: Mapping[str, Handler] = field(default_factory=dict)
+    finish_hooks: Mapping[str, FinishHook] = field(default_factory=dict)
+
+    def handler(self, kind: str) -> Handler | None:
+        return self.handlers.get(kind)
+
+    def finish_hook(self, kind: str) -> FinishHook | None:
+        return self.finish_hooks.get(kind)
+
+    @classmethod
+    def of(cls, *parts: tuple[Mapping[RequestKind, Handler], Mapping[RequestKind, FinishHook]]) -> Registry:
+        """One registry from the domains' (HANDLERS, FINISH_HOOKS); a kind handled twice is a mistake."""
+        handlers: dict[str, Handler] = {}
+        hooks: dict[str, FinishHook] = {}
+        for part_handlers, part_hooks in parts:
+            for merged, part in ((handlers, part_handlers), (hooks, part_hooks)):
+                for kind, fn in part.items():
+                    key = RequestKind(kind).value
+                    if key in merged:
+                        raise ValueError(f"request kind {key!r} is handled twice")
+                    merged[key] = fn
+        return cls(handlers=handlers, finish_hooks=hooks)

@@ -1,0 +1,1 @@
+"""The SIP administrator's cabinet (P1–P16)."""

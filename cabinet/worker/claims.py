@@ -1,0 +1,97 @@
+"""Which request the worker takes, and the items it claims of it: leased to one worker at a time (see
+`cabinet.delivery.leases`), given back when the worker stops, locked again inside each batch's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import exists, select, update
+from sqlmodel import Session
+
+from cabinet import clock, db
+from cabinet.delivery import leases
+from cabinet.models import ItemStatus, Request, RequestItem, RequestStatus
+
+ITEM_LEASE = dt.timedelta(minutes=5)  # covers one claimed batch; a dead worker's items wait this long
+UNFINISHED = (RequestStatus.NEW.value, RequestStatus.IN_PROGRESS.value)
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def waiting(request_id, *, claimable_at: dt.datetime | None = None):
+    """EXISTS a waiting item of the request (one that may be claimed at `claimable_at`, when given)."""
+    conditions = [RequestItem.request_id == request_id, RequestItem.status == ItemStatus.WAITING.value]
+    if claimable_at is not None:
+        conditions.append(leases.lease_free(RequestItem, claimable_at))
+    return exists().where(*conditions)
+
+
+def pick_request() -> int | None:
+    """The oldest unfinished request with an item that may be claimed now."""
+    now = clock.now()
+    with db.session_scope() as session:
+        return session.execute(
+            select(Request.id)
+            .where(Request.status.in_(UNFINISHED), waiting(Request.id, claimable_at=now))
+            .order_by(Request.created_at, Request.id)
+            .limit(1)
+        ).scalar_one_or_none()
+
+
+def mark_started(request_id: int) -> None:
+    with db.session_scope() as session:
+        session.execute(
+            update(Request.__table__)
+            .where(Request.id == request_id, Request.status == RequestStatus.NEW.value)
+            .values(status=RequestStatus.IN_PROGRESS.value, started_at=clock.now())
+        )
+
+
+def claim_items(request_id: int, worker_id: str, limit: int) -> list[int]:
+    with db.session_scope() as session:
+        return leases.claim(
+            session,
+            RequestItem,
+            where=[RequestItem.request_id == request_id, RequestItem.status == ItemStatus.WAITING.value],
+            order_by=[RequestItem.id],  # = submission order (items are inserted in position order)
+            limit=limit,
+            worker_id=worker_id,
+            lease_for=ITEM_LEASE,
+        )
+
+
+def release_items(item_ids: list[int], worker_id: str) -> None:
+    """Give back items claimed but not started (the worker is stopping)."""
+    if not item_ids:
+        return
+    with db.session_scope() as session:
+        session.execute(
+            update(RequestItem.__table__)
+            .where(
+                RequestItem.id.in_(item_ids),
+                RequestItem.claimed_by == worker_id,
+                RequestItem.status == ItemStatus.WAITING.value,
+            )
+            .values(claimed_by=None, lease_until=None)
+        )
+
+
+def own_items(session: Session, item_ids: Sequence[int], worker_id: str) -> dict[int, RequestItem]:
+    """Those of the items still waiting and still ours, locked for this transaction (one SELECT), by id."""
+    items = session.execute(
+        select(RequestItem)
+        .where(
+            RequestItem.id.in_(item_ids),
+            RequestItem.status == ItemStatus.WAITING.value,
+            RequestItem.claimed_by == worker_id,
+        )
+        .order_by(RequestItem.id)  # locks taken in one order by every worker
+        .with_for_update()
+    ).scalars()
+    return {item.id: item for item in items}
