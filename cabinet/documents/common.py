@@ -23,7 +23,6 @@ from cabinet.models import Organization
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TXT = "text/plain; charset=utf-8"
-CONTENT_TYPES = {"pdf": PDF, "xlsx": XLSX, "txt": TXT}
 
 
 @dataclass(frozen=True)

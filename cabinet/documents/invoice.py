@@ -1,7 +1,10 @@
 """The invoice («Счет»): loaded from the database, rendered as PDF, xlsx or txt (C2, C3; P5, P6, P9 reuse it).
 
     doc = load_invoice(session, invoice_id)         # requisites, totals, and `doc.lines()` streaming the lines
-    render_invoice(doc, "pdf") -> RenderedDocument  # "pdf" | "xlsx" | "txt"
+    render_invoice(doc, "pdf") -> RenderedDocument  # one of INVOICE_FORMATS: "pdf" | "xlsx" | "txt"
+
+The formats an account may choose (C3) are listed once, in `INVOICE_FORMATS` at the end of this module: code,
+title shown to the user, content type, file extension and renderer; `DEFAULT_FORMAT` is the one of a new account.
 
 No access check here: the service or the worker calling this has checked the actor's right to the invoice.
 The lines are never all in memory: `doc.lines()` streams them from SQL in batches, and every format writes
@@ -22,12 +25,14 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from cabinet.documents.common import (
-    CONTENT_TYPES,
     DATE_FORMAT,
     FONT,
     OPERATOR,
     OPERATOR_CONTACTS,
+    PDF,
+    TXT,
     VAT_TITLE,
+    XLSX,
     DocumentPDF,
     Party,
     RenderedDocument,
@@ -42,7 +47,6 @@ from cabinet.documents.common import (
 from cabinet.models import ChargeLine, Invoice, Organization, PersonalAccount
 from cabinet.text import CURRENCY, ddmmyyyy, money_text, month_title, to_money
 
-FORMATS = ("pdf", "xlsx", "txt")
 STREAM_BATCH = 2_000
 
 
@@ -86,8 +90,8 @@ class InvoiceDocument:
     def heading(self) -> str:
         return f"{self.title} № {self.invoice_number} от {ddmmyyyy(self.issued_on)}"
 
-    def filename(self, fmt: str) -> str:
-        return f"{self.title.replace(' ', '_')}_{self.account_number}_{self.period:%Y-%m}.{fmt}"
+    def filename(self, extension: str) -> str:
+        return f"{self.title.replace(' ', '_')}_{self.account_number}_{self.period:%Y-%m}.{extension}"
 
 
 def load_invoice(session: Session, invoice_id: int) -> InvoiceDocument:
@@ -136,11 +140,12 @@ def stream_invoice_lines(session: Session, invoice_id: int, *, batch: int = STRE
 
 
 def render_invoice(doc: InvoiceDocument, fmt: str) -> RenderedDocument:
-    """The invoice as a file: "pdf" (the default format of an account), "xlsx" or "txt"."""
-    renderers = {"pdf": invoice_pdf, "xlsx": invoice_xlsx, "txt": invoice_txt}
-    if fmt not in renderers:
-        raise ValueError(f"Неизвестный формат счета: {fmt!r} (возможны: {', '.join(FORMATS)})")
-    return RenderedDocument(doc.filename(fmt), CONTENT_TYPES[fmt], renderers[fmt](doc))
+    """The invoice as a file in one of `INVOICE_FORMATS` ("pdf" is the default format of an account)."""
+    invoice_format = INVOICE_FORMATS.get(fmt)
+    if invoice_format is None:
+        raise ValueError(f"Неизвестный формат счета: {fmt!r} (возможны: {', '.join(INVOICE_FORMATS)})")
+    return RenderedDocument(doc.filename(invoice_format.extension), invoice_format.content_type,
+                            invoice_format.render(doc))
 
 
 # --- what every format shows ------------------------------------------------------------------------------------
@@ -380,3 +385,50 @@ def invoice_txt(doc: InvoiceDocument) -> bytes:
     chunk += [part for note in _notes(doc) for part in wrap(note, TXT_WIDTH)]
     out.write(("\n".join(chunk) + "\n").encode("utf-8"))
     return out.getvalue()
+
+
+# --- the formats ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InvoiceFormat:
+    """One format an account's invoices may be delivered in (C3)."""
+
+    code: str  # stored in PersonalAccount.invoice_format and in a request's params
+    title: str  # what the user sees: «PDF», «Excel», «txt»
+    content_type: str
+    extension: str
+    render: Callable[[InvoiceDocument], bytes] = field(repr=False, compare=False)
+    aliases: tuple[str, ...] = ()  # other words a caller may send for it ("excel")
+
+
+INVOICE_FORMATS: dict[str, InvoiceFormat] = {f.code: f for f in (
+    InvoiceFormat("pdf", "PDF", PDF, "pdf", invoice_pdf),
+    InvoiceFormat("xlsx", "Excel", XLSX, "xlsx", invoice_xlsx, aliases=("excel",)),
+    InvoiceFormat("txt", "txt", TXT, "txt", invoice_txt),
+)}
+DEFAULT_FORMAT = "pdf"
+
+
+def find_format(value: str | None) -> InvoiceFormat | None:
+    """The format named by a code or an alias, in any case and with spaces around; None for anything else."""
+    word = (value or "").strip().lower()
+    for invoice_format in INVOICE_FORMATS.values():
+        if word == invoice_format.code or word in invoice_format.aliases:
+            return invoice_format
+    return None
+
+
+def format_or_default(code: str | None) -> InvoiceFormat:
+    """The format stored for an account, or the default one when the stored value is not a known code."""
+    return INVOICE_FORMATS.get(code or "") or INVOICE_FORMATS[DEFAULT_FORMAT]
+
+
+def format_title(code: str | None) -> str:
+    """«PDF», «Excel», «txt»; an unknown code is shown as it is."""
+    invoice_format = INVOICE_FORMATS.get(code or "")
+    return invoice_format.title if invoice_format else (code or "")
+
+
+def format_options() -> list[tuple[str, str]]:
+    """(code, title) of every format, in the order the user is offered them."""
+    return [(f.code, f.title) for f in INVOICE_FORMATS.values()]

@@ -16,8 +16,18 @@ from python_calamine import CalamineWorkbook
 
 from cabinet.documents.call_detail import NO_CALLS, render_call_detail
 from cabinet.documents.common import OPERATOR
-from cabinet.documents.invoice import TXT_WIDTH, load_invoice, render_invoice
+from cabinet.documents.invoice import (
+    DEFAULT_FORMAT,
+    INVOICE_FORMATS,
+    TXT_WIDTH,
+    find_format,
+    format_options,
+    format_or_default,
+    load_invoice,
+    render_invoice,
+)
 from cabinet.documents.reconciliation import load_reconciliation, render_reconciliation
+from cabinet.services.finance import billing
 from cabinet.text import money_text, month_title, plural
 from tests.unit.factories import (
     make_account,
@@ -28,6 +38,7 @@ from tests.unit.factories import (
     make_payment,
     make_subscriber,
 )
+from tests.unit.finance_factories import make_world
 
 # --- reading a PDF the way a viewer does -------------------------------------------------------------------------
 
@@ -223,6 +234,41 @@ def test_invoice_txt_is_utf8_with_aligned_columns(session, billed):
 def test_invoice_format_must_be_known(session, billed):
     with pytest.raises(ValueError):
         render_invoice(load_invoice(session, billed[2].id), "docx")
+
+
+# --- the formats an account may choose (C3) ---------------------------------------------------------------------
+
+SIGNATURES = {"pdf": b"%PDF-", "xlsx": b"PK\x03\x04", "txt": "Счет № 1701007700011-202610".upper().encode()}
+
+
+def test_the_formats_offered_are_pdf_excel_and_txt_with_pdf_the_default():
+    assert format_options() == [("pdf", "PDF"), ("xlsx", "Excel"), ("txt", "txt")]
+    assert DEFAULT_FORMAT == "pdf"
+
+
+@pytest.mark.parametrize("code", list(INVOICE_FORMATS))
+def test_every_offered_format_renders_a_real_file_of_its_type(session, billed, code):
+    rendered = render_invoice(load_invoice(session, billed[2].id), code)
+    entry = INVOICE_FORMATS[code]
+    assert rendered.filename.endswith(f".{entry.extension}") and rendered.content_type == entry.content_type
+    assert rendered.content.startswith(SIGNATURES[code])
+
+
+def test_a_format_is_found_by_its_code_or_its_word_and_an_unknown_one_falls_back_to_pdf():
+    assert find_format(" Excel ").code == "xlsx" and find_format("PDF").code == "pdf"
+    assert find_format("docx") is None and find_format("") is None and find_format(None) is None
+    assert format_or_default("txt").title == "txt"
+    assert format_or_default("docx").code == format_or_default(None).code == "pdf"
+
+
+def test_the_delivery_settings_offer_every_format_and_take_the_word_excel(session):
+    world = make_world(session)
+    shown = billing.delivery_settings(session, actor=world.actor, account_id=world.account.id)
+    assert shown.format_options == [("pdf", "PDF"), ("xlsx", "Excel"), ("txt", "txt")]
+    changed = billing.update_delivery(session, actor=world.actor, account_id=world.account.id,
+                                      emails="buh@example.test", invoice_format="Excel")
+    assert (changed.invoice_format, changed.format_title) == ("xlsx", "Excel")
+    assert changed.format_options == shown.format_options
 
 
 # --- call detail --------------------------------------------------------------------------------------------------

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from cabinet.documents.invoice import find_format, format_options, format_title
 from cabinet.models import ChargeLine, Invoice, Organization, Subscriber
 from cabinet.models.base import ACCOUNT_KIND_TITLES
 from cabinet.services import audit, validation
 from cabinet.services.access import Actor, account_for
 from cabinet.services.errors import DomainError
-from cabinet.services.finance.orders import FORMAT_TITLES
 from cabinet.services.finance.payments import last_regular_invoice
 from cabinet.text import month_short, month_title
 
@@ -147,7 +147,6 @@ def list_invoices(session: Session, *, actor: Actor, account_id: int) -> list[In
 # --- C3: delivery address and invoice format -----------------------------------------------------------------
 
 DELIVERY_METHODS = {"email": "E-mail", "self": "Получает сам"}
-INVOICE_FORMATS = FORMAT_TITLES  # pdf → «PDF», xlsx → «Excel», txt → «txt»
 MAX_DELIVERY_EMAILS = 5
 
 
@@ -155,9 +154,10 @@ MAX_DELIVERY_EMAILS = 5
 class DeliverySettings:
     method: str  # email | self
     emails: list[str]
-    invoice_format: str  # pdf | xlsx | txt
+    invoice_format: str  # a code of cabinet.documents.invoice.INVOICE_FORMATS: pdf | xlsx | txt
     method_title: str = ""  # «E-mail» | «Получает сам»
     format_title: str = ""  # «PDF» | «Excel» | «txt»
+    format_options: list[tuple[str, str]] = field(default_factory=list)  # (code, title) of every format, in order
 
 
 def _settings(account) -> DeliverySettings:
@@ -166,7 +166,8 @@ def _settings(account) -> DeliverySettings:
         emails=list(account.delivery_emails or []),
         invoice_format=account.invoice_format,
         method_title=DELIVERY_METHODS.get(account.delivery_method, account.delivery_method),
-        format_title=INVOICE_FORMATS.get(account.invoice_format, account.invoice_format),
+        format_title=format_title(account.invoice_format),
+        format_options=format_options(),
     )
 
 
@@ -203,10 +204,11 @@ def update_delivery(
     method = (method or "").strip().lower()
     if method not in DELIVERY_METHODS:
         raise DomainError("Выберите способ доставки счетов: E-mail или «Получает сам».")
-    invoice_format = (invoice_format or "").strip().lower()
-    invoice_format = "xlsx" if invoice_format == "excel" else invoice_format
-    if invoice_format not in INVOICE_FORMATS:
-        raise DomainError("Выберите формат счета: PDF, Excel или txt.")
+    chosen = find_format(invoice_format)
+    if chosen is None:
+        *titles, last = (title for _, title in format_options())
+        raise DomainError(f"Выберите формат счета: {', '.join(titles)} или {last}.")
+    invoice_format = chosen.code
     addresses = parse_emails(emails)
     if len(addresses) > MAX_DELIVERY_EMAILS:
         raise DomainError(f"Можно указать не более {MAX_DELIVERY_EMAILS} адресов доставки, указано {len(addresses)}.")

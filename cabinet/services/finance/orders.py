@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from cabinet import clock
 from cabinet.clock import add_months
+from cabinet.documents.invoice import format_or_default
 from cabinet.models import Invoice, PersonalAccount, Request, RequestKind, Subscriber
 from cabinet.models.subscriber import STATUS_TITLES
 from cabinet.services import validation
@@ -26,7 +27,6 @@ from cabinet.services.requests.store import ItemDraft, OrderResult
 from cabinet.services.subscribers import uploads
 from cabinet.text import abonents, ddmmyyyy, month_genitive, month_title, month_words, thousands
 
-FORMAT_TITLES = {"pdf": "PDF", "xlsx": "Excel", "txt": "txt"}
 DETAIL_MONTHS = 36  # the current month and the 36 before it
 DETAIL_LAYOUTS = {"sheet_per_subscriber": "Лист на каждого абонента", "single_sheet": "Все абоненты на одном листе"}
 MAX_DETAIL_SUBSCRIBERS = 10_000
@@ -75,7 +75,7 @@ def order_invoice(
 def mail_invoice(session: Session, *, actor: Actor, account: PersonalAccount, invoice: Invoice,
                  recipients: list[str], idempotency_key: str) -> OrderResult:
     """Store the request that e-mails this invoice (checked by the caller) to these addresses."""
-    fmt = account.invoice_format if account.invoice_format in FORMAT_TITLES else "pdf"
+    fmt = format_or_default(account.invoice_format).code
     period = month_words(invoice.period)
     dto = store.submit_request(
         session,
@@ -91,7 +91,7 @@ def mail_invoice(session: Session, *, actor: Actor, account: PersonalAccount, in
 
     def message(request, to):
         return (f"Счет за {request.params.get('period', period)} будет отправлен на {', '.join(to)} "
-                f"в формате {FORMAT_TITLES.get(request.params.get('format'), 'PDF')}.")
+                f"в формате {format_or_default(request.params.get('format')).title}.")
 
     return _result(session, dto, message)
 

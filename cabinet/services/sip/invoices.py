@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from cabinet import clock, settings
 from cabinet.clock import add_months
 from cabinet.documents.common import RenderedDocument
-from cabinet.documents.invoice import load_invoice, render_invoice
+from cabinet.documents.invoice import format_or_default, load_invoice, render_invoice
 from cabinet.models import Invoice, Organization, PersonalAccount, Subscriber, Tariff, User
 from cabinet.services import audit
 from cabinet.services.access import Actor, account_for, account_ids_for
@@ -180,5 +180,4 @@ def download_by_link(session: Session, *, token: str) -> RenderedDocument:
     if (user is None or account is None or invoice is None or invoice.account_id != account.id
             or role not in user.roles or account.id not in account_ids_for(session, user, role)):
         raise AccessDenied(BAD_LINK)  # forged, or this user may no longer see the account
-    fmt = account.invoice_format if account.invoice_format in ("pdf", "xlsx", "txt") else "pdf"
-    return render_invoice(load_invoice(session, invoice.id), fmt)
+    return render_invoice(load_invoice(session, invoice.id), format_or_default(account.invoice_format).code)
