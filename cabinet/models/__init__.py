@@ -16,6 +16,7 @@ from cabinet.models.subscriber import (
     SubscriberService,
     SubscriberStatus,
 )
+from cabinet.models.upload import UploadedList, UploadedListItem
 from cabinet.models.user import OneTimeCode, SignInThrottle, User, UserAccount, UserSession
 
 __all__ = [
@@ -23,5 +24,6 @@ __all__ = [
     "GuaranteePayment", "Invoice", "ItemStatus", "NumberDraw", "NumberPool", "OneTimeCode", "Organization",
     "OutboxAttachment", "OutboxEmail", "Payment", "PersonalAccount", "Request", "RequestItem",
     "RequestKind", "RequestStatus", "Role", "Service", "ServiceConflict", "SignInThrottle", "SimCard", "Subscriber",
-    "SubscriberService", "SubscriberStatus", "Tariff", "TariffService", "User", "UserAccount", "UserSession",
+    "SubscriberService", "SubscriberStatus", "Tariff", "TariffService", "UploadedList", "UploadedListItem", "User",
+    "UserAccount", "UserSession",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet.services.finance import orders
+from cabinet.services.subscribers.choice import Choice
 from cabinet.state.page import CompanyPage
 from cabinet.state.picker import PickerState
 
@@ -58,7 +59,7 @@ class DetailState(CompanyPage, rx.State):
         picker = await self.get_state(PickerState)
         year, month = (int(part) for part in self.period.split("-"))
         result, event = await self._run(orders.order_call_detail, year=year, month=month, layout=self.layout,
-                                        idempotency_key=self._key, **picker._choice())
+                                        idempotency_key=self._key, choice=Choice(**picker._choice()))
         if event is not None:
             return event
         if result is not None:

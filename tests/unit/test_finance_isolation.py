@@ -17,7 +17,8 @@ from cabinet.services.auth import sign_in as auth
 from cabinet.services.errors import AccessDenied, DomainError
 from cabinet.services.finance import billing as finance
 from cabinet.services.finance import orders, payments
-from cabinet.services.subscribers import uploads
+from cabinet.services.subscribers import listing, uploads
+from cabinet.services.subscribers.choice import Choice
 
 
 def signed_in(session, login, password):
@@ -45,14 +46,14 @@ def test_other_companys_administrator_reaches_no_finance_of_the_first(demo):
         on_theirs = dict(actor=stranger, account_id=account.id)
         for read in (finance.charges_by_month, finance.top_subscribers, finance.list_invoices,
                      finance.delivery_settings, payments.list_payments, payments.payment_registration,
-                     orders.list_detail_candidates):
+                     listing.list_subscribers):
             with pytest.raises(AccessDenied):
                 read(demo, **on_theirs)
         attempts = [
             lambda: finance.update_delivery(demo, **on_theirs, emails="spy@evil.by", invoice_format="pdf"),
             lambda: payments.register_payment(demo, **on_theirs, amount="1.00"),
             lambda: orders.order_invoice(demo, **on_theirs, invoice_id=invoice_id, idempotency_key="x1"),
-            lambda: orders.order_call_detail(demo, **on_theirs, year=2026, month=10, all_matching="",
+            lambda: orders.order_call_detail(demo, **on_theirs, year=2026, month=10, choice=Choice(all_matching=""),
                                               idempotency_key="x2"),
             lambda: orders.order_reconciliation(demo, **on_theirs, date_from=dt.date(2026, 1, 1),
                                                  date_to=dt.date(2026, 10, 31), email="spy@evil.by",
@@ -62,14 +63,14 @@ def test_other_companys_administrator_reaches_no_finance_of_the_first(demo):
             lambda: orders.order_invoice(demo, actor=stranger, account_id=own_account, invoice_id=invoice_id,
                                           idempotency_key="x4"),
             lambda: orders.order_call_detail(demo, actor=stranger, account_id=own_account, year=2026, month=10,
-                                              subscriber_ids=[subscriber.id], idempotency_key="x5"),
+                                              choice=Choice(subscriber_ids=[subscriber.id]), idempotency_key="x5"),
         ]
         for attempt in attempts:
             with pytest.raises(AccessDenied):
                 attempt()
         with pytest.raises(uploads.UploadRejected):
             orders.order_call_detail(demo, actor=stranger, account_id=own_account, year=2026, month=10,
-                                      numbers=[subscriber.number], idempotency_key="x6")
+                                      choice=Choice(numbers=[subscriber.number]), idempotency_key="x6")
     demo.commit()
     assert demo.exec(select(Request).where(Request.idempotency_key.like("x%"))).all() == []
     assert demo.exec(select(GuaranteePayment)).all() == []

@@ -17,6 +17,8 @@ from cabinet.services.errors import AccessDenied, DomainError
 from cabinet.services.finance import orders
 from cabinet.services.finance.working_days import add_working_days, is_working_day
 from cabinet.services.requests import history
+from cabinet.services.subscribers import listing
+from cabinet.services.subscribers.choice import Choice
 from cabinet.services.subscribers.uploads import UploadRejected
 from tests.unit.factories import make_subscriber, real_worker
 from tests.unit.finance_factories import add_line, invoices_until, make_invoice, make_world
@@ -107,21 +109,21 @@ def test_only_a_regular_invoice_of_this_account(session, world):
 
 # --- C6: the period ----------------------------------------------------------------------------------------------
 
-def detail(session, world, year=2026, month=10, key="det-1", **choice):
+def detail(session, world, year=2026, month=10, key="det-1", layout="sheet_per_subscriber", **choice):
     return orders.order_call_detail(session, actor=world.actor, account_id=world.account.id, year=year, month=month,
-                                     idempotency_key=key, **choice)
+                                     idempotency_key=key, layout=layout, choice=Choice(**choice))
 
 
 def test_call_detail_three_years_back_allowed_a_month_more_refused(session, world):
     sub = make_subscriber(session, world.account)
     assert detail(session, world, 2023, 11, subscriber_ids=[sub.id]).request_id
     assert detail(session, world, 2026, 11, key="det-2", subscriber_ids=[sub.id]).request_id  # the current month
-    assert refusal(orders.order_call_detail, session, world, year=2023, month=10, subscriber_ids=[sub.id],
+    assert refusal(orders.order_call_detail, session, world, year=2023, month=10, choice=Choice(subscriber_ids=[sub.id]),
                    idempotency_key="det-3") == "Детализация доступна за 3 года: с ноября 2023."
     assert "еще недоступна" in refusal(orders.order_call_detail, session, world, year=2026, month=12,
-                                       subscriber_ids=[sub.id], idempotency_key="det-4")
+                                       choice=Choice(subscriber_ids=[sub.id]), idempotency_key="det-4")
     assert "Выберите год и месяц" in refusal(orders.order_call_detail, session, world, year=2026, month=13,
-                                             subscriber_ids=[sub.id], idempotency_key="det-5")
+                                             choice=Choice(subscriber_ids=[sub.id]), idempotency_key="det-5")
 
 
 def test_call_detail_periods_offered():
@@ -147,7 +149,8 @@ def people(session, world):
 
 
 def candidates(session, world, **kwargs):
-    page = orders.list_detail_candidates(session, actor=world.actor, account_id=world.account.id, **kwargs)
+    """The subscribers «Детализация на Email» offers to tick: the «Абоненты» list, searched the same way."""
+    page = listing.list_subscribers(session, actor=world.actor, account_id=world.account.id, **kwargs)
     return page, [row.number for row in page.rows]
 
 
@@ -161,6 +164,18 @@ def test_candidates_found_by_a_part_of_the_number_or_the_name(session, world, pe
     assert candidates(session, world, search="100%")[1] == ["375331110003"]
     page, _ = candidates(session, world, search="иван")
     assert page.rows[1].status_title == "Ожидание активации" and page.rows[0].name == "Иванов Петр"
+
+
+def test_every_subscriber_found_by_a_part_of_the_sim_is_in_the_detail_of_all_found(session, world, people):
+    """A search shows subscribers by a part of their SIM too, and «выбрать все найденные» takes exactly those."""
+    people[3].sim_iccid = "89375000000000123456"
+    session.add(people[3])
+    session.commit()
+    page, shown = candidates(session, world, search="00000000123")
+    assert shown == ["375441119999"]
+    result = detail(session, world, all_matching="00000000123")
+    items = session.exec(select(RequestItem.number).where(RequestItem.request_id == result.request_id)).all()
+    assert items == shown
 
 
 def test_candidates_are_paged(session, world, people):
@@ -215,8 +230,9 @@ def test_ticked_ids_of_another_account_are_refused(session, world, people):
 
 
 def test_exactly_one_way_of_choosing_and_at_least_one_subscriber(session, world, people):
-    def message(**choice):
-        return refusal(orders.order_call_detail, session, world, year=2026, month=10, idempotency_key="k", **choice)
+    def message(layout="sheet_per_subscriber", **choice):
+        return refusal(orders.order_call_detail, session, world, year=2026, month=10, idempotency_key="k",
+                       layout=layout, choice=Choice(**choice))
 
     assert message() == "Выберите хотя бы одного абонента."
     assert message(subscriber_ids=[]) == "Выберите хотя бы одного абонента."
@@ -233,7 +249,7 @@ def test_at_most_ten_thousand_subscribers_per_order(session, world, people, monk
     ids = [s.id for s in people]
     for choice in (dict(subscriber_ids=ids), dict(all_matching=""), dict(numbers=[s.number for s in people])):
         message = refusal(orders.order_call_detail, session, world, year=2026, month=10, idempotency_key="k",
-                          **choice)
+                          choice=Choice(**choice))
         assert message.startswith("В одной заявке на детализацию — не более 3 абонентов, выбрано 4")
     assert detail(session, world, subscriber_ids=ids[:3]).request_id
     monkeypatch.undo()
@@ -243,7 +259,8 @@ def test_at_most_ten_thousand_subscribers_per_order(session, world, people, monk
 def test_detail_needs_the_delivery_address(session, world, people):
     world.account.delivery_emails = []
     session.add(world.account)
-    assert refusal(orders.order_call_detail, session, world, year=2026, month=10, subscriber_ids=[people[0].id],
+    assert refusal(orders.order_call_detail, session, world, year=2026, month=10,
+                   choice=Choice(subscriber_ids=[people[0].id]),
                    idempotency_key="k") == "Укажите адрес доставки счетов в блоке «Лицевой счет»."
 
 
@@ -320,13 +337,14 @@ def test_another_company_orders_nothing_and_sees_no_subscribers(session, world, 
             lambda: orders.order_invoice(session, actor=world.stranger, account_id=account_id,
                                           invoice_id=invoice.id, idempotency_key="s1"),
             lambda: orders.order_call_detail(session, actor=world.stranger, account_id=account_id, year=2026,
-                                              month=10, subscriber_ids=[people[0].id], idempotency_key="s2"),
+                                              month=10, choice=Choice(subscriber_ids=[people[0].id]),
+                                              idempotency_key="s2"),
             lambda: orders.order_call_detail(session, actor=world.stranger, account_id=account_id, year=2026,
-                                              month=10, all_matching="", idempotency_key="s3"),
+                                              month=10, choice=Choice(all_matching=""), idempotency_key="s3"),
             lambda: orders.order_reconciliation(session, actor=world.stranger, account_id=account_id,
                                                  date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 10, 31),
                                                  email="spy@evil.by", idempotency_key="s4"),
-            lambda: orders.list_detail_candidates(session, actor=world.stranger, account_id=account_id),
+            lambda: listing.list_subscribers(session, actor=world.stranger, account_id=account_id),
         ]
         for call in calls:
             with pytest.raises(AccessDenied):
@@ -336,12 +354,12 @@ def test_another_company_orders_nothing_and_sees_no_subscribers(session, world, 
     with pytest.raises(AccessDenied):
         orders.order_invoice(session, **own, invoice_id=invoice.id, idempotency_key="s5")
     with pytest.raises(AccessDenied):
-        orders.order_call_detail(session, **own, year=2026, month=10, subscriber_ids=[people[0].id],
+        orders.order_call_detail(session, **own, year=2026, month=10, choice=Choice(subscriber_ids=[people[0].id]),
                                   idempotency_key="s6")
     with pytest.raises(UploadRejected):
-        orders.order_call_detail(session, **own, year=2026, month=10, numbers=[people[0].number],
+        orders.order_call_detail(session, **own, year=2026, month=10, choice=Choice(numbers=[people[0].number]),
                                   idempotency_key="s7")
-    assert [r.number for r in orders.list_detail_candidates(session, **own, search="Иван").rows] == ["375291110005"]
+    assert [r.number for r in listing.list_subscribers(session, **own, search="Иван").rows] == ["375291110005"]
     assert stored_requests(session) == []
 
 

@@ -10,11 +10,16 @@ import zipfile
 
 import openpyxl
 import pytest
+from sqlalchemy import func
+from sqlmodel import select
 
+from cabinet import clock
+from cabinet.models import UploadedList, UploadedListItem
 from cabinet.services.errors import AccessDenied
 from cabinet.services.subscribers import uploads
+from cabinet.services.subscribers.choice import Choice, chosen_subscribers
 from cabinet.services.subscribers.uploads import UploadRejected, match_numbers, parse_numbers_xlsx
-from tests.unit.factories import make_subscriber
+from tests.unit.factories import make_actor, make_subscriber, make_user
 from tests.unit.finance_factories import make_world
 
 A, B, C = "375291234567", "375331234567", "375441234567"
@@ -299,3 +304,70 @@ def test_matching_on_another_companys_account_is_refused(session, world):
     own = make_subscriber(session, world.account)
     with pytest.raises(AccessDenied):
         match_numbers(session, actor=world.stranger, account_id=world.account.id, numbers=[own.number])
+
+
+# --- kept on the server until the order ------------------------------------------------------------------------------
+
+def chosen(session, world, upload_id, actor=None):
+    return [c.number for c in chosen_subscribers(session, actor=actor or world.actor, account_id=world.account.id,
+                                                 choice=Choice(upload_id=upload_id))]
+
+
+def test_an_uploaded_list_is_kept_and_chosen_by_its_id_in_file_order(session, world):
+    subs = [make_subscriber(session, world.account) for _ in range(3)]
+    numbers = [subs[2].number, subs[0].number, subs[1].number]
+    stored = uploads.store_upload(session, actor=world.actor, account_id=world.account.id, content=xlsx(numbers))
+    session.commit()
+    assert stored.count == 3
+    assert chosen(session, world, stored.id) == numbers
+
+
+def test_a_bad_file_is_refused_and_nothing_is_kept(session, world):
+    own = make_subscriber(session, world.account)
+    with pytest.raises(UploadRejected):
+        uploads.store_upload(session, actor=world.actor, account_id=world.account.id,
+                             content=xlsx([own.number, "375000000000"]))
+    assert session.exec(select(func.count()).select_from(UploadedList)).one() == 0
+
+
+def test_only_its_own_user_may_name_a_list_and_only_for_its_account(session, world):
+    own = make_subscriber(session, world.account)
+    stored = uploads.store_upload(session, actor=world.actor, account_id=world.account.id, content=xlsx([own.number]))
+    colleague = make_actor(make_user(session, world.org, [world.account]), [world.account])
+    session.commit()
+    for actor in (colleague, world.stranger):
+        with pytest.raises(AccessDenied):
+            chosen(session, world, stored.id, actor=actor)
+    with pytest.raises(AccessDenied):
+        chosen_subscribers(session, actor=world.actor, account_id=world.sibling.id, choice=Choice(upload_id=stored.id))
+    with pytest.raises(AccessDenied, match="Загрузите файл снова"):
+        chosen(session, world, stored.id + 1)
+
+
+def test_a_new_upload_replaces_the_users_last_and_day_old_lists_are_removed(session, world):
+    first, second = make_subscriber(session, world.account), make_subscriber(session, world.account)
+    earlier = uploads.store_upload(session, actor=world.actor, account_id=world.account.id, content=xlsx([first.number]))
+    later = uploads.store_upload(session, actor=world.actor, account_id=world.account.id, content=xlsx([second.number]))
+    session.commit()
+    with pytest.raises(AccessDenied):
+        chosen(session, world, earlier.id)
+    assert chosen(session, world, later.id) == [second.number]
+
+    colleague = make_actor(make_user(session, world.org, [world.account]), [world.account])
+    clock.advance(days=1, seconds=1)
+    uploads.store_upload(session, actor=colleague, account_id=world.account.id, content=xlsx([first.number]))
+    session.commit()
+    with pytest.raises(AccessDenied):
+        chosen(session, world, later.id)  # a day old: gone with the colleague's upload
+    assert session.exec(select(func.count()).select_from(UploadedListItem)).one() == 1
+
+
+def test_a_subscriber_moved_away_after_the_upload_refuses_the_choice(session, world):
+    subs = [make_subscriber(session, world.account) for _ in range(2)]
+    stored = uploads.store_upload(session, actor=world.actor, account_id=world.account.id,
+                                  content=xlsx([s.number for s in subs]))
+    subs[1].account_id = world.sibling.id
+    session.add(subs[1])
+    session.commit()
+    with pytest.raises(AccessDenied, match="не найдены на этом лицевом счете: 1"):
+        chosen(session, world, stored.id)

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from cabinet import clock
-from cabinet.models import RequestKind, Subscriber
+from cabinet.models import RequestKind
 from cabinet.services.access import Actor, account_for
 from cabinet.services.errors import DomainError
 from cabinet.services.requests import store
 from cabinet.services.requests.store import ItemDraft, OrderResult
 from cabinet.services.sip.invoices import organisation_address
+from cabinet.services.subscribers.choice import Choice, chosen_subscribers
+from cabinet.services.subscribers.uploads import UploadRejected
 from cabinet.services.validation import clean_digits, phone_number
 from cabinet.text import abonents, month_words
 
@@ -48,21 +50,16 @@ def order_preliminary_invoice(
     """`numbers` None: the whole account; otherwise the typed list, every number on this account."""
     account = account_for(session, actor, account_id)
     recipients = organisation_address(session, account)
-    query = select(Subscriber.id, Subscriber.number).where(Subscriber.account_id == account.id)
-    if numbers is None:
-        chosen = session.exec(query.order_by(Subscriber.number)).all()
-    else:
-        wanted = typed_numbers(numbers)
-        found = dict((number, i) for i, number in session.exec(query.where(Subscriber.number.in_(wanted))).all())
-        missing = [n for n in wanted if n not in found]
-        if missing:
-            raise DomainError(f"Нет на этом лицевом счете: {', '.join(missing)}.")
-        chosen = [(found[n], n) for n in wanted]
+    choice = Choice(all_matching="") if numbers is None else Choice(numbers=typed_numbers(numbers))
+    try:
+        chosen = chosen_subscribers(session, actor=actor, account_id=account.id, choice=choice)
+    except UploadRejected as missing:  # a typed number not on this account
+        raise DomainError(f"Нет на этом лицевом счете: {', '.join(e.value for e in missing.errors)}.") from None
     period = month_words(clock.today())
     dto = store.submit_request(
         session, actor=actor, account_id=account.id, kind=RequestKind.PRELIMINARY_INVOICE,
         params={"recipients": recipients, "period": period, "whole": numbers is None},
-        items=[ItemDraft(subscriber_id=i, number=n) for i, n in chosen], idempotency_key=idempotency_key,
+        items=[ItemDraft(subscriber_id=c.id, number=c.number) for c in chosen], idempotency_key=idempotency_key,
         expected_on=clock.today(), summary=f"Предварительный счет за {period}: {abonents(len(chosen))}",
     )
     return OrderResult(request_id=dto.id, recipients=recipients, expected_on=dto.expected_on,

@@ -1,16 +1,19 @@
-"""The subscribers a list operation (B1–B5) applies to, named one way for all of them: a `Choice`.
+"""The subscribers an operation applies to, named one way for all of them: a `Choice`, resolved by
+`chosen_subscribers` for call detail (C6, P8), the preliminary invoice (P9) and the list operations (B1–B5).
 
 A choice is exactly one of:
 - `subscriber_ids`: the subscribers ticked in the account's list (ids come from the browser: any id not on this
   account refuses the whole choice with AccessDenied, saying nothing about what it is);
 - `all_matching`: every subscriber the list's search shows («» = the whole account), optionally with the list's
-  status filter — resolved by the same conditions as «Абоненты» (S1), in SQL, by number;
-- `numbers`: the 12-digit numbers of an uploaded xlsx; a number not on the account refuses the whole choice with
-  `uploads.UploadRejected` naming each such row, nothing applied.
+  status filter — resolved by the very conditions of «Абоненты» (S1, `listing.matching`), in SQL, by number;
+- `numbers`: 12-digit numbers (typed, or sent by another system); a number not on the account refuses the whole
+  choice with `uploads.UploadRejected` naming each such row, nothing applied;
+- `upload_id`: an xlsx of numbers uploaded and checked before (`uploads.store_upload`), kept on the server; only
+  its own user may name it, for its account.
 
-An empty choice, more than one way at once and more than MAX_CHOICE subscribers are refused. The status filter
-applies to `all_matching` only: ticked ids and uploaded numbers are taken as given (the B4/B5 orders check the
-status of each themselves).
+An empty choice, more than one way at once and more than `limit` subscribers (MAX_CHOICE unless the operation
+says less) are refused. The status filter applies to `all_matching` only: ticked ids and uploaded numbers are
+taken as given (the B4/B5 orders check the status of each themselves).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from cabinet.models import Subscriber
+from cabinet.models import Subscriber, UploadedListItem
 from cabinet.services import access
 from cabinet.services.access import Actor
 from cabinet.services.errors import AccessDenied, DomainError
@@ -43,6 +46,10 @@ class Choice:
     subscriber_ids: list[int] | None = None
     all_matching: str | None = None
     numbers: list[str] | None = None
+    upload_id: int | None = None
+
+    def ways(self) -> int:
+        return sum(way is not None for way in (self.subscriber_ids, self.all_matching, self.numbers, self.upload_id))
 
 
 @dataclass(frozen=True)
@@ -81,8 +88,8 @@ def named(numbers: Sequence[str]) -> str:
     return shown + (f" и еще {len(numbers) - _SHOWN}" if len(numbers) > _SHOWN else "")
 
 
-def _too_many(count: int) -> DomainError:
-    return DomainError(f"В одной заявке — не более {thousands(MAX_CHOICE)} абонентов, выбрано {thousands(count)}. "
+def too_many(count: int, limit: int, what: str) -> DomainError:
+    return DomainError(f"{what} — не более {thousands(limit)} абонентов, выбрано {thousands(count)}. "
                        "Разделите список.")
 
 
@@ -94,13 +101,13 @@ def _row(found) -> Chosen:
     return Chosen(id=i, number=number, name=name or "", status=str(status), tariff_id=tariff_id)
 
 
-def _by_ids(session: Session, account_id: int, subscriber_ids: Sequence) -> list[Chosen]:
+def _by_ids(session: Session, account_id: int, subscriber_ids: Sequence, limit: int, what: str) -> list[Chosen]:
     try:
         ids = list(dict.fromkeys(int(i) for i in subscriber_ids))
     except (TypeError, ValueError):
         raise AccessDenied("Абонент не найден на этом лицевом счете.") from None
-    if len(ids) > MAX_CHOICE:
-        raise _too_many(len(ids))
+    if len(ids) > limit:
+        raise too_many(len(ids), limit, what)
     found: dict[int, Chosen] = {}
     for start in range(0, len(ids), _IN_CHUNK):
         rows = session.execute(select(*_COLUMNS).where(
@@ -112,35 +119,55 @@ def _by_ids(session: Session, account_id: int, subscriber_ids: Sequence) -> list
     return [found[i] for i in ids]
 
 
-def _by_search(session: Session, account_id: int, search: str, status: str | None) -> list[Chosen]:
+def _by_search(session: Session, account_id: int, search: str, status: str | None, limit: int,
+               what: str) -> list[Chosen]:
     conditions = matching(account_id, search, status=status)
     count = session.execute(select(func.count()).select_from(Subscriber).where(*conditions)).scalar_one()
-    if count > MAX_CHOICE:
-        raise _too_many(count)
+    if count > limit:
+        raise too_many(count, limit, what)
     rows = session.execute(select(*_COLUMNS).where(*conditions).order_by(Subscriber.number)).all()
     return [_row(row) for row in rows]
 
 
+def _by_upload(session: Session, actor: Actor, account_id: int, upload_id, limit: int, what: str) -> list[Chosen]:
+    uploaded = uploads.uploaded_list(session, actor=actor, account_id=account_id, upload_id=upload_id)
+    if uploaded.count > limit:
+        raise too_many(uploaded.count, limit, what)
+    rows = session.execute(
+        select(*_COLUMNS).join(UploadedListItem, UploadedListItem.subscriber_id == Subscriber.id)
+        .where(UploadedListItem.list_id == uploaded.id, Subscriber.account_id == account_id)
+        .order_by(UploadedListItem.position)
+    ).all()
+    missing = uploaded.count - len(rows)
+    if missing:  # moved to another account since the upload
+        raise AccessDenied(f"Абоненты не найдены на этом лицевом счете: {missing}. Загрузите файл снова.")
+    return [_row(row) for row in rows]
+
+
 def chosen_subscribers(
-    session: Session, *, actor: Actor, account_id: int, choice: Choice, status: str | None = None
+    session: Session, *, actor: Actor, account_id: int, choice: Choice, status: str | None = None,
+    limit: int | None = None, what: str = "В одной заявке",
 ) -> list[Chosen]:
     """The chosen subscribers of this account, each once: ticked ones in the order ticked, matching ones by
-    number, uploaded ones in file order."""
+    number, uploaded ones in file order. `limit` and `what` word the refusal of too many («В одной заявке на
+    детализацию — не более 10 000 абонентов…»)."""
     account = access.account_for(session, actor, account_id)
+    limit = MAX_CHOICE if limit is None else limit
     if choice is None:
         raise DomainError(NOTHING_CHOSEN)
-    ways = [way is not None for way in (choice.subscriber_ids, choice.all_matching, choice.numbers)]
-    if sum(ways) > 1:
+    if choice.ways() > 1:
         raise DomainError(ONE_WAY)
     if choice.subscriber_ids:
-        chosen = _by_ids(session, account.id, choice.subscriber_ids)
+        chosen = _by_ids(session, account.id, choice.subscriber_ids, limit, what)
     elif choice.all_matching is not None:
-        chosen = _by_search(session, account.id, choice.all_matching, status)
+        chosen = _by_search(session, account.id, choice.all_matching, status, limit, what)
     elif choice.numbers:
-        if len(choice.numbers) > MAX_CHOICE:
-            raise _too_many(len(choice.numbers))
+        if len(choice.numbers) > limit:
+            raise too_many(len(choice.numbers), limit, what)
         ids = uploads.match_numbers(session, actor=actor, account_id=account.id, numbers=choice.numbers)
-        chosen = _by_ids(session, account.id, ids)
+        chosen = _by_ids(session, account.id, ids, limit, what)
+    elif choice.upload_id is not None:
+        chosen = _by_upload(session, actor, account.id, choice.upload_id, limit, what)
     else:
         chosen = []
     if not chosen:

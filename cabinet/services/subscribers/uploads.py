@@ -1,4 +1,4 @@
-"""Uploaded xlsx files of subscriber numbers (C6, and the list operations B1–B3).
+"""Uploaded xlsx files of subscriber numbers (C6 and the list operations B1–B5), kept on the server once checked.
 
 The file must hold only 12-digit numbers, one per row from row 1 down, in one column of one sheet. A bad file
 is refused whole, with the row numbers and reasons (the first MAX_ERRORS kept, all counted), nothing applied.
@@ -17,11 +17,13 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import delete, insert
 from sqlmodel import Session, select
 
-from cabinet.models import Subscriber
+from cabinet import clock
+from cabinet.models import Subscriber, UploadedList, UploadedListItem
 from cabinet.services.access import Actor, account_for
-from cabinet.services.errors import DomainError
+from cabinet.services.errors import AccessDenied, DomainError
 from cabinet.services.validation import clean_digits
 from cabinet.text import thousands
 
@@ -37,6 +39,7 @@ NOT_DIGITS = "номер должен состоять из 12 цифр"
 LETTERS = "номер содержит буквы"
 NOT_A_NUMBER = "в ячейке не номер"
 NOT_FOUND = "номер не найден на этом лицевом счете"
+LIST_GONE = "Загруженный список больше не действует. Загрузите файл снова."
 
 
 @dataclass(frozen=True)
@@ -391,9 +394,50 @@ def match_numbers(session: Session, *, actor: Actor, account_id: int, numbers: S
     return ids
 
 
-def numbers_on_account(session: Session, *, actor: Actor, account_id: int, content: bytes,
-                       max_bytes: int = 2_000_000) -> list[str]:
-    """An uploaded xlsx checked whole: every row a valid number, every number on this account."""
+@dataclass(frozen=True)
+class StoredUpload:
+    """An uploaded list kept on the server: what a page holds of it."""
+
+    id: int
+    count: int
+
+
+UPLOAD_LIFETIME = dt.timedelta(days=1)
+_INSERT_CHUNK = 5_000
+
+
+def store_upload(session: Session, *, actor: Actor, account_id: int, content: bytes,
+                 max_bytes: int = 2_000_000) -> StoredUpload:
+    """An uploaded xlsx checked whole (every row a valid number, every number on this account), then kept on the
+    server as the account's subscribers in file order, for an order to name by its id (`Choice.upload_id`). The
+    user's earlier lists and everybody's lists older than UPLOAD_LIFETIME are removed."""
+    account = account_for(session, actor, account_id)
     numbers = parse_numbers_xlsx(content, max_bytes=max_bytes)
-    match_numbers(session, actor=actor, account_id=account_id, numbers=numbers)
-    return numbers
+    ids = match_numbers(session, actor=actor, account_id=account.id, numbers=numbers)
+    _remove_lists(session, (UploadedList.user_id == actor.user_id)
+                  | (UploadedList.created_at < clock.now() - UPLOAD_LIFETIME))
+    uploaded = UploadedList(user_id=actor.user_id, account_id=account.id, count=len(ids))
+    session.add(uploaded)
+    session.flush()
+    rows = [{"list_id": uploaded.id, "position": n, "subscriber_id": i} for n, i in enumerate(ids, start=1)]
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        session.execute(insert(UploadedListItem.__table__), rows[start:start + _INSERT_CHUNK])
+    return StoredUpload(id=uploaded.id, count=len(ids))
+
+
+def uploaded_list(session: Session, *, actor: Actor, account_id: int, upload_id: int) -> UploadedList:
+    """The actor's own list uploaded for this account; the same refusal for any other id."""
+    account = account_for(session, actor, account_id)
+    try:
+        found = session.exec(select(UploadedList).where(UploadedList.id == int(upload_id))).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None or found.user_id != actor.user_id or found.account_id != account.id:
+        raise AccessDenied(LIST_GONE)
+    return found
+
+
+def _remove_lists(session: Session, condition) -> None:
+    old = select(UploadedList.id).where(condition)
+    session.execute(delete(UploadedListItem).where(UploadedListItem.list_id.in_(old)))
+    session.execute(delete(UploadedList).where(UploadedList.id.in_(old)))
