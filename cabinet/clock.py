@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import os
 from zoneinfo import ZoneInfo
+
+from cabinet import settings
 
 MINSK = ZoneInfo("Europe/Minsk")
 
@@ -16,23 +17,27 @@ def _real_now() -> dt.datetime:
     return dt.datetime.now(MINSK).replace(tzinfo=None, microsecond=0)
 
 
-def _offset_from_environment() -> dt.timedelta:
-    """CABINET_TODAY=YYYY-MM-DD runs a whole process on another day (browser tests of date rules);
-    the time of day still flows."""
-    wanted = os.environ.get("CABINET_TODAY")
-    if not wanted:
-        return dt.timedelta()
-    return dt.timedelta(days=(dt.date.fromisoformat(wanted) - _real_now().date()).days)
+_offset_of: tuple[object, dt.timedelta] | None = None  # (the settings it was taken from, the offset)
 
 
-_offset = _offset_from_environment()
+def _offset() -> dt.timedelta:
+    """CABINET_TODAY=YYYY-MM-DD (settings.today) runs a whole process on another day (browser tests of date
+    rules); the time of day still flows. Taken from the settings at the first reading of the clock, and again
+    after `settings.reset()`, never at import."""
+    global _offset_of
+    current = settings.get()
+    if _offset_of is None or _offset_of[0] is not current:
+        wanted = current.today
+        days = (wanted - _real_now().date()).days if wanted else 0
+        _offset_of = (current, dt.timedelta(days=days))
+    return _offset_of[1]
 
 
 def now() -> dt.datetime:
     """Current moment as a naive Minsk wall-clock datetime (how every timestamp is stored)."""
     if _frozen is not None:
         return _frozen
-    return _real_now() + _offset
+    return _real_now() + _offset()
 
 
 def today() -> dt.date:
