@@ -1,5 +1,5 @@
 # make run  — set up what is missing and start the cabinet on http://localhost:$(PORT)
-# make test — set up what is missing (system packages too, as root) and run every test
+# make test — set up what is missing (system packages too, as root), lint and run every test
 
 SHELL := /bin/bash
 PORT ?= 3000
@@ -16,7 +16,7 @@ export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 export PORT
 
-.PHONY: run test unit unit-postgres e2e bench deps system-deps worker clean
+.PHONY: run test lint unit unit-postgres e2e bench deps system-deps worker clean
 
 run: deps
 	$(PY) -m cabinet.launch
@@ -25,7 +25,12 @@ worker: deps
 	$(PY) -m cabinet.worker
 
 test: deps system-deps
-	$(MAKE) --no-print-directory unit unit-postgres e2e
+	$(MAKE) --no-print-directory lint unit unit-postgres e2e
+
+# pyflakes, bugbear and isort (ruff), then types (mypy); both configured in pyproject.toml
+lint:
+	$(VENV)/bin/ruff check cabinet tests bench migrations rxconfig.py
+	$(VENV)/bin/mypy
 
 unit:
 	$(PY) -m pytest tests/unit -q -p no:cacheprovider

@@ -14,13 +14,13 @@ from cabinet.services.requests.handling import Registry
 from cabinet.services.sip import handlers as sip_handlers
 from cabinet.services.subscribers import handlers as subscriber_handlers
 
-HANDLER_MODULES = (subscriber_handlers, bulk_handlers, finance_handlers, sip_handlers)
+DOMAIN_HANDLERS = (subscriber_handlers, bulk_handlers, finance_handlers, sip_handlers)  # each ends with its dicts
 
 
 @cache
 def handler_registry() -> Registry:
     """Every request kind's handler and finish hook, from the domains' `handlers` modules."""
-    return Registry.of(*((module.HANDLERS, module.FINISH_HOOKS) for module in HANDLER_MODULES))
+    return Registry.of(*((module.HANDLERS, module.FINISH_HOOKS) for module in DOMAIN_HANDLERS))
 
 
 @cache
