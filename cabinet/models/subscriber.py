@@ -29,6 +29,32 @@ STATUS_TITLES = {
 }
 
 
+class SimState(StrEnum):
+    FREE = "free"  # the company's, in no subscriber's phone: «Замена SIM» (S8) offers it
+    IN_USE = "in_use"
+    RETIRED = "retired"  # replaced, or its subscriber's service ended
+
+
+SIM_STATE_TITLES = {
+    SimState.FREE: "Свободна",
+    SimState.IN_USE: "Используется",
+    SimState.RETIRED: "Выведена из обращения",
+}
+
+
+class PoolState(StrEnum):
+    FREE = "free"
+    RESERVED = "reserved"  # drawn for one subscriber's «Смена номера» (S7) until `reserved_until`
+    TAKEN = "taken"
+
+
+POOL_STATE_TITLES = {
+    PoolState.FREE: "Свободен",
+    PoolState.RESERVED: "Зарезервирован",
+    PoolState.TAKEN: "Занят",
+}
+
+
 class Subscriber(SQLModel, table=True):
     __table_args__ = (
         Index("ix_subscriber_account_number", "account_id", "number"),
@@ -56,7 +82,7 @@ class Subscriber(SQLModel, table=True):
 class SimCard(SQLModel, table=True):
     iccid: str = Field(primary_key=True, max_length=20)
     organization_id: int = Field(foreign_key="organization.id", index=True)
-    state: str = Field(default="free", max_length=10)  # free | in_use | retired
+    state: str = Field(default=SimState.FREE, max_length=10)  # a SimState
 
 
 class SubscriberService(SQLModel, table=True):
@@ -76,7 +102,7 @@ class NumberPool(SQLModel, table=True):
     number: str = Field(primary_key=True, max_length=12)
     category: str = Field(index=True, max_length=30)
     price: int = 0
-    state: str = Field(default="free", max_length=10)  # free | reserved | taken
+    state: str = Field(default=PoolState.FREE, max_length=10)  # a PoolState
     reserved_by_subscriber_id: int | None = Field(default=None, foreign_key="subscriber.id")
     reserved_until: NaiveDatetime | None = None
 

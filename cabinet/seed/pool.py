@@ -8,6 +8,7 @@ from functools import partial
 from sqlmodel import Session
 
 from cabinet.models import NumberPool
+from cabinet.models.subscriber import PoolState
 from cabinet.seed.rows import MOBILE_CODES, NumberMaker, insert_rows
 
 
@@ -34,6 +35,6 @@ def insert_pool(session: Session, numbers: NumberMaker) -> None:
     for category, price, count, pattern in CATEGORIES:
         for _ in range(count):
             number = numbers.fresh(partial(pattern, numbers.rng)) if pattern else numbers.mobile()
-            rows.append(dict(number=number, category=category, price=price, state="free",
+            rows.append(dict(number=number, category=category, price=price, state=PoolState.FREE,
                              reserved_by_subscriber_id=None, reserved_until=None))
     insert_rows(session, NumberPool, rows)

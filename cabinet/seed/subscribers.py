@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from cabinet.models import CallForwarding, SimCard, Subscriber, SubscriberService, SubscriberStatus
+from cabinet.models.subscriber import SimState
 from cabinet.seed import words
 from cabinet.seed.catalogue import Catalogue
 from cabinet.seed.rows import NumberMaker, ids_by, insert_rows
@@ -129,8 +130,8 @@ def insert_subscribers(session: Session, account_id: int, subs: list[Sub], catal
 def insert_sims(session: Session, organization_id: int, subs: list[Sub], free: list[str]) -> None:
     """A SIM in use for every subscriber that holds one (retired when the subscriber left), plus free SIMs."""
     rows = [dict(iccid=s.iccid, organization_id=organization_id,
-                 state="retired" if s.status == TERMINATED else "in_use") for s in subs if s.iccid]
-    rows += [dict(iccid=iccid, organization_id=organization_id, state="free") for iccid in free]
+                 state=SimState.RETIRED if s.status == TERMINATED else SimState.IN_USE) for s in subs if s.iccid]
+    rows += [dict(iccid=iccid, organization_id=organization_id, state=SimState.FREE) for iccid in free]
     insert_rows(session, SimCard, rows)
 
 

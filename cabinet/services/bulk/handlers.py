@@ -7,6 +7,7 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from cabinet.models import Request, RequestItem, RequestKind, SimCard, SubscriberStatus
+from cabinet.models.subscriber import SimState
 from cabinet.services.subscribers import rules
 from cabinet.services.subscribers.handlers import locked_subscriber, record_change
 
@@ -24,7 +25,7 @@ def terminate(session: Session, request: Request, item: RequestItem) -> str:
     if iccid:
         session.execute(update(SimCard.__table__)
                         .where(SimCard.iccid == iccid, SimCard.organization_id == request.organization_id)
-                        .values(state="retired"))
+                        .values(state=SimState.RETIRED))
     record_change(session, subscriber, request, "subscriber.terminated", iccid=iccid)
     return "Обслуживание прекращено" + (f", SIM-карта {iccid} выведена из обращения" if iccid else "")
 

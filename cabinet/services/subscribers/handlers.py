@@ -38,6 +38,7 @@ from cabinet.models import (
     SubscriberStatus,
     Tariff,
 )
+from cabinet.models.subscriber import PoolState, SimState
 from cabinet.services import audit
 from cabinet.services.errors import ItemRefused
 from cabinet.services.subscribers import rules
@@ -188,13 +189,13 @@ def change_number(session: Session, request: Request, item: RequestItem) -> str:
         select(NumberPool).where(NumberPool.number == number).with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
-    if pool is None or pool.state != "reserved" or pool.reserved_by_subscriber_id != subscriber.id:
+    if pool is None or pool.state != PoolState.RESERVED or pool.reserved_by_subscriber_id != subscriber.id:
         raise ItemRefused(f"Номер {number} больше не зарезервирован за абонентом. Выберите номер снова.")
     if session.execute(select(Subscriber.id).where(Subscriber.number == number)).first() is not None:
         raise ItemRefused(f"Номер {number} уже занят. Выберите другой номер.")
     old = subscriber.number
     subscriber.number = number
-    pool.state, pool.reserved_until = "taken", None
+    pool.state, pool.reserved_until = PoolState.TAKEN, None
     session.add(pool)
     record_change(session, subscriber, request, "subscriber.number_changed", old_number=old, number=number)
     return f"Номер {old} заменен на {number}"
@@ -210,8 +211,8 @@ def replace_sim(session: Session, request: Request, item: RequestItem) -> str:
     iccid = str(params.get("iccid") or "")
     taken = session.execute(
         update(SimCard.__table__)
-        .where(SimCard.iccid == iccid, SimCard.organization_id == request.organization_id, SimCard.state == "free")
-        .values(state="in_use")
+        .where(SimCard.iccid == iccid, SimCard.organization_id == request.organization_id, SimCard.state == SimState.FREE)
+        .values(state=SimState.IN_USE)
     )
     if taken.rowcount != 1:
         raise ItemRefused(f"SIM-карта {iccid} больше не свободна. Выберите другую SIM-карту.")
@@ -219,7 +220,7 @@ def replace_sim(session: Session, request: Request, item: RequestItem) -> str:
     if old:
         session.execute(update(SimCard.__table__)
                         .where(SimCard.iccid == old, SimCard.organization_id == request.organization_id)
-                        .values(state="retired"))
+                        .values(state=SimState.RETIRED))
     subscriber.sim_iccid = iccid
     record_change(session, subscriber, request, "subscriber.sim_replaced", old_iccid=old, iccid=iccid)
     return f"SIM-карта заменена на {iccid}"

@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from cabinet import clock
 from cabinet.models import NumberDraw, NumberPool, RequestKind, SimCard, Subscriber
+from cabinet.models.subscriber import PoolState, SimState
 from cabinet.services import access, audit
 from cabinet.services.access import Actor
 from cabinet.services.errors import DomainError
@@ -57,8 +58,8 @@ class Draw:
 
 def pool_free(now: dt.datetime):
     """A pool number that may be offered or reserved: free, or its reservation has run out."""
-    return or_(NumberPool.state == "free",
-               and_(NumberPool.state == "reserved", NumberPool.reserved_until < now))
+    return or_(NumberPool.state == PoolState.FREE,
+               and_(NumberPool.state == PoolState.RESERVED, NumberPool.reserved_until < now))
 
 
 def number_categories(session: Session) -> list[NumberCategory]:
@@ -131,7 +132,7 @@ def order_number_change(
     taken = session.execute(
         update(NumberPool.__table__)
         .where(NumberPool.number == number, pool_free(now))
-        .values(state="reserved", reserved_by_subscriber_id=subscriber.id, reserved_until=now + RESERVATION)
+        .values(state=PoolState.RESERVED, reserved_by_subscriber_id=subscriber.id, reserved_until=now + RESERVATION)
     )
     if taken.rowcount != 1:
         raise DomainError(f"Номер {number} уже занят. Выберите другой номер.")
@@ -154,7 +155,7 @@ def free_sims(session: Session, *, actor: Actor, account_id: int, limit: int = F
     """The organisation's free SIM cards (ICCIDs, in order), at most `limit`."""
     account = access.account_for(session, actor, account_id)
     return list(session.execute(
-        select(SimCard.iccid).where(SimCard.organization_id == account.organization_id, SimCard.state == "free")
+        select(SimCard.iccid).where(SimCard.organization_id == account.organization_id, SimCard.state == SimState.FREE)
         .order_by(SimCard.iccid).limit(max(int(limit), 1))
     ).scalars().all())
 
@@ -164,7 +165,7 @@ def check_new_sim(session: Session, organization_id: int, iccid: str) -> str:
     if not (iccid.isdigit() and 19 <= len(iccid) <= 20):
         raise DomainError("Номер SIM-карты (ICCID) — 19 или 20 цифр.")
     sim = session.get(SimCard, iccid)
-    if sim is None or sim.organization_id != organization_id or sim.state != "free":
+    if sim is None or sim.organization_id != organization_id or sim.state != SimState.FREE:
         raise DomainError(f"SIM-карта {iccid} не найдена среди свободных SIM-карт организации.")
     return iccid
 
