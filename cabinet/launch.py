@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Sequence
 
 from cabinet import db, settings
 
 
-def prepare() -> list[tuple[str, str, str]]:
+def prepare() -> Sequence[tuple[str, str, str]]:
     """Migrate, seed when empty; return the demo sign-ins to print."""
     from cabinet import seed
 
@@ -22,7 +23,7 @@ def prepare() -> list[tuple[str, str, str]]:
     return info.sign_ins
 
 
-def banner(sign_ins: list[tuple[str, str, str]]) -> str:
+def banner(sign_ins: Sequence[tuple[str, str, str]]) -> str:
     current = settings.get()
     width = max(len(who) for who, _, _ in sign_ins)
     lines = [

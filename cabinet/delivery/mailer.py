@@ -104,7 +104,7 @@ def _claim_due(worker_id: str, limit: int) -> list[_Outgoing]:
             select(OutboxAttachment).where(OutboxAttachment.email_id.in_(ids)).order_by(OutboxAttachment.id)
         ):
             files.setdefault(attachment.email_id, []).append(attachment)
-        broken = []
+        broken: list[tuple[int, int, Exception]] = []
         for row in rows:
             try:
                 message = build_message(row, files.get(row.id, []))
@@ -112,8 +112,8 @@ def _claim_due(worker_id: str, limit: int) -> list[_Outgoing]:
                 broken.append((row.id, row.attempts, exc))
                 continue
             outgoing.append(_Outgoing(row.id, message, list(row.recipients), row.attempts))
-    for email_id, attempts, exc in broken:
-        _mark_failed(email_id, worker_id, attempts + 1, _describe(exc))
+    for email_id, attempts, error in broken:
+        _mark_failed(email_id, worker_id, attempts + 1, _describe(error))
     return outgoing
 
 

@@ -65,4 +65,5 @@ def enqueue_email(
             )
         )
     session.flush()
+    assert row.id is not None
     return row.id

@@ -159,7 +159,7 @@ class _Writer:
         self.workbook = workbook
         self.facts = facts
 
-    def _head(self, sheet, extra: list[tuple[str, str]] = ()) -> None:
+    def _head(self, sheet, extra: Sequence[tuple[str, str]] = ()) -> None:
         sheet.append([cell(sheet, "Детализация звонков", bold=True)])
         for label, value in [*self.facts, *extra]:
             sheet.append([cell(sheet, label, bold=True), value])

@@ -308,8 +308,8 @@ def invoice_xlsx(doc: InvoiceDocument) -> bytes:
         for line in party.requisites():
             append([None, None, line])
     append([])
-    for label, value in _facts(doc):
-        append([cell(sheet, f"{label}:", bold=True), None, value])
+    for label, fact in _facts(doc):
+        append([cell(sheet, f"{label}:", bold=True), None, fact])
     append([cell(sheet, "Дата счета:", bold=True), None, cell(sheet, doc.issued_on, number_format=DATE_FORMAT)])
     append([])
     append([cell(sheet, caption, bold=True, wrap_text=True) for caption in HEADERS])
@@ -364,7 +364,7 @@ def invoice_txt(doc: InvoiceDocument) -> bytes:
     for number, description, amount, vat in doc.lines():
         position += 1
         if len(description) <= description_width:
-            parts = (description,)
+            parts = [description]
         else:
             parts = wrapped.get(description) or wrapped.setdefault(description, wrap(description, description_width))
         chunk.append(f"{position:>{w_index}}{TXT_GAP}{number or '':<{w_number}}{TXT_GAP}{parts[0]:<{w_description}}"

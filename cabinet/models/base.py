@@ -38,13 +38,13 @@ class Role(StrEnum):
     SIP_ADMIN = "sip_admin"
 
 
-ROLE_TITLES = {
+ROLE_TITLES: dict[str, str] = {
     Role.ADMINISTRATOR: "Администратор",
     Role.SUPERVISOR: "Супервайзер",
     Role.SIP_ADMIN: "Администратор SIP",
 }
 
-ACCOUNT_KIND_TITLES = {
+ACCOUNT_KIND_TITLES: dict[str, str] = {
     AccountKind.MOBILE: "Мобильная связь",
     AccountKind.FIXED: "Фиксированная связь",
     AccountKind.SIP: "SIP-телефония",

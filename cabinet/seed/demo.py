@@ -103,7 +103,7 @@ def _seed_org1(session: Session, rng: random.Random, numbers: NumberMaker, catal
                              silent_this_month=frozenset({info.SIP_SILENT}))
     connection = sip_subs[0]  # its free minutes to other networks, less what this month's calls spent
     spent = minutes_to_other_networks(sip_calls, connection.id, today.replace(day=1))
-    update_row(session, Subscriber, connection.id, free_minutes_left=max(0, connection.free_minutes - spent))
+    update_row(session, Subscriber, connection.id, free_minutes_left=max(0, (connection.free_minutes or 0) - spent))
 
     users = insert_users(session, org, [
         UserSpec(info.ADMIN, "phone", "Ковалева Ирина Сергеевна", info.PASSWORDS[info.ADMIN], (ADMINISTRATOR,),

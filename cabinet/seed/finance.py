@@ -49,9 +49,9 @@ class _FixedFees:
     """Monthly fees of the subscribers connected by a day, summed by a sweep over days in ascending order."""
 
     def __init__(self, subs: list[Sub], catalogue: Catalogue):
-        events = []
+        events: list[tuple[dt.date, str, Decimal]] = []
         for sub in subs:
-            if not sub.billable:
+            if not sub.billable or sub.connected_on is None:
                 continue
             events.append((sub.connected_on, "tariff", catalogue.tariffs[sub.tariff].fee))
             events += [(since, "services", catalogue.services[code].fee) for code, since in sub.services]
@@ -88,12 +88,14 @@ def bill_account(
     current = today.replace(day=1)
     periods = [add_months(current, -back) for back in range(months, 0, -1)]
     fees = _FixedFees(subs, catalogue)
-    invoices, lines_by_number, payments = [], {}, []
+    invoices: list[dict] = []
+    payments: list[dict] = []
+    lines_by_number: dict[str, list] = {}
     for index, period in enumerate(periods):
         end, following = month_end(period), add_months(period, 1)
         if index >= months - detailed_months:
             lines = [(s.id, s.number, description, amount)
-                     for s in subs if s.billable and s.connected_on <= end
+                     for s in subs if s.billable and s.connected_on is not None and s.connected_on <= end
                      for _, description, amount in _subscriber_lines(rng, s, end, catalogue)]
         else:
             lines = _summary_lines(rng, fees, end)

@@ -72,7 +72,7 @@ def demo_info(session: Session) -> DemoInfo:
     """What seed_demo returned, read back from a seeded database (passwords changed since are not shown)."""
     connection = session.connection()
     known = [MOBILE_ACCOUNT, FIXED_ACCOUNT, SIP_ACCOUNT, ORG2_MOBILE_ACCOUNT, BENCH_ACCOUNT]
-    accounts = dict(connection.execute(
+    accounts: dict[str, int] = dict(connection.execute(
         select(PersonalAccount.number, PersonalAccount.organization_id).where(PersonalAccount.number.in_(known))
     ).all())
     if MOBILE_ACCOUNT not in accounts:
@@ -80,7 +80,7 @@ def demo_info(session: Session) -> DemoInfo:
     organization = connection.execute(
         select(Organization.name).where(Organization.id == accounts[MOBILE_ACCOUNT])
     ).scalar_one()
-    hashes = dict(connection.execute(
+    hashes: dict[str, str] = dict(connection.execute(
         select(User.login, User.password_hash).where(User.login.in_([login for _, login, _ in SIGN_INS]))
     ).all())
     return DemoInfo(

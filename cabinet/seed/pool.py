@@ -7,8 +7,7 @@ from functools import partial
 
 from sqlmodel import Session
 
-from cabinet.models import NumberPool
-from cabinet.models.subscriber import PoolState
+from cabinet.models import NumberPool, PoolState
 from cabinet.seed.rows import MOBILE_CODES, NumberMaker, insert_rows
 
 

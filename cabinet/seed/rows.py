@@ -27,7 +27,9 @@ def insert_rows(session: Session, model, rows: Sequence[dict]) -> None:
 
 def insert_one(session: Session, model, row: dict) -> int:
     """One row; returns its new id."""
-    return session.connection().execute(insert(model.__table__).values(**row)).inserted_primary_key[0]
+    key = session.connection().execute(insert(model.__table__).values(**row)).inserted_primary_key
+    assert key is not None
+    return key[0]
 
 
 def ids_by(session: Session, model, key: str, *where) -> dict:

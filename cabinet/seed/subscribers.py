@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from cabinet.models import CallForwarding, SimCard, Subscriber, SubscriberService, SubscriberStatus
-from cabinet.models.subscriber import SimState
+from cabinet.models import CallForwarding, SimCard, SimState, Subscriber, SubscriberService, SubscriberStatus
 from cabinet.seed import words
 from cabinet.seed.catalogue import Catalogue
 from cabinet.seed.rows import NumberMaker, ids_by, insert_rows
@@ -78,11 +77,11 @@ def mobile_plans(
         sub = Sub(number=number, name=words.subscriber_name(rng), tariff=tariff, status=status,
                   iccid=numbers.iccid(), self_sim=rng.random() >= 0.1)
         if status != WAITING:  # waiting: the SIM is handed out, the line is not connected yet
-            sub.connected_on = today - dt.timedelta(days=rng.randint(20, 2500))
+            sub.connected_on = connected = today - dt.timedelta(days=rng.randint(20, 2500))
         if status not in (WAITING, TERMINATED):
             picked = catalogue.pick_services(rng, tariff, rng.randint(0, extra_services))
             included = set(catalogue.included(tariff))
-            sub.services = [(code, sub.connected_on if code in included else _since(rng, sub.connected_on, today))
+            sub.services = [(code, connected if code in included else _since(rng, connected, today))
                             for code in picked]
         subs.append(sub)
     return subs
@@ -94,11 +93,12 @@ def fixed_plans(rng: random.Random, numbers: NumberMaker, catalogue: Catalogue, 
     subs = []
     for status in statuses:
         tariff = rng.choice(["office_base", "office_base", "office_unlim"])
+        connected = today - dt.timedelta(days=rng.randint(200, 3000))
         sub = Sub(number=numbers.fixed(), name=words.subscriber_name(rng, post_share=0.5), tariff=tariff,
-                  status=status, connected_on=today - dt.timedelta(days=rng.randint(200, 3000)))
+                  status=status, connected_on=connected)
         if status != TERMINATED:
             picked = catalogue.pick_services(rng, tariff, rng.randint(0, 2))
-            sub.services = [(code, sub.connected_on) for code in picked]
+            sub.services = [(code, connected) for code in picked]
         subs.append(sub)
     return subs
 

@@ -46,7 +46,7 @@ def insert_users(session: Session, organization_id: int, specs: list[UserSpec], 
 def _request(session: Session, *, key: str, organization_id: int, account_id: int, author_id: int, kind: str,
              created: dt.datetime, params: dict, items: list[tuple[Sub, dict, str]], summary: str) -> None:
     finished = created + dt.timedelta(minutes=3)
-    request_id = session.connection().execute(Request.__table__.insert().values(
+    request_id = session.connection().execute(Request.__table__.insert().values(  # type: ignore[index]
         organization_id=organization_id, account_id=account_id, author_id=author_id, kind=kind,
         status=RequestStatus.DONE.value, params=params, idempotency_key=key, created_at=created,
         started_at=created + dt.timedelta(seconds=20), finished_at=finished, expected_on=created.date(),

@@ -68,7 +68,7 @@ class Finisher:
         ).scalar_one_or_none()
         if request is None:
             return False
-        counts = dict(session.execute(
+        counts: dict[str, int] = dict(session.execute(
             select(RequestItem.status, func.count())
             .where(RequestItem.request_id == request_id)
             .group_by(RequestItem.status)

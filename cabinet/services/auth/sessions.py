@@ -87,7 +87,10 @@ def live(session: Session, token: str | None) -> tuple[UserSession, User]:
         raise SessionExpired("Сеанс завершен из-за бездействия. Войдите снова.")
     found.last_seen_at = now
     session.add(found)
-    return found, session.get(User, found.user_id)
+    user = session.get(User, found.user_id)
+    if user is None:
+        raise SessionExpired()
+    return found, user
 
 
 def _first_account(session: Session, user: User, role: str) -> int | None:

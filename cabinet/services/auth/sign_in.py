@@ -120,7 +120,7 @@ def sign_in_with_password(session: Session, *, login_kind: str, login: str, pass
     if verify_password(password, user.password_hash):
         user.must_change_password = False
     elif _temporary_password_matches(user, password):
-        if clock.now() >= user.temp_password_expires_at:
+        if user.temp_password_expires_at is None or clock.now() >= user.temp_password_expires_at:
             raise _fail(session, throttle, "Срок действия временного пароля истек. Запросите новый: «Забыли пароль».")
         user.temp_password_hash = user.temp_password_expires_at = None  # single use
         user.must_change_password = True

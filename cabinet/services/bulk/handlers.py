@@ -6,8 +6,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlmodel import Session
 
-from cabinet.models import Request, RequestItem, RequestKind, SimCard, SubscriberStatus
-from cabinet.models.subscriber import SimState
+from cabinet.models import Request, RequestItem, RequestKind, SimCard, SimState, SubscriberStatus
 from cabinet.services.subscribers import rules
 from cabinet.services.subscribers.handlers import locked_subscriber, record_change
 

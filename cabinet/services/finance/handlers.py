@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from cabinet.delivery.outbox import Attachment, enqueue_email
 from cabinet.documents.call_detail import render_call_detail
 from cabinet.documents.common import RenderedDocument
-from cabinet.documents.invoice import load_invoice, render_invoice
+from cabinet.documents.invoice import DEFAULT_FORMAT, load_invoice, render_invoice
 from cabinet.documents.reconciliation import render_reconciliation
 from cabinet.models import (
     Invoice,
@@ -59,7 +59,9 @@ def _recipients(request: Request) -> list[str]:
 
 
 def account_of(session: Session, request: Request) -> PersonalAccount:
-    return session.get(PersonalAccount, request.account_id)
+    account = session.get(PersonalAccount, request.account_id)
+    assert account is not None  # a request's account is never deleted
+    return account
 
 
 # --- C2: the invoice ------------------------------------------------------------------------------------------
@@ -68,7 +70,7 @@ def send_invoice(session: Session, request: Request, item: RequestItem) -> str:
     invoice = session.get(Invoice, int(request.params.get("invoice_id") or 0))
     if invoice is None or invoice.account_id != request.account_id:
         raise ItemRefused("Счет не найден на этом лицевом счете.")
-    rendered = render_invoice(load_invoice(session, invoice.id), request.params.get("format") or "pdf")
+    rendered = render_invoice(load_invoice(session, invoice.id), request.params.get("format") or DEFAULT_FORMAT)
     period = month_words(invoice.period)
     recipients = mail_document(session, request, rendered, subject=f"Счет за {period}",
                        text=f"счет № {invoice.number} за {period}")

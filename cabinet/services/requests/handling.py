@@ -15,8 +15,9 @@ into one `Registry` and hands it to the worker, so the worker imports no handler
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlmodel import Session
 
@@ -24,6 +25,7 @@ from cabinet.models import Request, RequestItem, RequestKind
 
 Handler = Callable[[Session, Request, RequestItem], str]
 FinishHook = Callable[[Session, Request], None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -42,13 +44,15 @@ class Registry:
     @classmethod
     def of(cls, *parts: tuple[Mapping[RequestKind, Handler], Mapping[RequestKind, FinishHook]]) -> Registry:
         """One registry from the domains' (HANDLERS, FINISH_HOOKS); a kind handled twice is a mistake."""
-        handlers: dict[str, Handler] = {}
-        hooks: dict[str, FinishHook] = {}
-        for part_handlers, part_hooks in parts:
-            for merged, part in ((handlers, part_handlers), (hooks, part_hooks)):
-                for kind, fn in part.items():
-                    key = RequestKind(kind).value
-                    if key in merged:
-                        raise ValueError(f"request kind {key!r} is handled twice")
-                    merged[key] = fn
-        return cls(handlers=handlers, finish_hooks=hooks)
+        return cls(handlers=_merged(part[0] for part in parts), finish_hooks=_merged(part[1] for part in parts))
+
+
+def _merged(parts: Iterable[Mapping[RequestKind, T]]) -> dict[str, T]:
+    merged: dict[str, T] = {}
+    for part in parts:
+        for kind, fn in part.items():
+            key = RequestKind(kind).value
+            if key in merged:
+                raise ValueError(f"request kind {key!r} is handled twice")
+            merged[key] = fn
+    return merged

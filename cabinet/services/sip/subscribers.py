@@ -123,7 +123,9 @@ def list_sip_subscribers(
 # --- P11, P12, P14 ----------------------------------------------------------------------------------------------------
 
 def _tariff(session: Session, subscriber: Subscriber) -> Tariff:
-    return session.get(Tariff, subscriber.tariff_id)
+    tariff = session.get(Tariff, subscriber.tariff_id)
+    assert tariff is not None  # a subscriber always wears a tariff (foreign key)
+    return tariff
 
 
 def is_connection(session: Session, subscriber: Subscriber) -> bool:

@@ -108,7 +108,7 @@ def _services(session: Session, subscriber: Subscriber, tariff: Tariff) -> tuple
     blocking: dict[int, str] = {}
     for service_id, other_id in conflicts_among(session, connected):
         blocking.setdefault(other_id, names.get(service_id, ""))
-    inactive = None
+    inactive: str | None = None
     if subscriber.status != SubscriberStatus.ACTIVE.value:
         inactive = f"Абонент в статусе «{status_title(subscriber.status)}»: операции с услугами недоступны"
     on, off = [], []
@@ -117,6 +117,7 @@ def _services(session: Session, subscriber: Subscriber, tariff: Tariff) -> tuple
         if service.id in connected:
             on.append(service_row(service, mode))
             continue
+        reason: str | None
         if mode == "forbidden":
             reason = f"Услуга «{service.name}» недоступна на тарифном плане «{tariff.name}»"
         elif not service.self_service:

@@ -29,16 +29,17 @@ from cabinet import clock
 from cabinet.models import (
     CallForwarding,
     NumberPool,
+    PoolState,
     Request,
     RequestItem,
     RequestKind,
     SimCard,
+    SimState,
     Subscriber,
     SubscriberService,
     SubscriberStatus,
     Tariff,
 )
-from cabinet.models.subscriber import PoolState, SimState
 from cabinet.services import audit
 from cabinet.services.errors import ItemRefused
 from cabinet.services.subscribers import rules
@@ -126,7 +127,7 @@ def change_tariff(session: Session, request: Request, item: RequestItem) -> str:
     final = wanted | keep
     _disconnect(session, subscriber.id, connected - final)
     _connect(session, subscriber.id, final - connected)
-    subscriber.tariff_id = tariff.id
+    subscriber.tariff_id = tariff.id  # type: ignore[assignment]  # a stored tariff has its id
     record_change(session, subscriber, request, "subscriber.tariff_changed", old_tariff_id=old_tariff_id,
              tariff_id=tariff.id)
     return f"Тарифный план «{tariff.name}» подключен"
@@ -159,7 +160,7 @@ def rename(session: Session, request: Request, item: RequestItem) -> str:
 def set_forwarding(session: Session, request: Request, item: RequestItem) -> str:
     params = item_params(request, item)
     subscriber = locked_subscriber(session, request, item)
-    kind = params.get("kind")
+    kind = str(params.get("kind") or "")
     target, delay = rules.check_forwarding(subscriber, kind, params.get("target"), params.get("delay_seconds"))
     title = rules.FORWARDING_TITLES[kind]
     current = session.get(CallForwarding, (subscriber.id, kind))

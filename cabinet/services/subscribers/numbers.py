@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from cabinet import clock
-from cabinet.models import NumberDraw, NumberPool, RequestKind, SimCard, Subscriber
-from cabinet.models.subscriber import PoolState, SimState
+from cabinet.models import NumberDraw, NumberPool, PoolState, RequestKind, SimCard, SimState, Subscriber
 from cabinet.services import access, audit
 from cabinet.services.access import Actor
 from cabinet.services.errors import DomainError
@@ -59,7 +58,7 @@ class Draw:
 def pool_free(now: dt.datetime):
     """A pool number that may be offered or reserved: free, or its reservation has run out."""
     return or_(NumberPool.state == PoolState.FREE,
-               and_(NumberPool.state == PoolState.RESERVED, NumberPool.reserved_until < now))
+               and_(NumberPool.state == PoolState.RESERVED, col(NumberPool.reserved_until) < now))
 
 
 def number_categories(session: Session) -> list[NumberCategory]:
@@ -68,7 +67,7 @@ def number_categories(session: Session) -> list[NumberCategory]:
     prices = session.execute(
         select(NumberPool.category, func.min(NumberPool.price)).group_by(NumberPool.category)
     ).all()
-    free = dict(session.execute(
+    free: dict[str, int] = dict(session.execute(
         select(NumberPool.category, func.count()).where(pool_free(now)).group_by(NumberPool.category)
     ).all())
     return sorted((NumberCategory(c, free.get(c, 0), int(p or 0)) for c, p in prices), key=lambda c: (c.price, c.category))

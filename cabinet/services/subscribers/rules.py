@@ -204,7 +204,7 @@ def check_service_set(session: Session, tariff: Tariff, service_ids) -> list[int
     names: dict[int, str] = {}
     for service_id in chosen:
         service = service_for(session, service_id, tariff)
-        names[service.id] = service.name
+        names[service_id] = service.name
         mode = modes.get(service.id, "forbidden")
         if mode == "forbidden":
             raise DomainError(f"Услуга «{service.name}» недоступна на тарифном плане «{tariff.name}»")

@@ -279,7 +279,7 @@ def _number(value: object) -> tuple[str | None, str]:
     return text, ""
 
 
-def _plain_numbers(values: list[object]) -> list[str] | None:
+def _plain_numbers(values: list) -> list[str] | None:
     """The numbers when every row already holds a distinct 12-digit number, all as text or all as whole numbers
     (the usual upload), checked a column at a time; None if any row may be bad, for `_numbers` to go row by row.
 
@@ -312,12 +312,14 @@ def _numbers(values: list[object]) -> list[str]:
     errors: list[RowError] = []
     total = 0
     for row, value in enumerate(values, start=1):
+        error: RowError | None
         if value is None:
             error = RowError(row, "", EMPTY)
         else:
             number, reason = _number(value)
             if number is not None and number in first_seen:
-                number, reason = None, f"номер повторяется: уже есть в строке {first_seen[number]}"
+                reason = f"номер повторяется: уже есть в строке {first_seen[number]}"
+                number = None
             error = RowError(row, _shown(value), reason) if number is None else None
             if number is not None:
                 first_seen[number] = row
