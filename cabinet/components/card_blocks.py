@@ -24,18 +24,18 @@ def _button(label: str, **props) -> rx.Component:
 
 def services_block() -> rx.Component:
     connected = rx.foreach(CardState.connected, lambda s: rx.hstack(
-        rx.vstack(rx.text(s["name"]), rx.text(s["category"], " · ", s["fee"], size="1", color_scheme="gray"),
+        rx.vstack(rx.text(s.name), rx.text(s.category, " · ", s.fee, size="1", color_scheme="gray"),
                   spacing="0"),
         rx.spacer(),
-        rx.cond(s["included"] != "", rx.badge("входит в тариф"),
-                _button("Отключить", variant="soft", color_scheme="red", on_click=CardState.disconnect(s["id"]))),
-        role="group", aria_label=s["name"], width="100%", align="center"))
+        rx.cond(s.included, rx.badge("входит в тариф"),
+                _button("Отключить", variant="soft", color_scheme="red", on_click=CardState.disconnect(s.id))),
+        role="group", aria_label=s.name, width="100%", align="center"))
     available = rx.foreach(CardState.available, lambda s: rx.hstack(
-        rx.vstack(rx.text(s["name"]), rx.text(s["category"], " · ", s["fee"], size="1", color_scheme="gray"),
-                  rx.cond(s["reason"] != "", rx.text(s["reason"], size="1", color_scheme="amber")), spacing="0"),
+        rx.vstack(rx.text(s.name), rx.text(s.category, " · ", s.fee, size="1", color_scheme="gray"),
+                  rx.cond(s.reason != "", rx.text(s.reason, size="1", color_scheme="amber")), spacing="0"),
         rx.spacer(),
-        _button("Подключить", disabled=s["reason"] != "", on_click=CardState.connect(s["id"])),
-        role="group", aria_label=s["name"], width="100%", align="center"))
+        _button("Подключить", disabled=s.reason != "", on_click=CardState.connect(s.id)),
+        role="group", aria_label=s.name, width="100%", align="center"))
     return rx.card(
         rx.heading("Услуги", size="4", as_="h2"),
         rx.tabs.root(
@@ -58,7 +58,7 @@ def number_block() -> rx.Component:
     return rx.card(
         rx.heading("Управление номером", size="4", as_="h2"),
         rx.foreach(CardState.forwarding, lambda f: rx.hstack(
-            rx.text(f["title"]), rx.spacer(), rx.text(f["target"], " ", f["delay"]), width="100%")),
+            rx.text(f.title), rx.spacer(), rx.text(f.target, " ", f.delay), width="100%")),
         rx.flex(
             _button("Переадресация вызовов", variant="soft", on_click=CardState.open("forwarding")),
             _button("Смена номера", variant="soft", on_click=NumberChangeState.open),
@@ -102,7 +102,7 @@ def number_dialog() -> rx.Component:
     return operation_dialog("number", "Смена номера", rx.vstack(
         rx.el.label(rx.text("Категория номера", size="2"),
                     rx.el.select(rx.foreach(NumberChangeState.categories,
-                                            lambda c: rx.el.option(c["label"], value=c["value"])),
+                                            lambda c: rx.el.option(c.label, value=c.value)),
                                  value=NumberChangeState.category, on_change=NumberChangeState.set_category,
                                  aria_label="Категория номера", style={"min_height": TOUCH}),
                     display="flex", flex_direction="column"),

@@ -71,7 +71,7 @@ def account_switcher() -> rx.Component:
     return rx.cond(
         SessionState.can_switch_account,
         rx.el.select(
-            rx.foreach(SessionState.accounts, lambda a: rx.el.option(a["label"], value=a["value"])),
+            rx.foreach(SessionState.accounts, lambda a: rx.el.option(a.label, value=a.value)),
             value=SessionState.account_id,
             on_change=SessionState.switch_account,
             aria_label="Лицевой счет",
@@ -80,7 +80,7 @@ def account_switcher() -> rx.Component:
         ),
         rx.cond(
             SessionState.accounts.length() > 0,
-            rx.text(SessionState.accounts[0]["label"], size="2", color_scheme="gray"),
+            rx.text(SessionState.accounts[0].label, size="2", color_scheme="gray"),
         ),
     )
 
@@ -121,6 +121,35 @@ def shell(title: str, *content: rx.Component) -> rx.Component:
             flex="1", min_width="0",
         ),
         width="100%",
+    )
+
+
+def frame(title: str, state, *content: rx.Component, above: tuple = (), done: bool = True) -> rx.Component:
+    """What every signed-in page repeats, written once: the shell with the page's heading, what stands above the
+    content (a link back, the filters), the page's refusal, the content once loaded (a spinner before, none after a
+    refusal), and what the last action did (`done=False` when the page shows it in its own place). `state` mixes in
+    `state.page.PageState`."""
+    return shell(
+        title, *above, refusal(state.error),
+        rx.cond(state.loaded, rx.fragment(*content),
+                rx.cond(state.error == "", rx.hstack(rx.spinner(size="3"), rx.text("Загрузка…")))),
+        *([info(state.done)] if done else []),
+    )
+
+
+def tabbed(value, on_change, tabs: list[tuple]) -> rx.Component:
+    """A page's sections as tabs: each (title, key, content), or (title, key, content, shown) for a tab shown only
+    while the Var `shown` is true; `value` is the open one's key."""
+
+    def trigger(tab):
+        title, key, *_ = tab
+        found = rx.tabs.trigger(title, value=key, min_height=TOUCH)
+        return rx.cond(tab[3], found) if len(tab) > 3 else found
+
+    return rx.tabs.root(
+        rx.tabs.list(*[trigger(tab) for tab in tabs], wrap="wrap"),
+        *[rx.tabs.content(content, value=key, padding_top="1em") for _, key, content, *_ in tabs],
+        value=value, on_change=on_change, width="100%",
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet.components.layout import TOUCH, refusal
-from cabinet.components.table import pager, simple_table
+from cabinet.components.table import data_table, pager, simple_table
 from cabinet.state.picker import PickerState
 
 UPLOAD_ID = "subscribers_xlsx"
@@ -14,14 +14,14 @@ UPLOAD_ID = "subscribers_xlsx"
 def _row(row) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
-            rx.checkbox(checked=PickerState.selected.contains(row["id"]) | PickerState.all_matching,
-                        disabled=PickerState.all_matching, on_change=lambda v: PickerState.tick(row["id"], v),
-                        size="3", aria_label="Выбрать " + row["number"]),
+            rx.checkbox(checked=PickerState.selected.contains(row.id) | PickerState.all_matching,
+                        disabled=PickerState.all_matching, on_change=lambda v: PickerState.tick(row.id, v),
+                        size="3", aria_label="Выбрать " + row.number),
             min_width=TOUCH,
         ),
-        rx.table.cell(row["number"]),
-        rx.table.cell(row["name"]),
-        rx.table.cell(row["status"]),
+        rx.table.cell(row.number),
+        rx.table.cell(row.name),
+        rx.table.cell(row.status),
     )
 
 
@@ -41,15 +41,7 @@ def _from_list() -> rx.Component:
             rx.text("Выбрать всех, кто подходит под поиск: ", PickerState.total),
             display="flex", gap="0.5em", align_items="center", min_height=TOUCH,
         ),
-        rx.box(
-            rx.table.root(
-                rx.table.header(rx.table.row(rx.table.column_header_cell(""),
-                                             *[rx.table.column_header_cell(t) for t in ("Номер", "Имя", "Статус")])),
-                rx.table.body(rx.foreach(PickerState.rows, _row)),
-                width="100%",
-            ),
-            overflow_x="auto", width="100%",
-        ),
+        data_table(["", "Номер", "Имя", "Статус"], PickerState.rows, _row),
         pager(PickerState.page, PickerState.pages, PickerState.go),
         rx.text("Выбрано абонентов: ", PickerState.chosen_count, weight="bold"),
         width="100%", spacing="3",

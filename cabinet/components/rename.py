@@ -6,7 +6,7 @@ import reflex as rx
 
 from cabinet.components.layout import TOUCH, refusal
 from cabinet.components.picker import subscriber_picker
-from cabinet.components.table import pager
+from cabinet.components.table import data_table, pager
 from cabinet.components.wizard import confirmation, ordered, stepper
 from cabinet.state.bulk_rename import BulkRenameState as State
 
@@ -14,15 +14,15 @@ from cabinet.state.bulk_rename import BulkRenameState as State
 def _name_field(row) -> rx.Component:
     # The row's id travels in the form itself: a form's submit handler cannot see the loop's variables.
     return rx.form(
-        rx.el.input(type="hidden", name="id", value=row["id"]),
+        rx.el.input(type="hidden", name="id", value=row.id),
         rx.hstack(
-            rx.input(name="name", default_value=rx.cond(row["new"] != "", row["new"], row["name"]),
-                     aria_label="Новое имя " + row["number"], size="3", min_height=TOUCH, flex="1",
-                     max_length=100, on_blur=lambda text: State.draft(row["id"], text)),
+            rx.input(name="name", default_value=rx.cond(row.new != "", row.new, row.name),
+                     aria_label="Новое имя " + row.number, size="3", min_height=TOUCH, flex="1",
+                     max_length=100, on_blur=lambda text: State.draft(row.id, text)),
             rx.icon_button(rx.icon("check"), type="submit", size="3", min_height=TOUCH, min_width=TOUCH,
-                           variant="soft", aria_label="Подтвердить имя " + row["number"]),
-            rx.cond(row["new"] != "",
-                    rx.icon("circle-check", color=rx.color("green", 9), aria_label="Подтверждено " + row["number"],
+                           variant="soft", aria_label="Подтвердить имя " + row.number),
+            rx.cond(row.new != "",
+                    rx.icon("circle-check", color=rx.color("green", 9), aria_label="Подтверждено " + row.number,
                             role="img")),
             align="center", width="100%",
         ),
@@ -34,16 +34,8 @@ def _names() -> rx.Component:
     return rx.vstack(
         rx.text("Измените имена и нажмите ✓ рядом с каждым измененным полем. Изменения без ✓ не применяются.",
                 size="2"),
-        rx.box(
-            rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(t) for t in ("Номер", "Имя")])),
-                rx.table.body(rx.foreach(State.rows, lambda row: rx.table.row(
-                    rx.table.cell(row["number"]), rx.table.cell(_name_field(row), min_width="16em"),
-                    key=row["id"]))),
-                width="100%",
-            ),
-            overflow_x="auto", width="100%",
-        ),
+        data_table(["Номер", "Имя"], State.rows, lambda row: rx.table.row(
+            rx.table.cell(row.number), rx.table.cell(_name_field(row), min_width="16em"), key=row.id)),
         pager(State.page, State.pages, State.go),
         rx.text("Подтверждено имен: ", State.renamed, weight="bold"),
         rx.hstack(

@@ -39,9 +39,9 @@ def personal() -> rx.Component:
 
 def _service_row(s, action) -> rx.Component:
     return rx.hstack(
-        rx.vstack(rx.text(s["name"]), rx.text(s["category"], " · ", s["fee"], size="1", color_scheme="gray"),
-                  rx.cond(s["reason"] != "", rx.text(s["reason"], size="1", color_scheme="amber")), spacing="0"),
-        rx.spacer(), action, role="group", aria_label=s["name"], width="100%", align="center",
+        rx.vstack(rx.text(s.name), rx.text(s.category, " · ", s.fee, size="1", color_scheme="gray"),
+                  rx.cond(s.reason != "", rx.text(s.reason, size="1", color_scheme="amber")), spacing="0"),
+        rx.spacer(), action, role="group", aria_label=s.name, width="100%", align="center",
     )
 
 
@@ -50,19 +50,19 @@ def services() -> rx.Component:
         rx.callout("Подключение/отключение пакетов минут в другие сети возможно только по заявлению.", icon="info"),
         rx.heading("Удаление услуг", size="4", as_="h3"),
         rx.foreach(Card.connected, lambda s: _service_row(s, rx.cond(
-            s["included"] != "", rx.badge("входит в тариф"),
-            _button("Удалить", variant="soft", color_scheme="red", on_click=Card.disconnect(s["id"]))))),
+            s.included, rx.badge("входит в тариф"),
+            _button("Удалить", variant="soft", color_scheme="red", on_click=Card.disconnect(s.id))))),
         rx.heading("Добавление услуг", size="4", as_="h3"),
         rx.foreach(Card.available, lambda s: _service_row(
-            s, _button("Добавить", disabled=s["reason"] != "", on_click=Card.connect(s["id"])))),
+            s, _button("Добавить", disabled=s.reason != "", on_click=Card.connect(s.id)))),
         spacing="3", width="100%",
     )
 
 
 def channels() -> rx.Component:
     choose = rx.radio_group.root(
-        rx.vstack(rx.foreach(Channels.packages, lambda p: rx.radio_group.item(
-            p["name"] + " · " + p["fee"] + " в месяц", value=p["id"], min_height=TOUCH)), spacing="2"),
+        rx.vstack(rx.foreach(Channels.packages, lambda p: rx.radio_group.item(p.title, value=p.id, min_height=TOUCH)),
+                  spacing="2"),
         value=Channels.chosen, on_change=Channels.choose, size="3", aria_label="Пакеты каналов",
     )
     return rx.vstack(
@@ -85,7 +85,7 @@ def channels() -> rx.Component:
 
 def settings() -> rx.Component:
     return rx.vstack(
-        rx.foreach(Settings.rows, lambda r: _fact(r["label"], r["value"])),
+        rx.foreach(Settings.rows, lambda r: _fact(r.label, r.value)),
         rx.hstack(
             rx.text("Пароль", color_scheme="gray", min_width="14em"),
             rx.cond(Settings.password != "",

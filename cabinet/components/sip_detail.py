@@ -26,8 +26,8 @@ def _tick() -> rx.Component:
     return rx.vstack(
         rx.text("Отметьте абонента с тарифным планом «SIP-соединение».", size="2"),
         rx.foreach(State.connections, lambda c: rx.el.label(
-            rx.checkbox(checked=State.ticked == c["id"], on_change=lambda v: State.tick(c["id"], v), size="3"),
-            rx.text(c["number"], " · ", c["name"]),
+            rx.checkbox(checked=State.ticked == c.id, on_change=lambda v: State.tick(c.id, v), size="3"),
+            rx.text(c.number, " · ", c.name),
             display="flex", gap="0.5em", align_items="center", min_height=TOUCH)),
         rx.hstack(
             rx.button("Назад", variant="soft", size="3", min_height=TOUCH, on_click=State.back),

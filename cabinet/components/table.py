@@ -18,13 +18,22 @@ def pager(page, pages, go) -> rx.Component:
     )
 
 
-def simple_table(columns: list[tuple[str, str]], rows) -> rx.Component:
-    """A table of the rows the state holds (already one page), scrolling sideways on a narrow screen."""
+def data_table(headers: list, rows, row) -> rx.Component:
+    """A table of the rows the state holds (one page): `headers` are the column titles (text or header cells),
+    `row` renders one row; scrolling sideways on a narrow screen."""
     return rx.box(
         rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(title) for title, _ in columns])),
-            rx.table.body(rx.foreach(rows, lambda row: rx.table.row(*[rx.table.cell(row[key]) for _, key in columns]))),
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) if isinstance(h, str) else h
+                                           for h in headers])),
+            rx.table.body(rx.foreach(rows, row)),
             width="100%",
         ),
         overflow_x="auto", width="100%",
     )
+
+
+def simple_table(columns: list[tuple[str, str]], rows) -> rx.Component:
+    """A table of the rows the state holds (already one page, dataclass rows: `key` names a field), scrolling
+    sideways on a narrow screen."""
+    return data_table([title for title, _ in columns], rows,
+                      lambda row: rx.table.row(*[rx.table.cell(getattr(row, key)) for _, key in columns]))

@@ -10,6 +10,7 @@ from cabinet.components.cards import figure
 from cabinet.components.layout import TOUCH, info
 from cabinet.state.wizard import ProgressState
 
+BULK_TITLE = "Операции со списком абонентов · Личный кабинет"  # the pages' titles end with it
 SECTIONS = [("Услуги", routes.BULK), ("Изменение тарифа", routes.BULK_TARIFF),
             ("Операции с абонентом", routes.BULK_OPERATIONS)]
 

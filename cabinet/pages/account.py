@@ -7,17 +7,19 @@ import reflex as rx
 from cabinet import routes
 from cabinet.components.forms import centered_card, field, submit
 from cabinet.components.layout import TOUCH, refusal
+from cabinet.pages.page import page
 from cabinet.state.session import SessionState
 from cabinet.state.sign_in import PASSWORD_RULES, AfterSignInState
 
 
+@page(routes.ROLE, "Способ входа · Личный кабинет", guard=None, loads=[AfterSignInState.load])
 def role_page() -> rx.Component:
     return centered_card(
         rx.heading("Выберите способ входа", size="6", as_="h1"),
         rx.foreach(
             AfterSignInState.roles,
             lambda role: rx.button(
-                role["label"], size="3", width="100%", min_height=TOUCH, on_click=AfterSignInState.choose(role["value"]),
+                role.label, size="3", width="100%", min_height=TOUCH, on_click=AfterSignInState.choose(role.value),
             ),
         ),
         refusal(AfterSignInState.error),
@@ -25,6 +27,7 @@ def role_page() -> rx.Component:
     )
 
 
+@page(routes.PASSWORD, "Смена пароля · Личный кабинет", guard=None, loads=[AfterSignInState.load])
 def password_page() -> rx.Component:
     return centered_card(
         rx.heading("Смена пароля", size="6", as_="h1"),

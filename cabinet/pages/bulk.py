@@ -6,10 +6,11 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.components.layout import TOUCH, refusal, shell
+from cabinet.components.layout import TOUCH, frame
 from cabinet.components.picker import subscriber_picker
 from cabinet.components.rename import rename_wizard
-from cabinet.components.wizard import confirmation, ordered, sections, stepper
+from cabinet.components.wizard import BULK_TITLE, confirmation, ordered, sections, stepper
+from cabinet.pages.page import page
 from cabinet.state.bulk import BulkState as State
 
 
@@ -37,16 +38,15 @@ def _status_wizard() -> rx.Component:
             (2, confirmation(_question(), State.back, State.confirm, danger=State.tab == "termination")),
             ordered(State),
         ),
-        refusal(State.error),
         spacing="4", width="100%",
     )
 
 
+@page(routes.BULK_OPERATIONS, f"Операции с абонентом · {BULK_TITLE}", loads=[State.load])
 def bulk_page() -> rx.Component:
-    return shell(
-        "Операции со списком абонентов",
+    return frame(
+        "Операции со списком абонентов", State,
         rx.vstack(
-            sections(routes.BULK_OPERATIONS),
             rx.tabs.root(
                 rx.tabs.list(rx.tabs.trigger("Переименование", value="rename", min_height=TOUCH),
                              rx.tabs.trigger("Активация", value="activation", min_height=TOUCH),
@@ -56,4 +56,6 @@ def bulk_page() -> rx.Component:
             rx.cond(State.tab == "rename", rename_wizard(), _status_wizard()),
             spacing="4", width="100%",
         ),
+        above=(rx.box(sections(routes.BULK_OPERATIONS), padding_bottom="1em"),),
+        done=False,  # the last step says it
     )

@@ -5,12 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.components.cards import loading
-from cabinet.components.layout import TOUCH, refusal, shell
+from cabinet.components.layout import TOUCH, frame
 from cabinet.components.picker import subscriber_picker
 from cabinet.components.select import select
 from cabinet.components.tariffs import tariff_choice
-from cabinet.components.wizard import confirmation, ordered, sections, stepper
+from cabinet.components.wizard import BULK_TITLE, confirmation, ordered, sections, stepper
+from cabinet.pages.page import page
 from cabinet.state.bulk_services import BulkServicesState
 from cabinet.state.bulk_tariff import BulkTariffState
 
@@ -18,25 +18,22 @@ STEPS = ["Параметры и абоненты", "Подтверждение",
 
 
 def _wizard(state, section: str, choose: rx.Component, question: rx.Component) -> rx.Component:
-    return shell(
-        "Операции со списком абонентов",
+    return frame(
+        "Операции со списком абонентов", state,
         rx.vstack(
-            sections(section),
-            loading(
-                state.loaded,
-                stepper(state.step, STEPS),
-                rx.match(
-                    state.step,
-                    (1, rx.vstack(choose, rx.heading("Абоненты", size="4", as_="h2"), subscriber_picker(),
-                                  rx.button("Продолжить", size="3", min_height=TOUCH, on_click=state.review),
-                                  width="100%", spacing="3")),
-                    (2, confirmation(question, state.back, state.confirm)),
-                    ordered(state),
-                ),
+            stepper(state.step, STEPS),
+            rx.match(
+                state.step,
+                (1, rx.vstack(choose, rx.heading("Абоненты", size="4", as_="h2"), subscriber_picker(),
+                              rx.button("Продолжить", size="3", min_height=TOUCH, on_click=state.review),
+                              width="100%", spacing="3")),
+                (2, confirmation(question, state.back, state.confirm)),
+                ordered(state),
             ),
-            refusal(state.error),
             spacing="4", width="100%",
         ),
+        above=(rx.box(sections(section), padding_bottom="1em"),),
+        done=False,  # the last step says it
     )
 
 
@@ -59,6 +56,7 @@ def _service_fields() -> rx.Component:
     )
 
 
+@page(routes.BULK, f"Услуги · {BULK_TITLE}", loads=[BulkServicesState.load])
 def bulk_services_page() -> rx.Component:
     s = BulkServicesState
     question = rx.text(rx.cond(s.action == "connect", "Подключить", "Отключить"), " услугу «", s.service_name,
@@ -66,6 +64,7 @@ def bulk_services_page() -> rx.Component:
     return _wizard(s, routes.BULK, _service_fields(), question)
 
 
+@page(routes.BULK_TARIFF, f"Изменение тарифа · {BULK_TITLE}", loads=[BulkTariffState.load])
 def bulk_tariff_page() -> rx.Component:
     t = BulkTariffState
     choose = rx.vstack(rx.heading("Тарифный план", size="4", as_="h2"), tariff_choice(t), width="100%")

@@ -14,9 +14,9 @@ from cabinet.components.card_blocks import (
     sim_dialog,
     tariff_dialog,
 )
-from cabinet.components.cards import loading
 from cabinet.components.forms import field
-from cabinet.components.layout import TOUCH, info, refusal, shell
+from cabinet.components.layout import TOUCH, frame
+from cabinet.pages.page import page
 from cabinet.state.card import CardState
 from cabinet.state.card_ops import TariffChoiceState
 
@@ -60,21 +60,17 @@ def _simple_dialogs() -> rx.Component:
     )
 
 
+@page(routes.SUBSCRIBER_CARD, "Карточка абонента · Личный кабинет", loads=[CardState.load])
 def card_page() -> rx.Component:
-    return shell(
-        "Карточка абонента",
-        rx.link("← К списку абонентов", href=routes.SUBSCRIBERS),
-        loading(
-            CardState.loaded,
-            rx.vstack(
-                info(CardState.done),
-                rx.cond(CardState.following > 0, rx.hstack(rx.spinner(), rx.text("Заявка выполняется…"))),
-                refusal(CardState.error),
-                _summary(),
-                rx.grid(services_block(), rx.vstack(_tariff_block(), number_block(), width="100%"),
-                        columns=rx.breakpoints(initial="1", lg="2"), spacing="4", width="100%"),
-                _simple_dialogs(), tariff_dialog(), forwarding_dialog(), number_dialog(), sim_dialog(),
-                spacing="4", width="100%", padding_top="0.5em",
-            ),
+    return frame(
+        "Карточка абонента", CardState,
+        rx.vstack(
+            rx.cond(CardState.following > 0, rx.hstack(rx.spinner(), rx.text("Заявка выполняется…"))),
+            _summary(),
+            rx.grid(services_block(), rx.vstack(_tariff_block(), number_block(), width="100%"),
+                    columns=rx.breakpoints(initial="1", lg="2"), spacing="4", width="100%"),
+            _simple_dialogs(), tariff_dialog(), forwarding_dialog(), number_dialog(), sim_dialog(),
+            spacing="4", width="100%", padding_top="0.5em",
         ),
+        above=(rx.link("← К списку абонентов", href=routes.SUBSCRIBERS),),
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.components.cards import loading
-from cabinet.components.layout import TOUCH, info, refusal, shell
+from cabinet.components.layout import TOUCH, frame, info
 from cabinet.components.picker import subscriber_picker
 from cabinet.components.wizard import stepper
+from cabinet.pages.page import page
 from cabinet.state.detail import DetailState
 
 
@@ -16,7 +16,7 @@ def _period_step() -> rx.Component:
     return rx.vstack(
         rx.el.label(
             rx.text("Период: год и месяц (доступен период 3 года)", size="2"),
-            rx.el.select(rx.foreach(DetailState.periods, lambda p: rx.el.option(p["label"], value=p["value"])),
+            rx.el.select(rx.foreach(DetailState.periods, lambda p: rx.el.option(p.label, value=p.value)),
                          value=DetailState.period, on_change=DetailState.set_period,
                          style={"min_height": TOUCH, "max_width": "320px"}),
             display="flex", flex_direction="column", gap="0.25em",
@@ -44,29 +44,27 @@ def _confirm_step() -> rx.Component:
     )
 
 
+@page(routes.CALL_DETAIL, "Детализация на Email · Личный кабинет", loads=[DetailState.load])
 def detail_page() -> rx.Component:
-    return shell(
-        "Детализация на Email",
-        loading(
-            DetailState.loaded,
-            rx.vstack(
-                stepper(DetailState.step, ["Период", "Абоненты", "Подтверждение"]),
-                rx.match(
-                    DetailState.step,
-                    (1, _period_step()),
-                    (2, rx.vstack(
-                        subscriber_picker(),
-                        rx.hstack(
-                            rx.button("Назад", variant="soft", size="3", min_height=TOUCH, on_click=DetailState.go_to(1)),
-                            rx.button("Продолжить", size="3", min_height=TOUCH, on_click=DetailState.review),
-                        ),
-                        width="100%", spacing="3",
-                    )),
-                    (3, _confirm_step()),
-                    rx.vstack(info(DetailState.done), rx.link("Открыть «История заявок»", href=routes.HISTORY)),
-                ),
-                refusal(DetailState.error),
-                spacing="4", width="100%",
+    return frame(
+        "Детализация на Email", DetailState,
+        rx.vstack(
+            stepper(DetailState.step, ["Период", "Абоненты", "Подтверждение"]),
+            rx.match(
+                DetailState.step,
+                (1, _period_step()),
+                (2, rx.vstack(
+                    subscriber_picker(),
+                    rx.hstack(
+                        rx.button("Назад", variant="soft", size="3", min_height=TOUCH, on_click=DetailState.go_to(1)),
+                        rx.button("Продолжить", size="3", min_height=TOUCH, on_click=DetailState.review),
+                    ),
+                    width="100%", spacing="3",
+                )),
+                (3, _confirm_step()),
+                rx.vstack(info(DetailState.done), rx.link("Открыть «История заявок»", href=routes.HISTORY)),
             ),
+            spacing="4", width="100%",
         ),
+        done=False,  # the last step says it
     )

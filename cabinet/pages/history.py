@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.components.cards import loading
+from cabinet import routes
 from cabinet.components.forms import field
-from cabinet.components.layout import TOUCH, refusal, shell
+from cabinet.components.layout import TOUCH, frame
 from cabinet.components.select import select
-from cabinet.components.table import pager
+from cabinet.components.table import data_table, pager
+from cabinet.pages.page import page
 from cabinet.state.history import HistoryState as State
 
 COLUMNS = [("Заявка", "id"), ("Тип", "kind"), ("Статус", "status"), ("Автор", "author"),
@@ -32,36 +33,23 @@ def _filters() -> rx.Component:
 
 def _row(row) -> rx.Component:
     return rx.table.row(*[
-        rx.table.cell(rx.link("№" + row["id"], href=row["href"]) if key == "id" else row[key]) for _, key in COLUMNS
+        rx.table.cell(rx.link("№" + row.id, href=row.href) if key == "id" else getattr(row, key)) for _, key in COLUMNS
     ])
 
 
+@page(routes.HISTORY, "История заявок · Личный кабинет", loads=[State.load])
 def history_page() -> rx.Component:
-    return shell(
-        "История заявок",
-        rx.vstack(
-            _filters(),
-            refusal(State.error),
-            loading(
-                State.loaded,
-                rx.cond(
-                    State.total == 0,
-                    rx.callout("Заявок нет. Здесь появится каждая заявка по этому лицевому счету.", icon="inbox"),
-                    rx.vstack(
-                        rx.text("Всего заявок: ", State.total, size="2", color_scheme="gray"),
-                        rx.box(
-                            rx.table.root(
-                                rx.table.header(rx.table.row(*[rx.table.column_header_cell(t) for t, _ in COLUMNS])),
-                                rx.table.body(rx.foreach(State.rows, _row)),
-                                width="100%",
-                            ),
-                            overflow_x="auto", width="100%",
-                        ),
-                        pager(State.page, State.pages, State.go),
-                        width="100%",
-                    ),
-                ),
+    return frame(
+        "История заявок", State,
+        rx.cond(
+            State.total == 0,
+            rx.callout("Заявок нет. Здесь появится каждая заявка по этому лицевому счету.", icon="inbox"),
+            rx.vstack(
+                rx.text("Всего заявок: ", State.total, size="2", color_scheme="gray"),
+                data_table([t for t, _ in COLUMNS], State.rows, _row),
+                pager(State.page, State.pages, State.go),
+                width="100%",
             ),
-            spacing="4", width="100%",
         ),
+        above=(rx.box(_filters(), padding_bottom="1em"),),
     )

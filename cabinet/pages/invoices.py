@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.components.cards import loading
-from cabinet.components.layout import TOUCH, info, refusal, shell
+from cabinet.components.layout import TOUCH, frame, info, refusal
+from cabinet.pages.page import page
 from cabinet.state.invoices import InvoicesState
 
 
@@ -41,12 +41,8 @@ def _edit_dialog() -> rx.Component:
                     ),
                     rx.text("Формат счета", size="2"),
                     rx.radio_group.root(
-                        rx.hstack(
-                            rx.radio_group.item("PDF", value="pdf"),
-                            rx.radio_group.item("Excel", value="xlsx"),
-                            rx.radio_group.item("txt", value="txt"),
-                            spacing="4",
-                        ),
+                        rx.hstack(rx.foreach(InvoicesState.formats, lambda f: rx.radio_group.item(f.label, value=f.value)),
+                                  spacing="4"),
                         value=InvoicesState.draft_format, on_change=InvoicesState.set_draft_format, size="3",
                     ),
                     refusal(InvoicesState.edit_error),
@@ -64,40 +60,37 @@ def _edit_dialog() -> rx.Component:
     )
 
 
+@page(routes.INVOICES, "Счета · Личный кабинет", loads=[InvoicesState.load])
 def invoices_page() -> rx.Component:
-    return shell(
-        "Счета",
-        loading(
-            InvoicesState.loaded,
-            rx.vstack(
-                _delivery_block(),
-                rx.cond(
-                    InvoicesState.invoices.length() == 0,
-                    rx.callout("Счетов по этому лицевому счету еще нет.", icon="inbox"),
-                    rx.card(
-                        rx.vstack(
-                            rx.heading("Повтор счета на E-mail", size="4", as_="h2"),
-                            rx.el.label(
-                                rx.text("Период", size="2"),
-                                rx.el.select(
-                                    rx.foreach(InvoicesState.invoices, lambda i: rx.el.option(
-                                        i["title"] + " · " + i["amount"] + " · " + i["paid"], value=i["id"])),
-                                    value=InvoicesState.invoice_id, on_change=InvoicesState.choose,
-                                    style={"min_height": TOUCH, "width": "100%", "max_width": "480px"},
-                                ),
-                                display="flex", flex_direction="column", gap="0.25em", width="100%",
+    return frame(
+        "Счета", InvoicesState,
+        rx.vstack(
+            _delivery_block(),
+            rx.cond(
+                InvoicesState.invoices.length() == 0,
+                rx.callout("Счетов по этому лицевому счету еще нет.", icon="inbox"),
+                rx.card(
+                    rx.vstack(
+                        rx.heading("Повтор счета на E-mail", size="4", as_="h2"),
+                        rx.el.label(
+                            rx.text("Период", size="2"),
+                            rx.el.select(
+                                rx.foreach(InvoicesState.invoices, lambda i: rx.el.option(i.title, value=i.id)),
+                                value=InvoicesState.invoice_id, on_change=InvoicesState.choose,
+                                style={"min_height": TOUCH, "width": "100%", "max_width": "480px"},
                             ),
-                            rx.button("Отправить счет", size="3", min_height=TOUCH, on_click=InvoicesState.send),
-                            info(InvoicesState.done),
-                            rx.cond(InvoicesState.done != "", rx.link("Открыть «История заявок»", href=routes.HISTORY)),
-                            spacing="3", width="100%",
+                            display="flex", flex_direction="column", gap="0.25em", width="100%",
                         ),
-                        width="100%",
+                        rx.button("Отправить счет", size="3", min_height=TOUCH, on_click=InvoicesState.send),
+                        info(InvoicesState.done),
+                        rx.cond(InvoicesState.done != "", rx.link("Открыть «История заявок»", href=routes.HISTORY)),
+                        spacing="3", width="100%",
                     ),
+                    width="100%",
                 ),
-                refusal(InvoicesState.error),
-                _edit_dialog(),
-                spacing="4", width="100%",
             ),
+            _edit_dialog(),
+            spacing="4", width="100%",
         ),
+        done=False,  # shown in the card, by its link to «История заявок»
     )

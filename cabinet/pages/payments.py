@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.components.cards import loading
-from cabinet.components.layout import info, refusal, shell
+from cabinet import routes
+from cabinet.components.layout import frame
 from cabinet.components.payments import payments_of_period, registration_form, registrations
+from cabinet.pages.page import page
 from cabinet.state.payments import PaymentsState
 
 
@@ -24,17 +25,7 @@ def _registration() -> rx.Component:
     )
 
 
+@page(routes.PAYMENTS, "Платежи · Личный кабинет", loads=[PaymentsState.load])
 def payments_page() -> rx.Component:
-    return shell(
-        "Платежи",
-        loading(
-            PaymentsState.loaded,
-            rx.vstack(
-                payments_of_period(PaymentsState),
-                _registration(),
-                refusal(PaymentsState.error),
-                info(PaymentsState.done),
-                spacing="4", width="100%",
-            ),
-        ),
-    )
+    return frame("Платежи", PaymentsState,
+                 rx.vstack(payments_of_period(PaymentsState), _registration(), spacing="4", width="100%"))

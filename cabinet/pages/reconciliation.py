@@ -5,10 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.components.cards import loading
 from cabinet.components.forms import field
-from cabinet.components.layout import TOUCH, info, refusal, shell
+from cabinet.components.layout import TOUCH, frame, info
 from cabinet.components.wizard import stepper
+from cabinet.pages.page import page
 from cabinet.state.reconciliation import ReconciliationState as State
 
 
@@ -51,21 +51,19 @@ def _address() -> rx.Component:
     )
 
 
+@page(routes.RECONCILIATION, "Акт сверки · Личный кабинет", loads=[State.load])
 def reconciliation_page() -> rx.Component:
-    return shell(
-        "Акт сверки",
-        loading(
-            State.loaded,
-            rx.vstack(
-                stepper(State.step, ["Период", "Адрес", "Заявка"]),
-                rx.match(
-                    State.step,
-                    (1, _period()),
-                    (2, _address()),
-                    rx.vstack(info(State.done), rx.link("Открыть «История заявок»", href=routes.HISTORY)),
-                ),
-                refusal(State.error),
-                spacing="4", width="100%",
+    return frame(
+        "Акт сверки", State,
+        rx.vstack(
+            stepper(State.step, ["Период", "Адрес", "Заявка"]),
+            rx.match(
+                State.step,
+                (1, _period()),
+                (2, _address()),
+                rx.vstack(info(State.done), rx.link("Открыть «История заявок»", href=routes.HISTORY)),
             ),
+            spacing="4", width="100%",
         ),
+        done=False,  # the last step says it
     )

@@ -7,6 +7,7 @@ import reflex as rx
 from cabinet import routes
 from cabinet.components.forms import centered_card, field, submit
 from cabinet.components.layout import TOUCH, info, refusal
+from cabinet.pages.page import page
 from cabinet.state.sign_in import RecoverState, SignInState
 
 PHONE = "375291234567"
@@ -66,6 +67,7 @@ def _mobile() -> rx.Component:
     )
 
 
+@page(routes.LOGIN, "Вход · Личный кабинет", guard=None, loads=[SignInState.open_page])
 def sign_in_page() -> rx.Component:
     return centered_card(
         rx.heading("Личный кабинет", size="6", as_="h1"),
@@ -85,6 +87,7 @@ def sign_in_page() -> rx.Component:
     )
 
 
+@page(routes.RECOVER, "Забыли пароль · Личный кабинет", guard=None)
 def recover_page() -> rx.Component:
     return centered_card(
         rx.heading("Забыли пароль", size="6", as_="h1"),

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.components.cards import loading
-from cabinet.components.layout import TOUCH, info, refusal, shell
+from cabinet import routes
+from cabinet.components.layout import TOUCH, frame, tabbed
 from cabinet.components.select import select
 from cabinet.components.sip_detail import sip_detail
 from cabinet.components.sip_preliminary import sip_preliminary
+from cabinet.pages.page import page
+from cabinet.state.sip_detail import SipDetailState
 from cabinet.state.sip_invoices import SipInvoicesState as State
+from cabinet.state.sip_preliminary import SipPreliminaryState
 
 
 def _button(label: str, **props) -> rx.Component:
@@ -95,28 +98,16 @@ def _delivery() -> rx.Component:
     )
 
 
+@page(routes.SIP_INVOICES, "Счета · Личный кабинет SIP", guard="sip",
+      loads=[State.load, SipDetailState.load, SipPreliminaryState.load])
 def sip_invoices_page() -> rx.Component:
-    return shell(
-        "Счета",
-        loading(
-            State.loaded,
-            rx.tabs.root(
-                rx.tabs.list(
-                    rx.tabs.trigger("Заказать счет на E-mail", value="email", min_height=TOUCH),
-                    rx.tabs.trigger("Загрузить счет по ссылке", value="link", min_height=TOUCH),
-                    rx.tabs.trigger("Изменить способ/адрес доставки", value="delivery", min_height=TOUCH),
-                    rx.tabs.trigger("Детализация на E-mail", value="detail", min_height=TOUCH),
-                    rx.tabs.trigger("Начисления за текущий период", value="preliminary", min_height=TOUCH),
-                    wrap="wrap",
-                ),
-                rx.tabs.content(_email(), value="email", padding_top="1em"),
-                rx.tabs.content(_link(), value="link", padding_top="1em"),
-                rx.tabs.content(_delivery(), value="delivery", padding_top="1em"),
-                rx.tabs.content(sip_detail(), value="detail", padding_top="1em"),
-                rx.tabs.content(sip_preliminary(), value="preliminary", padding_top="1em"),
-                value=State.section, on_change=State.open_section, width="100%",
-            ),
-            refusal(State.error),
-            info(State.done),
-        ),
+    return frame(
+        "Счета", State,
+        tabbed(State.section, State.open_section, [
+            ("Заказать счет на E-mail", "email", _email()),
+            ("Загрузить счет по ссылке", "link", _link()),
+            ("Изменить способ/адрес доставки", "delivery", _delivery()),
+            ("Детализация на E-mail", "detail", sip_detail()),
+            ("Начисления за текущий период", "preliminary", sip_preliminary()),
+        ]),
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.components.cards import loading
-from cabinet.components.layout import TOUCH, info, refusal, shell
+from cabinet import routes
+from cabinet.components.layout import TOUCH, frame, tabbed
 from cabinet.components.payments import payments_of_period, registration_form, registrations
+from cabinet.pages.page import page
 from cabinet.state.payments import SipPaymentsState as State
 
 
@@ -36,23 +37,13 @@ def _registration() -> rx.Component:
     )
 
 
+@page(routes.SIP_PAYMENTS, "Платежи · Личный кабинет SIP", guard="sip", loads=[State.load])
 def sip_payments_page() -> rx.Component:
-    return shell(
-        "Платежи",
-        loading(
-            State.loaded,
-            rx.tabs.root(
-                rx.tabs.list(
-                    rx.tabs.trigger("Информация по платежам", value="payments", min_height=TOUCH),
-                    rx.tabs.trigger("История гарантийных обязательств", value="guarantees", min_height=TOUCH),
-                    rx.tabs.trigger("Регистрация платежей", value="registration", min_height=TOUCH),
-                ),
-                rx.tabs.content(payments_of_period(State, "Далее"), value="payments", padding_top="1em"),
-                rx.tabs.content(_guarantees(), value="guarantees", padding_top="1em"),
-                rx.tabs.content(_registration(), value="registration", padding_top="1em"),
-                value=State.section, on_change=State.open_section, width="100%",
-            ),
-            refusal(State.error),
-            info(State.done),
-        ),
+    return frame(
+        "Платежи", State,
+        tabbed(State.section, State.open_section, [
+            ("Информация по платежам", "payments", payments_of_period(State, "Далее")),
+            ("История гарантийных обязательств", "guarantees", _guarantees()),
+            ("Регистрация платежей", "registration", _registration()),
+        ]),
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.components.cards import loading
-from cabinet.components.layout import TOUCH, info, refusal, shell
+from cabinet import routes
+from cabinet.components.layout import TOUCH, frame
 from cabinet.components.select import select
-from cabinet.components.table import pager
+from cabinet.components.table import data_table, pager
+from cabinet.pages.page import page
 from cabinet.state.subscribers import SubscribersState as State
 
 COLUMNS = [("Номер", "number"), ("Имя", "name"), ("Тарифный план", "tariff"), ("Статус", "status"),
@@ -46,7 +47,7 @@ def _row(row) -> rx.Component:
     return rx.table.row(
         *[
             rx.table.cell(
-                rx.link(row[key], href=row["href"]) if key == "number" else row[key],
+                rx.link(row.number, href=row.href) if key == "number" else getattr(row, key),
                 display=["none", "none", "none", "table-cell"] if key in WIDE_ONLY else None,
             )
             for _, key in COLUMNS
@@ -69,34 +70,20 @@ def _export() -> rx.Component:
     )
 
 
+@page(routes.SUBSCRIBERS, "Абоненты · Личный кабинет", loads=[State.load])
 def subscribers_page() -> rx.Component:
-    return shell(
-        "Абоненты",
-        rx.vstack(
-            _filters(),
-            loading(
-                State.loaded,
-                rx.hstack(rx.text("Найдено абонентов: ", rx.text.strong(State.total)), rx.spacer(), _export(),
-                          width="100%", align="center", wrap="wrap"),
-                rx.cond(
-                    State.total == 0,
-                    rx.callout("Абонентов по этому запросу нет. Измените поиск или фильтры.", icon="search-x"),
-                    rx.vstack(
-                        rx.box(
-                            rx.table.root(
-                                rx.table.header(rx.table.row(*[_header(t, k) for t, k in COLUMNS])),
-                                rx.table.body(rx.foreach(State.rows, _row)),
-                                width="100%",
-                            ),
-                            overflow_x="auto", width="100%",
-                        ),
-                        pager(State.page, State.pages, State.go),
-                        width="100%",
-                    ),
-                ),
+    return frame(
+        "Абоненты", State,
+        rx.hstack(rx.text("Найдено абонентов: ", rx.text.strong(State.total)), rx.spacer(), _export(),
+                  width="100%", align="center", wrap="wrap"),
+        rx.cond(
+            State.total == 0,
+            rx.callout("Абонентов по этому запросу нет. Измените поиск или фильтры.", icon="search-x"),
+            rx.vstack(
+                data_table([_header(t, k) for t, k in COLUMNS], State.rows, _row),
+                pager(State.page, State.pages, State.go),
+                width="100%",
             ),
-            refusal(State.error),
-            info(State.done),
-            spacing="4", width="100%",
         ),
+        above=(rx.box(_filters(), padding_bottom="1em"),),
     )

@@ -8,6 +8,8 @@ import reflex as rx
 
 from cabinet.services.bulk import orders as bulk
 from cabinet.state.bulk_rename import BulkRenameState
+from cabinet.state.format import one
+from cabinet.state.page import event
 from cabinet.state.wizard import ListWizard
 
 TABS = {"rename": "", "activation": "waiting", "termination": "active"}  # which subscribers each tab lists
@@ -16,11 +18,9 @@ TABS = {"rename": "", "activation": "waiting", "termination": "active"}  # which
 class BulkState(ListWizard, rx.State):
     tab: str = "rename"
 
-    @rx.event
+    @event
     async def load(self):
-        redirect = await self._enter()
-        if redirect is not None:
-            return redirect
+        self._begin()
         self.loaded = True
         return await self._start(self.tab)
 
@@ -33,16 +33,16 @@ class BulkState(ListWizard, rx.State):
     def _status(self) -> str:
         return TABS[self.tab]
 
-    @rx.event
+    @event
     async def set_tab(self, tab: str | list[str]):
-        return await self._start(tab if isinstance(tab, str) else tab[0])
+        return await self._start(one(tab))
 
-    @rx.event
+    @event
     async def review(self):
         if await self._picked():
             self.step = 2
 
-    @rx.event
+    @event
     async def confirm(self):
         service = bulk.order_bulk_activation if self.tab == "activation" else bulk.order_bulk_termination
         return await self._order(service, choice=await self._choice())

@@ -7,6 +7,7 @@ import reflex as rx
 from cabinet.services.bulk import catalogue as bulk_catalogue
 from cabinet.services.bulk import orders as bulk
 from cabinet.state.card_ops import TariffPick
+from cabinet.state.page import event
 from cabinet.state.wizard import ListWizard
 
 
@@ -15,26 +16,21 @@ class BulkTariffState(ListWizard, TariffPick, rx.State):
     def tariff_name(self) -> str:
         return next((t.name for t in self.tariffs if t.id == self.chosen), "")
 
-    @rx.event
+    @event
     async def load(self):
-        redirect = await self._enter()
-        if redirect is not None:
-            return redirect
-        found, event = await self._run(bulk_catalogue.account_tariffs)
-        if event is not None or found is None:
-            return event
-        self._offer(found)
+        self._begin()
+        self._offer(await self._run(bulk_catalogue.account_tariffs))
         self.loaded = True
         return await self._restart()
 
-    @rx.event
+    @event
     async def review(self):
         if not self.chosen:
             self.error = "Выберите тарифный план: нажмите «Подробнее» у нужного тарифа."
         elif await self._picked():
             self.step = 2
 
-    @rx.event
+    @event
     async def confirm(self):
         return await self._order(bulk.order_bulk_tariff, choice=await self._choice(), tariff_id=int(self.chosen),
                                  service_ids=[int(i) for i in self.services])

@@ -9,6 +9,8 @@ import reflex as rx
 
 from cabinet.services.subscribers import operations as subscriber_ops
 from cabinet.state.card import CardState
+from cabinet.state.format import Option, one
+from cabinet.state.page import event
 from cabinet.state.services import call
 from cabinet.text import money
 
@@ -61,17 +63,13 @@ class TariffPick(rx.State, mixin=True):
 
 
 class TariffChoiceState(TariffPick, rx.State):
-    @rx.event
+    @event
     async def open(self):
         card = await self.get_state(CardState)
-        options, event = await card._run(subscriber_ops.allowed_tariffs, on_account=False,
-                                         subscriber_id=card.subscriber_id)
-        if event is not None or options is None:
-            return event
-        self._offer(options)
+        self._offer(await card._run(subscriber_ops.allowed_tariffs, on_account=False, subscriber_id=card.subscriber_id))
         card.open("tariff")
 
-    @rx.event
+    @event
     async def connect(self):
         card = await self.get_state(CardState)
         return await card._order(subscriber_ops.order_tariff_change, tariff_id=int(self.chosen),
@@ -79,7 +77,7 @@ class TariffChoiceState(TariffPick, rx.State):
 
 
 class NumberChangeState(rx.State):
-    categories: list[dict[str, str]] = []
+    categories: list[Option] = []
     category: str = ""
     numbers: list[str] = []
     draws_left: int = 5
@@ -89,8 +87,8 @@ class NumberChangeState(rx.State):
     async def open(self):
         card = await self.get_state(CardState)
         found = await call(subscriber_ops.number_categories)  # the operator's catalogue, the same for all
-        self.categories = [{"value": c, "label": f"{c}: свободных {n}, {price} BYN"} for c, n, price in found]
-        self.category = self.categories[0]["value"] if self.categories else ""
+        self.categories = [Option(value=c, label=f"{c}: свободных {n}, {money(price)}") for c, n, price in found]
+        self.category = self.categories[0].value if self.categories else ""
         self.numbers, self.picked = [], ""
         card.open("number")
 
@@ -98,20 +96,18 @@ class NumberChangeState(rx.State):
     def set_category(self, value: str):
         self.category = value
 
-    @rx.event
+    @event
     async def draw(self):
         card = await self.get_state(CardState)
-        drawn, event = await card._run(subscriber_ops.draw_numbers, on_account=False,
-                                       subscriber_id=card.subscriber_id, category=self.category)
-        if event is not None or drawn is None:
-            return event
+        drawn = await card._run(subscriber_ops.draw_numbers, on_account=False, subscriber_id=card.subscriber_id,
+                                category=self.category)
         self.numbers, self.draws_left, self.picked = list(drawn.numbers), drawn.draws_left, ""
 
     @rx.event
     def pick(self, number: str | list[str]):
-        self.picked = number if isinstance(number, str) else number[0]
+        self.picked = one(number)
 
-    @rx.event
+    @event
     async def change(self):
         card = await self.get_state(CardState)
         return await card._order(subscriber_ops.order_number_change, number=self.picked)
@@ -122,12 +118,10 @@ class SimReplacementState(rx.State):
     iccid: str = ""
     confirming: bool = False
 
-    @rx.event
+    @event
     async def open(self):
         card = await self.get_state(CardState)
-        found, event = await card._run(subscriber_ops.free_sims)
-        if event is not None or found is None:
-            return event
+        found = await card._run(subscriber_ops.free_sims)
         self.free, self.iccid, self.confirming = list(found), "", False
         card.open("sim")
 
@@ -139,7 +133,7 @@ class SimReplacementState(rx.State):
     def back(self):
         self.confirming = False
 
-    @rx.event
+    @event
     async def confirm(self):
         card = await self.get_state(CardState)
         return await card._order(subscriber_ops.order_sim_replacement, iccid=self.iccid)

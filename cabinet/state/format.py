@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 
 def parse_date(value: str) -> dt.date | None:
@@ -11,3 +12,23 @@ def parse_date(value: str) -> dt.date | None:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+def one(value: str | list[str]) -> str:
+    """A choice from a radio group, segmented control or tabs: Reflex may pass it as a string or a list of one."""
+    if isinstance(value, str):
+        return value
+    return str(value[0]) if value else ""
+
+
+@dataclass
+class Option:
+    """One choice of a select or a radio group."""
+
+    value: str
+    label: str
+
+
+def options(pairs) -> list[Option]:
+    """Options from (value, label) pairs; values as text, as the browser sends them back."""
+    return [Option(value=str(value), label=label) for value, label in pairs]

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.services.errors import DomainError
 from cabinet.services.finance import billing as finance
-from cabinet.state.services import call
-from cabinet.state.session import SessionState
+from cabinet.state.page import PageState, event
 from cabinet.text import money
 
 
-class HomeState(rx.State):
-    loaded: bool = False
+class HomeState(PageState, rx.State):
     number: str = ""
     kind_title: str = ""
     status: str = ""
@@ -22,24 +19,15 @@ class HomeState(rx.State):
     balance_negative: bool = False
     amount_to_pay: str = ""
     due_on: str = ""
+    # the charts' data: recharts takes plain dicts
     by_month: list[dict] = []  # {"month": "Окт 2026", "amount": 123.45}
     top: list[dict] = []  # {"subscriber": "375291234567", "name": "Иванов", "amount": 12.3}
 
-    @rx.event
-    async def load_company(self):
-        """on_load of the Administrator's and Supervisor's main page."""
-        session = await self.get_state(SessionState)
-        return await self._load(session, await session.guard_company())
-
-    async def _load(self, session: SessionState, redirect):
-        self.loaded = False
-        if redirect is not None:
-            return redirect
-        try:
-            actor = await session.actor()
-            page = await call(finance.main_page, actor=actor, account_id=int(session.account_id))
-        except DomainError as refusal:
-            return await session.handle(refusal)
+    @event
+    async def load(self):
+        """The Administrator's and Supervisor's main page."""
+        self._begin()
+        page = await self._run(finance.main_page)
         summary = page.summary
         self.number, self.kind_title, self.status = summary.number, summary.kind_title, summary.status
         self.last_period = summary.last_period

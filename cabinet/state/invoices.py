@@ -2,71 +2,66 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from cabinet.services.finance import billing as finance
 from cabinet.services.finance import orders
-from cabinet.state.page import CompanyPage
+from cabinet.state.format import Option, one
+from cabinet.state.page import PageState, event
 from cabinet.text import money
 
-FORMAT_TITLES = {"pdf": "PDF", "xlsx": "Excel", "txt": "txt"}
+
+@dataclass
+class InvoiceView:
+    id: str
+    title: str  # «Счет за октябрь 2026 · 123,45 BYN · не оплачен»
 
 
-class InvoicesState(CompanyPage, rx.State):
-    invoices: list[dict[str, str]] = []  # id, title, number, amount, paid
+class InvoicesState(PageState, rx.State):
+    invoices: list[InvoiceView] = []
     invoice_id: str = ""
     method: str = "email"
     emails: list[str] = []
     invoice_format: str = "pdf"
+    format_title: str = ""
+    formats: list[Option] = []  # the invoice formats to choose from
     editing: bool = False
     draft_emails: str = ""
     draft_format: str = "pdf"
     edit_error: str = ""
     _order_key: str = ""
 
-    @rx.var
-    def format_title(self) -> str:
-        return FORMAT_TITLES.get(self.invoice_format, self.invoice_format)
-
-    @rx.event
+    @event
     async def load(self):
-        redirect = await self._enter()
-        if redirect is not None:
-            return redirect
-        rows, event = await self._run(finance.list_invoices)
-        if event is not None:
-            return event
-        settings, event = await self._run(finance.delivery_settings)
-        if event is not None:
-            return event
+        self._begin()
+        found = await self._run(finance.invoices_page)
         self.invoices = [
-            {"id": str(r.id), "title": r.title, "number": r.number, "amount": money(r.amount),
-             "paid": "оплачен" if r.paid else "не оплачен"}
-            for r in rows or []
+            InvoiceView(id=str(r.id), title=f"{r.title} · {money(r.amount)} · {'оплачен' if r.paid else 'не оплачен'}")
+            for r in found.invoices
         ]
-        self.invoice_id = self.invoices[0]["id"] if self.invoices else ""
-        self._show_settings(settings)
+        self.invoice_id = self.invoices[0].id if self.invoices else ""
+        self._show_settings(found.delivery)
         self._order_key = self._new_key()
         self.loaded = True
 
-    def _show_settings(self, settings) -> None:
-        if settings is not None:
-            self.method, self.emails, self.invoice_format = settings.method, list(settings.emails), settings.invoice_format
+    def _show_settings(self, settings: finance.DeliverySettings) -> None:
+        self.method, self.emails, self.invoice_format = settings.method, list(settings.emails), settings.invoice_format
+        self.format_title = settings.format_title
+        self.formats = [Option(value=code, label=title) for code, title in settings.format_options]
 
     @rx.event
     def choose(self, invoice_id: str):
         self.invoice_id, self.done, self.error = invoice_id, "", ""
         self._order_key = self._new_key()
 
-    @rx.event
+    @event
     async def send(self):
         self.error, self.done = "", ""
-        result, event = await self._run(orders.order_invoice, invoice_id=int(self.invoice_id or 0),
-                                        idempotency_key=self._order_key)
-        if event is not None:
-            return event
-        if result is not None:
-            self.done = result.message
+        result = await self._run(orders.order_invoice, invoice_id=int(self.invoice_id or 0),
+                                 idempotency_key=self._order_key)
+        self.done = result.message
 
     @rx.event
     def open_edit(self):
@@ -79,18 +74,16 @@ class InvoicesState(CompanyPage, rx.State):
 
     @rx.event
     def set_draft_format(self, value: str | list[str]):
-        self.draft_format = value if isinstance(value, str) else value[0]
+        self.draft_format = one(value)
 
-    @rx.event
+    @event
     async def save_delivery(self, form: dict):
-        self.error = ""
-        settings, event = await self._run(finance.update_delivery, emails=form.get("emails", ""),
-                                          invoice_format=self.draft_format)
-        if event is not None:
-            return event
-        if settings is None:
+        self.error = self.edit_error = ""
+        try:
+            settings = await self._run(finance.update_delivery, emails=form.get("emails", ""),
+                                       invoice_format=self.draft_format)
+        finally:  # a refusal is shown in the dialog, where the user is looking
             self.edit_error, self.error = self.error, ""
-            return
         self._show_settings(settings)
         self.editing = False
         return rx.toast.success("Адрес доставки и формат счета сохранены.")

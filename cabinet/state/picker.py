@@ -1,35 +1,48 @@
 """The subscriber picker shared by every list operation: tick from the account's list (searched and paged in
-SQL, or "all that match") or upload an xlsx of 12-digit numbers. Only one page of rows is ever held."""
+SQL, or "all that match") or upload an xlsx of 12-digit numbers, kept on the server as a list the order names by
+its id. Only one page of rows, the ticked ids and the upload's id and count are ever held."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import reflex as rx
 
 from cabinet.services.errors import DomainError
 from cabinet.services.subscribers import listing, uploads
-from cabinet.state.page import CompanyPage
+from cabinet.state.format import one
+from cabinet.state.page import Paged, PageState, event
 
 PAGE_SIZE = 20
 MAX_UPLOAD_BYTES = 2_000_000
 
 
-class PickerState(CompanyPage, rx.State):
+@dataclass
+class PickRow:
+    id: str
+    number: str
+    name: str
+    status: str
+
+
+@dataclass
+class FileError:
+    row: str
+    value: str
+    reason: str
+
+
+class PickerState(Paged, PageState, rx.State):
     source: str = "list"  # list | file
     search: str = ""
-    rows: list[dict[str, str]] = []
-    total: int = 0
-    page: int = 1
+    rows: list[PickRow] = []
     selected: list[str] = []  # ids ticked by hand
     all_matching: bool = False  # "select all that match the search"
     status_filter: str = ""  # only subscribers in this status (the activation and termination tabs)
     file_name: str = ""
     file_count: int = 0
-    file_errors: list[dict[str, str]] = []
-    _numbers: list[str] = []
-
-    @rx.var
-    def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
+    file_errors: list[FileError] = []
+    _upload_id: int = 0  # the uploaded list kept on the server, 0 before a file is accepted
 
     @rx.var
     def chosen_count(self) -> int:
@@ -40,33 +53,24 @@ class PickerState(CompanyPage, rx.State):
     async def _reset_choice(self, status: str = ""):
         self.source, self.search, self.page, self.selected, self.all_matching = "list", "", 1, [], False
         self.status_filter = status
-        self.file_name, self.file_count, self.file_errors, self._numbers = "", 0, [], []
+        self.file_name, self.file_count, self.file_errors, self._upload_id = "", 0, [], 0
         self.error = ""
         return await self._fetch()
 
     async def _fetch(self):
-        found, event = await self._run(listing.list_subscribers, search=self.search,
-                                       status=self.status_filter or None, page=self.page, page_size=PAGE_SIZE)
-        if event is not None or found is None:
-            return event
-        self.total = found.total
-        self.rows = [{"id": str(r.id), "number": r.number, "name": r.name, "status": r.status_title}
-                     for r in found.rows]
-        return None
+        found = await self._run(listing.list_subscribers, search=self.search, status=self.status_filter or None,
+                                page=self.page, page_size=PAGE_SIZE)
+        self.rows = [PickRow(id=str(r.id), number=r.number, name=r.name, status=r.status_title)
+                     for r in self._paged(found)]
 
     @rx.event
     def set_source(self, source: str | list[str]):
-        self.source = source if isinstance(source, str) else source[0]
+        self.source = one(source)
         self.error = ""
 
-    @rx.event
+    @event
     async def find(self, form: dict):
         self.search, self.page, self.all_matching = form.get("search", "").strip(), 1, False
-        return await self._fetch()
-
-    @rx.event
-    async def go(self, page: int):
-        self.page = max(1, min(int(page), self.pages))
         return await self._fetch()
 
     @rx.event
@@ -80,9 +84,9 @@ class PickerState(CompanyPage, rx.State):
     def set_all_matching(self, value: bool):
         self.all_matching = value
 
-    @rx.event
+    @event
     async def upload(self, files: list[rx.UploadFile]):
-        self.error, self.file_errors, self.file_count, self._numbers = "", [], 0, []
+        self.error, self.file_errors, self.file_count, self._upload_id = "", [], 0, 0
         if not files:
             return
         file = files[0]
@@ -92,19 +96,19 @@ class PickerState(CompanyPage, rx.State):
             return
         content = await file.read(MAX_UPLOAD_BYTES + 1)
         try:
-            numbers = await self._call(uploads.numbers_on_account, content=content, max_bytes=MAX_UPLOAD_BYTES)
+            stored = await self._call(uploads.store_upload, content=content, max_bytes=MAX_UPLOAD_BYTES)
         except uploads.UploadRejected as rejected:
             self.error = rejected.message
-            self.file_errors = [{"row": str(e.row), "value": e.value, "reason": e.reason} for e in rejected.errors]
+            self.file_errors = [FileError(row=str(e.row), value=e.value, reason=e.reason) for e in rejected.errors]
             return
         except DomainError as refusal:
-            return await (await self._session()).handle(refusal)
-        self._numbers, self.file_count = numbers, len(numbers)
+            return await self._refused(refusal)
+        self._upload_id, self.file_count = stored.id, stored.count
 
     def _choice(self) -> dict:
-        """What the wizard's last step passes to the ordering service."""
+        """What the wizard's last step passes to the ordering service (as a `Choice`)."""
         if self.source == "file":
-            return {"numbers": list(self._numbers)}
+            return {"upload_id": self._upload_id}
         if self.all_matching:
             return {"all_matching": self.search}
         return {"subscriber_ids": [int(i) for i in self.selected]}

@@ -7,11 +7,11 @@ import reflex as rx
 from cabinet import clock
 from cabinet.services.finance import billing as finance
 from cabinet.services.finance import orders
-from cabinet.state.format import parse_date
-from cabinet.state.page import CompanyPage
+from cabinet.state.format import one, parse_date
+from cabinet.state.page import PageState, event
 
 
-class ReconciliationState(CompanyPage, rx.State):
+class ReconciliationState(PageState, rx.State):
     step: int = 1  # 1 period, 2 address, 3 ordered
     date_from: str = ""
     date_to: str = ""
@@ -19,18 +19,14 @@ class ReconciliationState(CompanyPage, rx.State):
     to_other: bool = False
     _key: str = ""
 
-    @rx.event
+    @event
     async def load(self):
-        redirect = await self._enter()
-        if redirect is not None:
-            return redirect
-        settings, event = await self._run(finance.delivery_settings)
-        if event is not None:
-            return event
+        self._begin()
+        settings = await self._run(finance.delivery_settings)
         today = clock.today()
         self.date_from = today.replace(month=1, day=1).isoformat()
         self.date_to = today.isoformat()
-        self.delivery_emails = ", ".join(settings.emails) if settings else ""
+        self.delivery_emails = ", ".join(settings.emails)
         self.step, self.to_other, self._key, self.loaded = 1, not self.delivery_emails, self._new_key(), True
 
     @rx.event
@@ -47,16 +43,13 @@ class ReconciliationState(CompanyPage, rx.State):
 
     @rx.event
     def set_to_other(self, value: str | list[str]):
-        self.to_other = (value if isinstance(value, str) else value[0]) == "other"
+        self.to_other = one(value) == "other"
 
-    @rx.event
+    @event
     async def order(self, form: dict):
         self.error = ""
-        result, event = await self._run(
+        result = await self._run(
             orders.order_reconciliation, date_from=parse_date(self.date_from), date_to=parse_date(self.date_to),
             email=form.get("email") if self.to_other else None, idempotency_key=self._key,
         )
-        if event is not None:
-            return event
-        if result is not None:
-            self.done, self.step = result.message, 3
+        self.done, self.step = result.message, 3

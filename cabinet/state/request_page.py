@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 import reflex as rx
 
 from cabinet.services.requests import history
 from cabinet.state.history import when
-from cabinet.state.page import CompanyPage
-from cabinet.state.wizard import keep_following
+from cabinet.state.page import Paged, PageState, event, follow_request
 
 PAGE_SIZE = 50
+FOLLOW_SECONDS = 3600  # a page stops following after an hour
 
 
-class RequestState(CompanyPage, rx.State):
+@dataclass
+class ItemRow:
+    number: str
+    status: str
+    result: str
+    processed: str
+
+
+class RequestState(Paged, PageState, rx.State):
     request_id: int = 0
     kind: str = ""
     status: str = ""
@@ -22,67 +31,54 @@ class RequestState(CompanyPage, rx.State):
     created: str = ""
     finished: str = ""
     summary: str = ""
-    total: int = 0
+    items_total: int = 0
     done_items: int = 0
     refused: int = 0
     waiting: int = 0
-    items: list[dict[str, str]] = []
-    page: int = 1
+    is_finished: bool = False
+    items: list[ItemRow] = []
     following: bool = False
 
     @rx.var
     def percent(self) -> int:
-        return int(100 * (self.done_items + self.refused) / self.total) if self.total else 0
+        return int(100 * (self.done_items + self.refused) / self.items_total) if self.items_total else 0
 
-    @rx.var
-    def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
-
-    @rx.event
+    @event
     async def load(self):
-        redirect = await self._enter()
-        if redirect is not None:
-            return redirect
-        self.request_id = self._id_from_address()
-        self.page = 1
-        event = await self._refresh()
-        if event is None and self.loaded and not self.finished:
-            self.following = True
-            return RequestState.follow
-        return event
+        self._begin()
+        self.request_id, self.page = self._id_from_address(), 1
+        await self._fetch()
+        self.following = not self.is_finished
+        return RequestState.follow if self.following else None
 
-    async def _refresh(self):
-        found, event = await self._run(history.get_request, on_account=False, request_id=self.request_id)
-        if event is not None or found is None:
-            return event
-        self.kind, self.status, self.author = found.kind_title, found.status_title, found.author
-        self.created, self.finished, self.summary = when(found.created_at), when(found.finished_at), found.summary
-        self.total, self.done_items = found.total_items, found.done_items
-        self.refused, self.waiting = found.refused_items, found.waiting_items
-        items, event = await self._run(history.list_request_items, on_account=False, request_id=self.request_id,
-                                       page=self.page, page_size=PAGE_SIZE)
-        if event is not None or items is None:
-            return event
-        self.items = [{"number": i.number, "status": i.status_title, "result": i.result,
-                       "processed": when(i.processed_at)} for i in items.rows]
+    async def _fetch(self):
+        found = await self._run(history.request_view, on_account=False, request_id=self.request_id,
+                                page=self.page, page_size=PAGE_SIZE)
+        request = found.request
+        self.kind, self.status, self.author = request.kind_title, request.status_title, request.author
+        self.created, self.finished, self.summary = when(request.created_at), when(request.finished_at), request.summary
+        self.items_total, self.done_items = request.total_items, request.done_items
+        self.refused, self.waiting, self.is_finished = request.refused_items, request.waiting_items, request.is_finished
+        self.items = [ItemRow(number=i.number, status=i.status_title, result=i.result, processed=when(i.processed_at))
+                      for i in self._paged(found.items)]
         self.loaded = True
-        return None
 
-    @rx.event(background=True)
+    async def _follow_step(self) -> bool:
+        """One look at the request: done once it is finished or no longer followed."""
+        if not self.following:
+            return True
+        self.following = False  # until it is seen unfinished
+        await self._fetch()
+        self.following = not self.is_finished
+        return self.is_finished
+
+    @event(background=True)
     async def follow(self):
         """Counts and the progress bar move while the worker runs; stop when the request is finished."""
-        await keep_following(self)
+        await follow_request(self, self._follow_step, every=1, seconds=FOLLOW_SECONDS)
 
-    @rx.event
-    async def go(self, page: int):
-        self.page = max(1, min(int(page), self.pages))
-        return await self._refresh()
-
-    @rx.event
+    @event
     async def export(self):
         buffer = io.BytesIO()
-        count, event = await self._run(history.export_request_items, on_account=False, request_id=self.request_id,
-                                       out=buffer)
-        if event is not None or count is None:
-            return event
+        await self._run(history.export_request_items, on_account=False, request_id=self.request_id, out=buffer)
         return rx.download(data=buffer.getvalue(), filename=f"Заявка_{self.request_id}.xlsx")

@@ -1,4 +1,4 @@
-"""How states call the domain: one unit of work per call, off the event loop."""
+"""How states call the domain: one unit of work per event, off the event loop."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from cabinet import db
+from cabinet.services.auth import sessions
 
 T = TypeVar("T")
 
@@ -17,5 +18,16 @@ async def call(service: Callable[..., T], **kwargs) -> T:
     def run() -> T:
         with db.session_scope() as session:
             return service(session, **kwargs)
+
+    return await asyncio.to_thread(run)
+
+
+async def call_as(token: str, service: Callable[..., T], **kwargs) -> T:
+    """Run one service function as the session's actor: the actor resolved in the same database session as the
+    service, so that one event is one unit of work."""
+
+    def run() -> T:
+        with db.session_scope() as session:
+            return service(session, actor=sessions.actor_for(session, token=token), **kwargs)
 
     return await asyncio.to_thread(run)

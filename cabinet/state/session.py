@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import inspect
+from dataclasses import dataclass
+
 import reflex as rx
 
 from cabinet import routes
-from cabinet.services.access import Actor
 from cabinet.services.auth import sessions
 from cabinet.services.auth.sessions import PasswordChangeRequired, RoleNotChosen
 from cabinet.services.errors import DomainError, SessionExpired
+from cabinet.state.format import Option, options
 from cabinet.state.services import call
+
+
+@dataclass(frozen=True)
+class Entry:
+    """How a signed-in page is entered: whose page it is, and the loads that show it once the guard lets in."""
+
+    sip: bool  # the SIP administrator's page, or the Administrator's and Supervisor's
+    loads: tuple = ()  # event handlers of the page's states
+
+
+ENTRIES: dict[str, Entry] = {}  # route -> its entry, declared once per page (cabinet.pages.page)
+
+
+def entry(route: str, *, sip: bool, loads=()):
+    """Declare how the page at `route` is entered; returns its on_load: the guard, which then runs `loads`."""
+    ENTRIES[route] = Entry(sip=sip, loads=tuple(loads))
+    return SessionState.enter(route)
 
 
 class SessionState(rx.State):
@@ -19,7 +39,7 @@ class SessionState(rx.State):
     role: str = ""
     role_title: str = ""
     is_sip_admin: bool = False
-    accounts: list[dict[str, str]] = []  # value: account id as text, label: «Мобильная связь · 1010…»
+    accounts: list[Option] = []  # value: account id as text, label: «Мобильная связь · 1010…»
     account_id: str = ""
     notice: str = ""  # why the user was sent to the sign-in page
 
@@ -33,7 +53,7 @@ class SessionState(rx.State):
         self.role = view.role or ""
         self.role_title = view.role_title
         self.is_sip_admin = view.is_sip_admin
-        self.accounts = [{"value": str(a.id), "label": a.title} for a in view.accounts]
+        self.accounts = options((a.id, a.title) for a in view.accounts)
         self.account_id = str(view.account_id or "")
 
     def _forget(self, notice: str = "") -> None:
@@ -45,9 +65,6 @@ class SessionState(rx.State):
         """Called by the sign-in page once a service has issued a token."""
         self._token = token
         self.notice = ""
-
-    async def actor(self) -> Actor:
-        return await call(sessions.actor_for, token=self._token)
 
     async def _guard(self, *, sip: bool):
         """Load the session for a page, or send the user where they must go first."""
@@ -66,14 +83,21 @@ class SessionState(rx.State):
         return None
 
     @rx.event
-    async def guard_company(self):
-        """on_load of every Administrator/Supervisor page."""
-        return await self._guard(sip=False)
-
-    @rx.event
-    async def guard_sip(self):
-        """on_load of every SIP administrator page."""
-        return await self._guard(sip=True)
+    async def enter(self, route: str):
+        """on_load of every signed-in page: the session checked once for the page, then the page's own loads (or
+        the redirect where the user must go first)."""
+        found = ENTRIES.get(route)
+        if found is None:
+            return None
+        redirect = await self._guard(sip=found.sip)
+        if redirect is not None:
+            return redirect
+        events = []  # the loads run here, in this one event, in order: nothing the user does comes between
+        for load in found.loads:
+            shown = load.fn(await self.get_state(load.state))
+            shown = await shown if inspect.isawaitable(shown) else shown
+            events.extend(shown if isinstance(shown, list) else [] if shown is None else [shown])
+        return events
 
     @rx.event
     async def switch_account(self, account_id: str):

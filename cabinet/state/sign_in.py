@@ -9,6 +9,8 @@ from cabinet.services import validation
 from cabinet.services.auth import sessions
 from cabinet.services.auth import sign_in as auth
 from cabinet.services.errors import DomainError
+from cabinet.state.format import Option, one, options
+from cabinet.state.page import Refusals, event
 from cabinet.state.services import call
 from cabinet.state.session import SessionState
 
@@ -16,12 +18,11 @@ PASSWORD_RULES = validation.PASSWORD_RULES  # shown under the new password's fie
 NEXT_PAGE = {"change_password": routes.PASSWORD, "choose_role": routes.ROLE, "home": routes.HOME}
 
 
-class SignInState(rx.State):
+class SignInState(Refusals, rx.State):
     category: str = "mobile"  # mobile («Мобильная связь») | fixed («Фиксированная связь»)
     method: str = "password"  # password | code
     login: str = ""
     code_sent: bool = False
-    error: str = ""
     info: str = ""
     busy: bool = False
 
@@ -31,7 +32,7 @@ class SignInState(rx.State):
 
     @rx.event
     def set_method(self, method: str | list[str]):
-        self.method = method if isinstance(method, str) else method[0]
+        self.method = one(method)
         self.error, self.info, self.code_sent = "", "", False
 
     async def _enter(self, result: auth.SignInResult):
@@ -39,39 +40,30 @@ class SignInState(rx.State):
         await session.begin(result.token)
         return rx.redirect(NEXT_PAGE[result.next_step])
 
-    @rx.event
+    @event
     async def sign_in(self, form: dict):
         self.error, self.busy = "", True
         yield
         kind = "account" if self.category == "fixed" else "phone"
         self.login = form.get("login", "")
         try:
-            result = await call(auth.sign_in_with_password, login_kind=kind, login=self.login,
-                                password=form.get("password", ""))
-        except DomainError as refusal:
-            self.error, self.busy = refusal.message, False
-            return
-        self.busy = False
+            result = await self._ask(auth.sign_in_with_password, login_kind=kind, login=self.login,
+                                     password=form.get("password", ""))
+        finally:
+            self.busy = False
         yield await self._enter(result)
 
-    @rx.event
+    @event
     async def send_code(self, form: dict):
         self.error, self.info = "", ""
         self.login = form.get("login", self.login)
-        try:
-            self.info = await call(auth.request_sms_code, login=self.login, gateway=bootstrap.sms_gateway())
-            self.code_sent = True
-        except DomainError as refusal:
-            self.error = refusal.message
+        self.info = await self._ask(auth.request_sms_code, login=self.login, gateway=bootstrap.sms_gateway())
+        self.code_sent = True
 
-    @rx.event
+    @event
     async def sign_in_with_code(self, form: dict):
         self.error = ""
-        try:
-            result = await call(auth.sign_in_with_code, login=self.login, code=form.get("code", ""))
-        except DomainError as refusal:
-            self.error = refusal.message
-            return
+        result = await self._ask(auth.sign_in_with_code, login=self.login, code=form.get("code", ""))
         return await self._enter(result)
 
     @rx.event
@@ -80,66 +72,53 @@ class SignInState(rx.State):
         self.error, self.busy = session.notice, False
 
 
-class RecoverState(rx.State):
+class RecoverState(Refusals, rx.State):
     """«Забыли пароль» → «Идентификация через E-mail» → «Восстановить пароль»."""
 
     method: str = ""  # "" until «Идентификация через E-mail» is chosen
     sent: bool = False
     message: str = ""
-    error: str = ""
 
     @rx.event
     def choose_email(self):
         self.method, self.sent, self.message, self.error = "email", False, "", ""
 
-    @rx.event
+    @event
     async def recover(self, form: dict):
         self.error = ""
-        try:
-            self.message = await call(auth.request_temporary_password, login=form.get("login", ""))
-            self.sent = True
-        except DomainError as refusal:
-            self.error = refusal.message
+        self.message = await self._ask(auth.request_temporary_password, login=form.get("login", ""))
+        self.sent = True
 
 
-class AfterSignInState(rx.State):
+class AfterSignInState(Refusals, rx.State):
     """The two steps a sign-in may need before the cabinet: the role choice and the password change."""
 
-    roles: list[dict[str, str]] = []  # value: the role, label: «Администратор»
+    roles: list[Option] = []  # value: the role, label: «Администратор»
     must_change: bool = False
-    error: str = ""
 
-    @rx.event
+    @event
     async def load(self):
         session = await self.get_state(SessionState)
         try:
             view = await call(sessions.view, token=session._token)
         except DomainError as refusal:
             return await session.handle(refusal)
-        self.roles = [{"value": role, "label": title} for role, title in view.roles]
+        self.roles = options(view.roles)
         self.must_change, self.error = view.must_change_password, ""
 
-    @rx.event
+    @event
     async def choose(self, role: str):
         session = await self.get_state(SessionState)
-        try:
-            view = await call(sessions.choose_role, token=session._token, role=role)
-        except DomainError as refusal:
-            self.error = refusal.message
-            return
+        view = await self._ask(sessions.choose_role, token=session._token, role=role)
         return rx.redirect(routes.SIP_HOME if view.is_sip_admin else routes.HOME)
 
-    @rx.event
+    @event
     async def change(self, form: dict):
         if form.get("new_password") != form.get("repeat_password"):
             self.error = "Пароли не совпадают."
             return
         session = await self.get_state(SessionState)
-        try:
-            token = await call(auth.change_password, token=session._token, new_password=form.get("new_password", ""),
-                               current_password=form.get("current_password") or None)
-        except DomainError as refusal:
-            self.error = refusal.message
-            return
+        token = await self._ask(auth.change_password, token=session._token, new_password=form.get("new_password", ""),
+                                current_password=form.get("current_password") or None)
         await session.begin(token)
         return [rx.toast.success("Пароль изменен."), rx.redirect(routes.HOME)]

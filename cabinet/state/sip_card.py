@@ -3,53 +3,65 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from cabinet import routes
 from cabinet.services.sip import channels as sip_channels
 from cabinet.services.sip import subscribers as sip_subscribers
-from cabinet.state.card import SubscriberOrders, service_view
-from cabinet.state.page import SipPage
+from cabinet.state.card import ServiceRow, SubscriberOrders, service_row
+from cabinet.state.format import one
+from cabinet.state.page import PageState, event
 from cabinet.text import money
 
 SHOWN_AT_ONCE = 200  # «Показать все»: a SIP account has a handful; the rest are found by number
 SECTIONS = ("info", "services", "channels", "settings", "charges", "calls")
 
 
-class SipChooseState(SipPage, rx.State):
+@dataclass
+class SipRow:
+    id: str
+    title: str  # «375172000001 · SIP-соединение · Офис»
+
+
+@dataclass
+class PackageRow:
+    id: str
+    title: str  # «4 канала · 10,00 BYN в месяц»
+
+
+class SipChooseState(PageState, rx.State):
     """«Выбор SIP-абонента» (P10): by number, or «Показать все» and pick one, «Далее»."""
 
-    rows: list[dict[str, str]] = []
+    rows: list[SipRow] = []
     showing_all: bool = False
     more: int = 0  # subscribers beyond the ones shown, to be found by number
     picked: str = ""
 
     @rx.event
-    async def load(self):
-        redirect = await self._enter()
-        self.rows, self.showing_all, self.picked, self.loaded = [], False, "", redirect is None
-        return redirect
+    def load(self):
+        self._begin()
+        self.rows, self.showing_all, self.picked, self.loaded = [], False, "", True
 
-    @rx.event
+    @event
     async def find(self, form: dict):
         self.error = ""
-        found, event = await self._run(sip_subscribers.find_sip_subscriber, number=str(form.get("number", "")))
-        return event if found is None else rx.redirect(routes.sip_card(found))
+        found = await self._run(sip_subscribers.find_sip_subscriber, number=str(form.get("number", "")))
+        return rx.redirect(routes.sip_card(found))
 
-    @rx.event
+    @event
     async def show_all(self):
         self.error = ""
-        found, event = await self._run(sip_subscribers.list_sip_subscribers, page=1, page_size=SHOWN_AT_ONCE)
-        if found is not None:
-            self.rows = [{"id": str(r.id), "number": r.number, "name": r.name, "tariff": r.tariff_name}
-                         for r in found.rows]
-            self.more = found.total - len(found.rows)
-            self.showing_all, self.picked = True, ""
-        return event
+        found = await self._run(sip_subscribers.list_sip_subscribers, page=1, page_size=SHOWN_AT_ONCE)
+        self.rows = [SipRow(id=str(r.id), title=" · ".join(part for part in (r.number, r.tariff_name, r.name) if part))
+                     for r in found.rows]
+        self.more = found.total - len(found.rows)
+        self.showing_all, self.picked = True, ""
 
     @rx.event
     def pick(self, subscriber_id: str | list[str]):
-        self.picked = subscriber_id if isinstance(subscriber_id, str) else subscriber_id[0]
+        self.picked = one(subscriber_id)
 
     @rx.event
     def next_step(self):
@@ -59,7 +71,7 @@ class SipChooseState(SipPage, rx.State):
         return rx.redirect(routes.sip_card(self.picked))
 
 
-class SipCardState(SubscriberOrders, SipPage, rx.State):
+class SipCardState(SubscriberOrders, rx.State):
     section: str = "info"
     number: str = ""
     name: str = ""
@@ -69,22 +81,17 @@ class SipCardState(SubscriberOrders, SipPage, rx.State):
     is_connection: bool = False
     free_minutes: str = ""  # «120 из 300»
     channel_package: str = ""
-    connected: list[dict[str, str]] = []
-    available: list[dict[str, str]] = []
+    connected: list[ServiceRow] = []
+    available: list[ServiceRow] = []
 
-    @rx.event
+    @event
     async def load(self):
-        redirect = await self._enter()
-        if redirect is not None:
-            return redirect
+        self._begin()
         self.subscriber_id, self.section = self._id_from_address(), "info"
         return await self._refresh()
 
     async def _refresh(self):
-        found, event = await self._run(sip_subscribers.sip_subscriber, on_account=False,
-                                       subscriber_id=self.subscriber_id)
-        if event is not None or found is None:
-            return event
+        found = await self._run(sip_subscribers.sip_subscriber, on_account=False, subscriber_id=self.subscriber_id)
         card = found.card
         self.number, self.name, self.status_title, self.tariff_name = (card.number, card.name, card.status_title,
                                                                        card.tariff_name)
@@ -92,35 +99,33 @@ class SipCardState(SubscriberOrders, SipPage, rx.State):
         self.is_connection, self.channel_package = found.is_connection, found.channel_package or "не подключен"
         self.free_minutes = (f"{found.free_minutes_left} из {found.free_minutes_total}"
                              if found.free_minutes_left is not None else "")
-        self.connected = [service_view(s) for s in card.connected_services]
-        self.available = [service_view(s) for s in card.available_services]
+        self.connected = [service_row(s) for s in card.connected_services]
+        self.available = [service_row(s) for s in card.available_services]
         self._key, self.loaded = self._new_key(), True
         if self.is_connection:
-            return await (await self.get_state(SipChannelsState))._show(self.subscriber_id)
-        return None
+            await (await self.get_state(SipChannelsState))._show(self.subscriber_id)
 
     @rx.event
     def open_section(self, section: str | list[str]):
-        section = section if isinstance(section, str) else section[0]
+        section = one(section)
         self.section = section if section in SECTIONS else "info"
         self.error, self.done, self._key = "", "", self._new_key()
 
 
-class SipChannelsState(SipPage, rx.State):
+class SipChannelsState(PageState, rx.State):
     """«SIP-многоканальность» (P13): «Изменить», a package ticked, «Изменить» again to review, «Подтвердить»."""
 
     current: str = ""
-    packages: list[dict[str, str]] = []
+    packages: list[PackageRow] = []
     note: str = ""  # when a change is not possible yet
     chosen: str = ""
     step: str = "view"  # view | choose | confirm
 
     async def _show(self, subscriber_id: int):
-        found, event = await self._run(sip_channels.channels, on_account=False, subscriber_id=subscriber_id)
-        if found is not None:
-            self.current, self.note, self.step, self.chosen = found.current or "не подключен", found.note, "view", ""
-            self.packages = [{"id": str(p.id), "name": p.name, "fee": money(p.monthly_fee)} for p in found.packages]
-        return event
+        found = await self._run(sip_channels.channels, on_account=False, subscriber_id=subscriber_id)
+        self.current, self.note, self.step, self.chosen = found.current or "не подключен", found.note, "view", ""
+        self.packages = [PackageRow(id=str(p.id), title=f"{p.name} · {money(p.monthly_fee)} в месяц")
+                         for p in found.packages]
 
     @rx.event
     def start(self):
@@ -128,7 +133,7 @@ class SipChannelsState(SipPage, rx.State):
 
     @rx.event
     def choose(self, package_id: str | list[str]):
-        self.chosen = package_id if isinstance(package_id, str) else package_id[0]
+        self.chosen = one(package_id)
 
     @rx.event
     def review(self):
@@ -141,7 +146,7 @@ class SipChannelsState(SipPage, rx.State):
     def back(self):
         self.step = "view" if self.step == "choose" else "choose"
 
-    @rx.event
+    @event
     async def confirm(self):
         card = await self.get_state(SipCardState)
         self.step = "view"

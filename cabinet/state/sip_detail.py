@@ -3,36 +3,41 @@ subscriber ticked, «Сформировать детализацию»."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from cabinet.services.finance import orders
 from cabinet.services.sip import invoices as sip_invoices
-from cabinet.state.page import SipPage
+from cabinet.state.format import Option, options
+from cabinet.state.page import PageState, event
 
 
-class SipDetailState(SipPage, rx.State):
-    months: list[dict[str, str]] = []  # value «2026-11», label «ноябрь 2026»
+@dataclass
+class ConnectionRow:
+    id: str
+    number: str
+    name: str
+
+
+class SipDetailState(PageState, rx.State):
+    months: list[Option] = []  # value «2026-11», label «ноябрь 2026»
     month: str = ""
-    layouts: list[dict[str, str]] = [{"value": k, "label": v} for k, v in orders.DETAIL_LAYOUTS.items()]
+    layouts: list[Option] = options(orders.DETAIL_LAYOUTS.items())
     layout: str = "sheet_per_subscriber"
-    connections: list[dict[str, str]] = []  # id, number, name
+    connections: list[ConnectionRow] = []
     ticked: str = ""
     step: int = 1
     _key: str = ""
 
-    @rx.event
+    @event
     async def load(self):
-        redirect = await self._enter()
-        if redirect is not None:
-            return redirect
-        found, event = await self._run(sip_invoices.sip_connections)
-        if event is not None or found is None:
-            return event
-        self.connections = [{"id": str(c.id), "number": c.number, "name": c.name} for c in found]
-        self.months = [{"value": f"{y}-{m:02d}", "label": title} for y, m, title in sip_invoices.detail_months()]
-        self.month, self.ticked, self.step = self.months[0]["value"], "", 1
+        self._begin()
+        found = await self._run(sip_invoices.sip_connections)
+        self.connections = [ConnectionRow(id=str(c.id), number=c.number, name=c.name) for c in found]
+        self.months = options((f"{y}-{m:02d}", title) for y, m, title in sip_invoices.detail_months())
+        self.month, self.ticked, self.step = self.months[0].value, "", 1
         self._key, self.loaded = self._new_key(), True
-        return None
 
     @rx.event
     def set_month(self, month: str):
@@ -54,12 +59,10 @@ class SipDetailState(SipPage, rx.State):
     def tick(self, subscriber_id: str, ticked: bool):
         self.ticked = subscriber_id if ticked else ""
 
-    @rx.event
+    @event
     async def order(self):
         self.error, self.done = "", ""
         year, _, month = self.month.partition("-")
-        result, event = await self._run(sip_invoices.order_sip_call_detail, year=year, month=month,
-                                        layout=self.layout, subscriber_id=self.ticked, idempotency_key=self._key)
-        if result is not None:
-            self.done = result.message
-        return event
+        result = await self._run(sip_invoices.order_sip_call_detail, year=year, month=month, layout=self.layout,
+                                 subscriber_id=self.ticked, idempotency_key=self._key)
+        self.done = result.message

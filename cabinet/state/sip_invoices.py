@@ -7,14 +7,15 @@ import reflex as rx
 
 from cabinet.services.finance import billing as finance
 from cabinet.services.sip import invoices as sip_invoices
-from cabinet.state.page import SipPage
+from cabinet.state.format import Option, one, options
+from cabinet.state.page import PageState, event
 
 SECTIONS = ("email", "link", "delivery", "detail", "preliminary")
 
 
-class SipInvoicesState(SipPage, rx.State):
+class SipInvoicesState(PageState, rx.State):
     section: str = "email"
-    months: list[dict[str, str]] = []  # value «2026-10», label «октябрь 2026»
+    months: list[Option] = []  # value «2026-10», label «октябрь 2026»
     month: str = ""
     link_url: str = ""
     link_title: str = ""
@@ -28,33 +29,22 @@ class SipInvoicesState(SipPage, rx.State):
     _format: str = "pdf"
     _key: str = ""
 
-    @rx.event
+    @event
     async def load(self):
-        redirect = await self._enter()
-        if redirect is not None:
-            return redirect
-        months, event = await self._run(sip_invoices.invoice_months)
-        if event is not None or months is None:
-            return event
-        self.months = [{"value": f"{m.year}-{m.month:02d}",
-                        "label": m.title if m.invoice_id else f"{m.title} (счет еще не выставлен)"} for m in months]
-        self.month = self.months[0]["value"] if self.months else ""
+        self._begin()
+        found = await self._run(sip_invoices.sip_invoices_page)
+        self.months = options((f"{m.year}-{m.month:02d}", m.title if m.invoice_id else f"{m.title} (счет еще не выставлен)")
+                              for m in found.months)
+        self.month = self.months[0].value if self.months else ""
         self.link_url, self._key, self.delivery_step = "", self._new_key(), "view"
-        event = await self._show_delivery()
-        self.loaded = event is None
-        return event
-
-    async def _show_delivery(self):
-        found, event = await self._run(finance.delivery_settings)
-        if event is not None or found is None:
-            return event
-        self.method, self.method_title, self.emails, self._format = (found.method, found.method_title,
-                                                                    list(found.emails), found.invoice_format)
-        return None
+        delivery = found.delivery
+        self.method, self.method_title, self.emails, self._format = (delivery.method, delivery.method_title,
+                                                                    list(delivery.emails), delivery.invoice_format)
+        self.loaded = True
 
     @rx.event
     def open_section(self, section: str | list[str]):
-        section = section if isinstance(section, str) else section[0]
+        section = one(section)
         self.section = section if section in SECTIONS else "email"
         self.error, self.done, self.delivery_step = "", "", "view"
 
@@ -66,25 +56,20 @@ class SipInvoicesState(SipPage, rx.State):
         year, _, month = self.month.partition("-")
         return (int(year), int(month)) if year.isdigit() and month.isdigit() else (0, 0)
 
-    @rx.event
+    @event
     async def send(self):
         self.error, self.done = "", ""
         year, month = self._year_month()
-        result, event = await self._run(sip_invoices.order_sip_invoice, year=year, month=month,
-                                        idempotency_key=self._key)
-        if result is not None:
-            self.done = result.message
-        return event
+        result = await self._run(sip_invoices.order_sip_invoice, year=year, month=month, idempotency_key=self._key)
+        self.done = result.message
 
-    @rx.event
+    @event
     async def make_link(self):
         self.error, self.link_url = "", ""
         year, month = self._year_month()
-        link, event = await self._run(sip_invoices.invoice_link, year=year, month=month)
-        if link is not None:
-            self.link_url, self.link_title = link.url, link.title
-            self.link_until = f"{link.expires_at:%d.%m.%Y %H:%M}"
-        return event
+        link = await self._run(sip_invoices.invoice_link, year=year, month=month)
+        self.link_url, self.link_title = link.url, link.title
+        self.link_until = f"{link.expires_at:%d.%m.%Y %H:%M}"
 
     @rx.event
     def change_delivery(self):
@@ -93,7 +78,7 @@ class SipInvoicesState(SipPage, rx.State):
 
     @rx.event
     def set_draft_method(self, method: str | list[str]):
-        self.draft_method = method if isinstance(method, str) else method[0]
+        self.draft_method = one(method)
 
     @rx.event
     def method_chosen(self):
@@ -108,14 +93,11 @@ class SipInvoicesState(SipPage, rx.State):
         self.error = ""
         self.delivery_step = "emails" if self.delivery_step == "review" and self.draft_method == "email" else "method"
 
-    @rx.event
+    @event
     async def save_delivery(self):
         self.error = ""
         emails = self.draft_emails if self.draft_method == "email" else self.emails
-        saved, event = await self._run(finance.update_delivery, method=self.draft_method, emails=emails,
-                                       invoice_format=self._format)
-        if saved is None:
-            return event
+        saved = await self._run(finance.update_delivery, method=self.draft_method, emails=emails,
+                                invoice_format=self._format)
         self.method, self.method_title, self.emails = saved.method, saved.method_title, list(saved.emails)
         self.delivery_step, self.done = "view", "Способ и адрес доставки счетов сохранены."
-        return event

@@ -3,38 +3,19 @@ the request's progress followed live on the last step."""
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from cabinet import routes
 from cabinet.services.bulk import orders as bulk
-from cabinet.services.errors import DomainError
 from cabinet.services.requests import history
-from cabinet.state.page import CompanyPage
+from cabinet.state.page import PageState, event, follow_request
 from cabinet.state.picker import PickerState
 
 NOTHING_PICKED = "Отметьте абонентов или загрузите файл с их номерами."
 FOLLOW_SECONDS = 3600  # a page stops following after an hour; the request page shows the rest
 
 
-async def keep_following(state) -> None:
-    """Refresh `state` (a background task's state with `_refresh`, `finished`, `following`) every second until its
-    request is finished, it is no longer followed, or it cannot be read any more."""
-    for _ in range(FOLLOW_SECONDS):
-        await asyncio.sleep(1)
-        async with state:
-            try:
-                await state._refresh()
-            except DomainError:
-                state.following = False
-                return
-            if state.finished or not state.following:
-                state.following = False
-                return
-
-
-class ProgressState(CompanyPage, rx.State):
+class ProgressState(PageState, rx.State):
     """The last step of a wizard: how far the worker is with the request just ordered."""
 
     request_id: int = 0
@@ -55,17 +36,23 @@ class ProgressState(CompanyPage, rx.State):
         self.waiting, self.status, self.finished, self.following = 0, "", False, True
         return ProgressState.follow
 
-    async def _refresh(self):
+    async def _follow_step(self) -> bool:
+        """One look at the request: done once it is finished or no longer followed (a new draft was started)."""
+        if not self.following:
+            return True
+        self.following = False  # until it is seen unfinished
         found = await self._call(history.request_progress, on_account=False, request_id=self.request_id)
         self.total, self.done_items, self.refused, self.waiting = found.total, found.done, found.refused, found.waiting
         self.status, self.finished = found.status_title, found.finished
+        self.following = not found.finished
+        return found.finished
 
-    @rx.event(background=True)
+    @event(background=True)
     async def follow(self):
-        await keep_following(self)
+        await follow_request(self, self._follow_step, every=1, seconds=FOLLOW_SECONDS)
 
 
-class ListWizard(CompanyPage, mixin=True):
+class ListWizard(PageState, mixin=True):
     """Step 1 chooses (the shared picker and the operation's own fields), the next reviews and confirms, the last
     shows the request. A draft keeps one idempotency key, so a double click or a repeated confirm makes one request."""
 
@@ -93,9 +80,7 @@ class ListWizard(CompanyPage, mixin=True):
 
     async def _order(self, service, **params):
         """Confirm (the step before the last): store the request, then follow it on the last step."""
-        result, event = await self._run(service, idempotency_key=self._key, **params)
-        if event is not None or result is None:
-            return event
+        result = await self._run(service, idempotency_key=self._key, **params)
         self.done, self.step, self.request_href = result.message, self.step + 1, routes.request_page(result.request_id)
         return (await self.get_state(ProgressState))._start(result.request_id)
 
@@ -103,7 +88,7 @@ class ListWizard(CompanyPage, mixin=True):
     def back(self):
         self.step, self.error = 1, ""
 
-    @rx.event
+    @event
     async def again(self):
         """«Новая операция»: a fresh draft with a new key."""
         return await self._restart(self._status())

@@ -326,3 +326,33 @@ def test_another_company_reads_and_changes_nothing(session, world):
     session.commit()
     assert session.exec(select(GuaranteePayment)).all() == []
     assert session.get(PersonalAccount, world.account.id).delivery_emails == ["buh@example.test", "chief@example.test"]
+
+
+# --- page views: one load, one unit of work -------------------------------------------------------------------------
+
+def test_invoices_page_shows_the_invoices_and_their_delivery(session, world):
+    invoices_until(session, world.account, OCT, 2)
+    clock.set_now(dt.date(2026, 11, 5))
+
+    found = call(finance.invoices_page, session, world)
+
+    assert [(r.title, r.paid) for r in found.invoices] == [("Октябрь 2026", False), ("Сентябрь 2026", True)]
+    assert (found.delivery.method, found.delivery.emails) == ("email", ["buh@example.test", "chief@example.test"])
+    assert found.delivery.format_title == "PDF"
+    with pytest.raises(AccessDenied):
+        finance.invoices_page(session, actor=world.stranger, account_id=world.account.id)
+
+
+def test_payments_page_shows_the_month_and_the_registration(session, world):
+    invoices_until(session, world.account, OCT, 3)
+    make_payment(session, world.account, dt.date(2026, 11, 2), "20.50", "п/п № 11")
+    make_payment(session, world.other_account, dt.date(2026, 11, 3), "999.00")
+    clock.set_now(dt.date(2026, 11, 5))
+
+    found = call(payments.payments_page, session, world)
+
+    assert [(r.paid_on, r.amount) for r in found.payments.rows] == [(dt.date(2026, 11, 2), Decimal("20.50"))]
+    assert found.registration.allowed and found.registration.reason == "Регистрация оплаты доступна до 10.11.2026."
+    assert found.registration.amount_due == Decimal("102.50")
+    with pytest.raises(AccessDenied):
+        payments.payments_page(session, actor=world.stranger, account_id=world.account.id)

@@ -209,3 +209,32 @@ def test_get_request_and_items_for_the_owner(session, world):
     items = history.list_request_items(session, actor=world["actor"], request_id=dto.id, page_size=2)
     assert items.total == 3 and len(items.rows) == 2
     assert items.rows[0].status_title == "В обработке"
+
+
+# --- page views: one load, one unit of work -------------------------------------------------------------------------
+
+def test_history_page_shows_the_authors_and_the_first_page(session, world):
+    for n in range(3):
+        submit(session, world, key=f"key-{n}")
+    session.commit()
+
+    found = history.history_page(session, actor=world["actor"], account_id=world["account"].id, page_size=2)
+
+    assert [name for _, name in found.authors] == ["Петрова Анна"]
+    assert (found.requests.total, found.requests.pages, len(found.requests.rows)) == (3, 2, 2)
+    assert found.requests.rows[0].kind_title == "Переименование"
+    with pytest.raises(AccessDenied):
+        history.history_page(session, actor=world["stranger"], account_id=world["account"].id)
+
+
+def test_request_view_shows_the_request_and_one_page_of_its_items(session, world):
+    dto = submit(session, world)
+    session.commit()
+
+    found = history.request_view(session, actor=world["actor"], request_id=dto.id, page=2, page_size=2)
+
+    assert (found.request.id, found.request.status_title, found.request.total_items) == (dto.id, "Принята", 3)
+    assert (found.items.total, found.items.page, found.items.pages) == (3, 2, 2)
+    assert [i.number for i in found.items.rows] == [world["subscribers"][2].number]
+    with pytest.raises(AccessDenied):
+        history.request_view(session, actor=world["stranger"], request_id=dto.id)

@@ -298,3 +298,19 @@ def test_a_background_export_reports_its_progress(session, world, data_dir, monk
     assert (done.done, done.total, done.ready, done.finished) == (2, 2, True, True)
     with pytest.raises(AccessDenied):
         excel.export_progress(session, actor=world.stranger, request_id=result.request_id)
+
+
+# --- page view: one load, one unit of work --------------------------------------------------------------------------
+
+def test_subscribers_page_shows_the_filters_and_the_first_page(session, world):
+    found = listing.subscribers_page(session, actor=world.actor, account_id=world.account.id, page_size=3)
+
+    assert found.filters.tariffs == [(world.optima.id, "Бизнес Оптима"), (world.start.id, "Бизнес Старт")]
+    assert ("waiting", "Ожидание активации") in found.filters.statuses
+    assert (found.subscribers.total, found.subscribers.pages) == (4, 2)
+    assert [r.number for r in found.subscribers.rows] == ["375291234500", "375291234567", "375330000001"]
+    kept = listing.subscribers_page(session, actor=world.actor, account_id=world.account.id, search="иванов",
+                                    page=3)
+    assert [r.number for r in kept.subscribers.rows] == ["375291234567"] and kept.subscribers.page == 1
+    with pytest.raises(AccessDenied):
+        listing.subscribers_page(session, actor=world.stranger, account_id=world.account.id)

@@ -282,3 +282,18 @@ def main_page(session: Session, *, actor: Actor, account_id: int) -> MainPage:
         by_month=charges_by_month(session, actor=actor, account_id=account_id),
         top=top_subscribers(session, actor=actor, account_id=account_id),
     )
+
+
+# --- page views: what one page load shows, in one unit of work -------------------------------------------------
+
+@dataclass(frozen=True)
+class InvoicesPage:
+    """«Счета» (C2, C3): the account's invoices and how they are delivered."""
+
+    invoices: list[InvoiceRow]
+    delivery: DeliverySettings
+
+
+def invoices_page(session: Session, *, actor: Actor, account_id: int) -> InvoicesPage:
+    return InvoicesPage(invoices=list_invoices(session, actor=actor, account_id=account_id),
+                        delivery=delivery_settings(session, actor=actor, account_id=account_id))

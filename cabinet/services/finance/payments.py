@@ -268,3 +268,18 @@ def register_payment(
         author=(user.full_name or user.login) if user else "",
         status=GUARANTEE_STATUS_TITLES["registered"],
     )
+
+
+# --- page view: what one load of «Платежи» shows, in one unit of work ------------------------------------------
+
+@dataclass(frozen=True)
+class PaymentsPage:
+    """«Платежи» (C4, C5, P2–P4): the payments of the current month and the registration of a payment."""
+
+    payments: PaymentList
+    registration: RegistrationStatus
+
+
+def payments_page(session: Session, *, actor: Actor, account_id: int) -> PaymentsPage:
+    return PaymentsPage(payments=list_payments(session, actor=actor, account_id=account_id),
+                        registration=payment_registration(session, actor=actor, account_id=account_id))

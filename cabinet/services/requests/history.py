@@ -214,3 +214,32 @@ def export_request_items(session: Session, *, actor: Actor, request_id: int, out
     result.close()
     workbook.save(out)
     return count
+
+
+# --- page views: what one page load shows, in one unit of work -------------------------------------------------
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """«История заявок» as it opens: the authors to filter by and the first page, newest first."""
+
+    authors: list[tuple[int, str]]
+    requests: Page[RequestDTO]
+
+
+def history_page(session: Session, *, actor: Actor, account_id: int, page_size: int = 20) -> HistoryPage:
+    return HistoryPage(authors=list_authors(session, actor=actor, account_id=account_id),
+                       requests=list_requests(session, actor=actor, account_id=account_id, page_size=page_size))
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """One request's page: the request with its counts, and one page of its items."""
+
+    request: RequestDTO
+    items: Page[RequestItemDTO]
+
+
+def request_view(session: Session, *, actor: Actor, request_id: int, page: int = 1, page_size: int = 50) -> RequestView:
+    return RequestView(request=get_request(session, actor=actor, request_id=request_id),
+                       items=list_request_items(session, actor=actor, request_id=request_id, page=page,
+                                                page_size=page_size))

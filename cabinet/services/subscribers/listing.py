@@ -157,3 +157,22 @@ def list_filters(session: Session, *, actor: Actor, account_id: int) -> Filters:
     ).all()
     return Filters(tariffs=[(i, n) for i, n in tariffs],
                    statuses=[(s.value, STATUS_TITLES[s]) for s in SubscriberStatus])
+
+
+# --- page view: what one load of «Абоненты» shows, in one unit of work -----------------------------------------
+
+@dataclass(frozen=True)
+class SubscribersPage:
+    """«Абоненты» (S1) as it opens: the filters' choices and the first page, by number."""
+
+    filters: Filters
+    subscribers: SubscriberPage
+
+
+def subscribers_page(session: Session, *, actor: Actor, account_id: int, page_size: int = 25,
+                     **shown) -> SubscribersPage:
+    """`shown`: the search, filters and sort the page keeps (as `list_subscribers` takes them), on its first page."""
+    shown.pop("page", None)
+    return SubscribersPage(filters=list_filters(session, actor=actor, account_id=account_id),
+                           subscribers=list_subscribers(session, actor=actor, account_id=account_id,
+                                                        page_size=page_size, **shown))
