@@ -186,3 +186,23 @@ def test_preliminary_invoice_for_the_account_or_a_typed_list(session, sip):
     rows = list(openpyxl.load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True))
     assert rows[0] == ("Номер", "Абонент", "Начисление", "Сумма, BYN")
     assert {row[0] for row in rows[1:] if row and row[0] and row[0].startswith("375")} == {first.number}
+
+
+# --- page view: one load, one unit of work --------------------------------------------------------------------------
+
+def test_sip_invoices_page_shows_the_months_and_the_delivery(session, sip):
+    clock.set_now(dt.datetime(2026, 11, 5, 10, 0))
+
+    found = call(sip_invoices.sip_invoices_page, session, sip)
+
+    assert [(m.title, m.invoice_id is not None) for m in found.months] == [("октябрь 2026", True),
+                                                                          ("сентябрь 2026", True)]
+    assert (found.delivery.method, found.delivery.invoice_format) == (sip.account.delivery_method,
+                                                                     sip.account.invoice_format)
+    assert found.delivery.method_title in ("E-mail", "Получает сам")
+    other_org = make_org(session)
+    other_account = make_account(session, other_org, kind=AccountKind.SIP)
+    stranger = make_actor(make_user(session, other_org, [other_account], roles=[Role.SIP_ADMIN]), [other_account])
+    for actor in (stranger, sip.admin):  # another company's SIP administrator; the company's own administrator
+        with pytest.raises(AccessDenied):
+            sip_invoices.sip_invoices_page(session, actor=actor, account_id=sip.account.id)

@@ -181,3 +181,21 @@ def download_by_link(session: Session, *, token: str) -> RenderedDocument:
             or role not in user.roles or account.id not in account_ids_for(session, user, role)):
         raise AccessDenied(BAD_LINK)  # forged, or this user may no longer see the account
     return render_invoice(load_invoice(session, invoice.id), format_or_default(account.invoice_format).code)
+
+
+# --- page view: what one load of the SIP administrator's «Счета» shows, in one unit of work --------------------
+
+from cabinet.services.finance.billing import DeliverySettings, delivery_settings  # noqa: E402
+
+
+@dataclass(frozen=True)
+class SipInvoicesPage:
+    """The months an invoice may be ordered for, and how invoices are delivered."""
+
+    months: list[InvoiceMonth]
+    delivery: DeliverySettings
+
+
+def sip_invoices_page(session: Session, *, actor: Actor, account_id: int) -> SipInvoicesPage:
+    return SipInvoicesPage(months=invoice_months(session, actor=actor, account_id=account_id),
+                           delivery=delivery_settings(session, actor=actor, account_id=account_id))
