@@ -16,7 +16,3 @@ def figure(label: str, value, *, hint=None, color_scheme: str | None = None) -> 
         width="100%",
     )
 
-
-def loading(loaded, *content: rx.Component) -> rx.Component:
-    """The content once loaded, a skeleton before."""
-    return rx.cond(loaded, rx.fragment(*content), rx.hstack(rx.spinner(size="3"), rx.text("Загрузка…")))

@@ -92,7 +92,7 @@ class PageState(Refusals, mixin=True):
 
     async def _refused(self, refusal: DomainError):
         if isinstance(refusal, SESSION_REFUSALS):
-            return await (await self._session()).handle(refusal)
+            return await (await self._session())._handle(refusal)
         return await super()._refused(refusal)
 
     async def _call(self, service, *, on_account: bool = True, **kwargs):

@@ -61,7 +61,7 @@ class SessionState(rx.State):
         self.reset()
         self.notice = notice
 
-    async def begin(self, token: str) -> None:
+    def _signed_in(self, token: str) -> None:
         """Called by the sign-in page once a service has issued a token."""
         self._token = token
         self.notice = ""
@@ -117,7 +117,7 @@ class SessionState(rx.State):
         self._forget("Вы вышли из Личного кабинета.")
         return rx.redirect(routes.LOGIN)
 
-    async def handle(self, error: DomainError):
+    async def _handle(self, error: DomainError):
         """What a page does with a refusal that is about the session rather than the page."""
         if isinstance(error, SessionExpired):
             self._forget(error.message)

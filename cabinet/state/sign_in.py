@@ -37,7 +37,7 @@ class SignInState(Refusals, rx.State):
 
     async def _enter(self, result: auth.SignInResult):
         session = await self.get_state(SessionState)
-        await session.begin(result.token)
+        session._signed_in(result.token)
         return rx.redirect(NEXT_PAGE[result.next_step])
 
     @event
@@ -102,7 +102,7 @@ class AfterSignInState(Refusals, rx.State):
         try:
             view = await call(sessions.view, token=session._token)
         except DomainError as refusal:
-            return await session.handle(refusal)
+            return await session._handle(refusal)
         self.roles = options(view.roles)
         self.must_change, self.error = view.must_change_password, ""
 
@@ -120,5 +120,5 @@ class AfterSignInState(Refusals, rx.State):
         session = await self.get_state(SessionState)
         token = await self._ask(auth.change_password, token=session._token, new_password=form.get("new_password", ""),
                                 current_password=form.get("current_password") or None)
-        await session.begin(token)
+        session._signed_in(token)
         return [rx.toast.success("Пароль изменен."), rx.redirect(routes.HOME)]
