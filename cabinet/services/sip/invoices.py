@@ -26,8 +26,10 @@ from cabinet.models import Invoice, Organization, PersonalAccount, Subscriber, T
 from cabinet.services import audit
 from cabinet.services.access import Actor, account_for, account_ids_for
 from cabinet.services.errors import AccessDenied, DomainError
+from cabinet.services.finance.billing import DeliverySettings, delivery_settings
 from cabinet.services.finance.orders import mail_invoice, order_call_detail
 from cabinet.services.requests.store import OrderResult
+from cabinet.services.subscribers.choice import Choice
 from cabinet.text import month_words
 
 MONTHS_BACK = 2
@@ -55,7 +57,7 @@ def invoice_months(session: Session, *, actor: Actor, account_id: int) -> list[I
     """The two previous months, the latest first, each with its regular invoice if issued."""
     account = account_for(session, actor, account_id)
     periods = [add_months(clock.today().replace(day=1), -back) for back in range(1, MONTHS_BACK + 1)]
-    issued = dict(session.exec(
+    issued: dict[dt.date, int] = dict(session.exec(
         select(Invoice.period, Invoice.id).where(
             Invoice.account_id == account.id, Invoice.is_regular.is_(True), Invoice.period.in_(periods))
     ).all())
@@ -132,8 +134,8 @@ def order_sip_call_detail(
     if ticked not in {c.id for c in sip_connections(session, actor=actor, account_id=account.id)}:
         raise DomainError("Отметьте абонента с тарифным планом «SIP-соединение».")
     ordered = order_call_detail(session, actor=actor, account_id=account.id, year=year, month=month,
-                                subscriber_ids=[ticked], layout=layout, idempotency_key=idempotency_key,
-                                recipients=organisation_address(session, account))
+                                choice=Choice(subscriber_ids=[ticked]), layout=layout,
+                                idempotency_key=idempotency_key, recipients=organisation_address(session, account))
     return replace(ordered, message=ordered.message.replace("будет отправлена", "будет отправлена в течение суток"))
 
 
@@ -184,8 +186,6 @@ def download_by_link(session: Session, *, token: str) -> RenderedDocument:
 
 
 # --- page view: what one load of the SIP administrator's «Счета» shows, in one unit of work --------------------
-
-from cabinet.services.finance.billing import DeliverySettings, delivery_settings  # noqa: E402
 
 
 @dataclass(frozen=True)
