@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet.components.layout import TOUCH, refusal
-from cabinet.components.picker import subscriber_picker
 from cabinet.components.table import data_table, pager
 from cabinet.components.wizard import confirmation, ordered, stepper
 from cabinet.state.bulk_rename import BulkRenameState as State
@@ -56,17 +55,20 @@ def _question() -> rx.Component:
     )
 
 
-def rename_wizard() -> rx.Component:
+def rename_stepper() -> rx.Component:
+    return stepper(State.step, ["Абоненты", "Имена", "Подтверждение", "Заявка"])
+
+
+def rename_steps() -> rx.Component:
+    """The steps after the choice (its picker is the page's, shared with the other tabs): the names, the
+    confirmation, the request."""
     return rx.vstack(
-        stepper(State.step, ["Абоненты", "Имена", "Подтверждение", "Заявка"]),
         rx.match(
             State.step,
-            (1, rx.vstack(subscriber_picker(),
-                          rx.button("Продолжить", size="3", min_height=TOUCH, on_click=State.to_names),
-                          width="100%", spacing="3")),
             (2, _names()),
             (3, confirmation(_question(), State.to_edit, State.confirm)),
-            ordered(State),
+            (4, ordered(State)),
+            rx.fragment(),
         ),
         refusal(State.error),
         spacing="4", width="100%",

@@ -8,10 +8,11 @@ import reflex as rx
 from cabinet import routes
 from cabinet.components.layout import TOUCH, frame
 from cabinet.components.picker import subscriber_picker
-from cabinet.components.rename import rename_wizard
+from cabinet.components.rename import rename_stepper, rename_steps
 from cabinet.components.wizard import BULK_TITLE, confirmation, ordered, sections, stepper
 from cabinet.pages.page import page
 from cabinet.state.bulk import BulkState as State
+from cabinet.state.bulk_rename import BulkRenameState as Rename
 
 
 def _question() -> rx.Component:
@@ -23,22 +24,29 @@ def _question() -> rx.Component:
     )
 
 
-def _status_wizard() -> rx.Component:
+def _choose() -> rx.Component:
+    """Step 1 of every tab: one picker, kept on the page while the tab changes (what was typed in its search stays
+    where it was typed)."""
     return rx.vstack(
-        stepper(State.step, ["Абоненты", "Подтверждение", "Заявка"]),
-        rx.match(
-            State.step,
-            (1, rx.vstack(
-                rx.cond(State.tab == "activation",
-                        rx.text("Новые неактивные абоненты. Отметьте тех, кого нужно активировать.", size="2"),
-                        rx.text("Активные абоненты. Отметьте тех, по которым прекращается обслуживание.", size="2")),
-                subscriber_picker(),
-                rx.button("Продолжить", size="3", min_height=TOUCH, on_click=State.review),
-                width="100%", spacing="3")),
-            (2, confirmation(_question(), State.back, State.confirm, danger=State.tab == "termination")),
-            ordered(State),
-        ),
-        spacing="4", width="100%",
+        rx.match(State.tab,
+                 ("activation", rx.text("Новые неактивные абоненты. Отметьте тех, кого нужно активировать.", size="2")),
+                 ("termination", rx.text("Активные абоненты. Отметьте тех, по которым прекращается обслуживание.",
+                                         size="2")),
+                 rx.fragment()),
+        subscriber_picker(),
+        rx.cond(State.tab == "rename",
+                rx.button("Продолжить", size="3", min_height=TOUCH, on_click=Rename.to_names),
+                rx.button("Продолжить", size="3", min_height=TOUCH, on_click=State.review)),
+        width="100%", spacing="3",
+    )
+
+
+def _status_steps() -> rx.Component:
+    return rx.match(
+        State.step,
+        (2, confirmation(_question(), State.back, State.confirm, danger=State.tab == "termination")),
+        (3, ordered(State)),
+        rx.fragment(),
     )
 
 
@@ -53,7 +61,9 @@ def bulk_page() -> rx.Component:
                              rx.tabs.trigger("Прекращение обслуживания", value="termination", min_height=TOUCH)),
                 value=State.tab, on_change=State.set_tab, width="100%",
             ),
-            rx.cond(State.tab == "rename", rename_wizard(), _status_wizard()),
+            rx.cond(State.tab == "rename", rename_stepper(), stepper(State.step, ["Абоненты", "Подтверждение", "Заявка"])),
+            rx.cond(rx.cond(State.tab == "rename", Rename.step == 1, State.step == 1), _choose()),
+            rx.cond(State.tab == "rename", rename_steps(), _status_steps()),
             spacing="4", width="100%",
         ),
         above=(rx.box(sections(routes.BULK_OPERATIONS), padding_bottom="1em"),),
