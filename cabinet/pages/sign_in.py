@@ -19,7 +19,7 @@ def _password_form(login_label: str, placeholder: str) -> rx.Component:
             field(login_label, "login", placeholder=placeholder, input_mode="numeric", autocomplete="username",
                   required=True),
             field("Пароль", "password", type="password", autocomplete="current-password", required=True),
-            submit("Войти", loading=SignInState.busy),
+            submit("Войти", loading=SignInState.busy, disabled=~SignInState.opened),
             spacing="3",
         ),
         on_submit=SignInState.sign_in, reset_on_submit=False,
@@ -34,7 +34,7 @@ def _code_form() -> rx.Component:
                 rx.vstack(
                     field("Код из SMS", "code", input_mode="numeric", autocomplete="one-time-code", max_length=6,
                           required=True),
-                    submit("Войти"),
+                    submit("Войти", disabled=~SignInState.opened),
                     spacing="3",
                 ),
                 on_submit=SignInState.sign_in_with_code, reset_on_submit=True,
@@ -46,7 +46,7 @@ def _code_form() -> rx.Component:
         rx.form(
             rx.vstack(
                 field("Номер телефона", "login", placeholder=PHONE, input_mode="numeric", required=True),
-                submit("Получить код"),
+                submit("Получить код", disabled=~SignInState.opened),
                 spacing="3",
             ),
             on_submit=SignInState.send_code, reset_on_submit=False,

@@ -25,6 +25,7 @@ class SignInState(Refusals, rx.State):
     code_sent: bool = False
     info: str = ""
     busy: bool = False
+    opened: bool = False  # the page's load has run; its forms send only after it, so it cannot wipe what they did
 
     @rx.event
     def set_category(self, category: str):
@@ -38,6 +39,7 @@ class SignInState(Refusals, rx.State):
     async def _enter(self, result: auth.SignInResult):
         session = await self.get_state(SessionState)
         session._signed_in(result.token)
+        self.opened = False  # until the sign-in page is opened again
         return rx.redirect(NEXT_PAGE[result.next_step])
 
     @event
@@ -69,7 +71,7 @@ class SignInState(Refusals, rx.State):
     @rx.event
     async def open_page(self):
         session = await self.get_state(SessionState)
-        self.error, self.busy = session.notice, False
+        self.error, self.busy, self.opened = session.notice, False, True
 
 
 class RecoverState(Refusals, rx.State):
