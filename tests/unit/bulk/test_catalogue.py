@@ -8,8 +8,8 @@ import pytest
 from cabinet.services.bulk import catalogue as bulk_catalogue
 from cabinet.services.bulk.orders import Choice
 from cabinet.services.errors import AccessDenied, DomainError
+from tests.unit.bulk.test_orders import w  # noqa: F401 - the shared world of two organisations
 from tests.unit.factories import make_service, make_tariff
-from tests.unit.test_bulk import w  # noqa: F401 - the shared world of two organisations
 
 
 def test_services_offered_are_the_switchable_ones_of_the_accounts_kind(session, w):  # noqa: F811
