@@ -82,10 +82,13 @@ class PageState(Refusals, mixin=True):
 
     done: str = ""  # what the last action did, in words
     loaded: bool = False
+    # The page's load has begun in this browser: until then its fields still take the values of the state as it is
+    # hydrated, which would mix into what the user typed; forms that keep state in their fields wait for it.
+    opened: bool = False
 
     def _begin(self) -> None:
         """The start of a page's load: nothing shown yet."""
-        self.error, self.done, self.loaded = "", "", False
+        self.error, self.done, self.loaded, self.opened = "", "", False, True
 
     async def _session(self) -> SessionState:
         return await self.get_state(SessionState)
