@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 import reflex as rx
@@ -79,6 +78,5 @@ class RequestState(Paged, PageState, rx.State):
 
     @event
     async def export(self):
-        buffer = io.BytesIO()
-        await self._run(history.export_request_items, on_account=False, request_id=self.request_id, out=buffer)
-        return rx.download(data=buffer.getvalue(), filename=f"Заявка_{self.request_id}.xlsx")
+        url = await self._run(history.items_link, on_account=False, request_id=self.request_id)
+        return rx.download(url=url, filename=f"Заявка_{self.request_id}.xlsx")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 import reflex as rx
@@ -84,12 +83,10 @@ class SubscribersState(Paged, PageState, rx.State):
     async def export(self):
         """«Выгрузка в Excel»: small results at once, large ones as a background request."""
         self.error = ""
-        if self.total <= excel.EXPORT_INLINE_LIMIT:
-            buffer = io.BytesIO()
-            await self._run(excel.export_subscribers, out=buffer, **self._filter())
-            return rx.download(data=buffer.getvalue(), filename="Абоненты.xlsx")
-        result = await self._run(excel.order_export, idempotency_key=self._export_key, **self._filter())
-        self.export_request, self.export_status = result.request_id, result.message
+        started = await self._run(excel.start_export, idempotency_key=self._export_key, **self._filter())
+        if started.order is None:
+            return rx.download(url=started.url, filename=excel.FILENAME)
+        self.export_request, self.export_status = started.order.request_id, started.order.message
         return SubscribersState.follow_export
 
     async def _export_step(self) -> bool:
@@ -106,5 +103,5 @@ class SubscribersState(Paged, PageState, rx.State):
 
     @event
     async def download_export(self):
-        path = await self._run(excel.export_file, on_account=False, request_id=self.export_request)
-        return rx.download(data=path.read_bytes(), filename="Абоненты.xlsx")
+        url = await self._run(excel.export_link, on_account=False, request_id=self.export_request)
+        return rx.download(url=url, filename=excel.FILENAME)

@@ -247,3 +247,13 @@ def make_pool_number(session: Session, number: str | None = None, category: str 
 def real_worker(worker_id: str = "w1", **options) -> Worker:
     """A worker with the cabinet's own handlers, as the app and `python -m cabinet.worker` run it."""
     return Worker(bootstrap.handler_registry(), worker_id=worker_id, **options)
+
+
+def signed_in(session: Session, user_id: int) -> tuple[Actor, str]:
+    """The actor of a real session of the user (a signed link names its session), and the session's token."""
+    from cabinet.services.auth import sessions
+
+    user = session.get(User, user_id)
+    token = sessions.start(session, user=user)
+    session.commit()
+    return sessions.actor_for(session, token=token), token

@@ -73,9 +73,19 @@ def start(session: Session, *, user: User) -> str:
     return token
 
 
+def _by_token(session: Session, token: str | None) -> UserSession | None:
+    return session.exec(select(UserSession).where(UserSession.token_hash == keyed_hash(token or ""))).first()
+
+
 def live(session: Session, token: str | None) -> tuple[UserSession, User]:
     """The session behind a token, if it is still alive; idle time is measured from the last action."""
-    found = session.exec(select(UserSession).where(UserSession.token_hash == keyed_hash(token or ""))).first()
+    found = _by_token(session, token)
+    return _alive(session, found, touch=True)
+
+
+def _alive(session: Session, found: UserSession | None, *, touch: bool) -> tuple[UserSession, User]:
+    """The session and its user if it has not ended, expired or been idle too long (then it is ended now); with
+    `touch`, this counts as an action."""
     if found is None or found.ended_at is not None:
         raise SessionExpired()
     now = clock.now()
@@ -85,8 +95,9 @@ def live(session: Session, token: str | None) -> tuple[UserSession, User]:
         session.add(found)
         session.commit()
         raise SessionExpired("Сеанс завершен из-за бездействия. Войдите снова.")
-    found.last_seen_at = now
-    session.add(found)
+    if touch:
+        found.last_seen_at = now
+        session.add(found)
     user = session.get(User, found.user_id)
     if user is None:
         raise SessionExpired()
@@ -100,7 +111,14 @@ def _first_account(session: Session, user: User, role: str) -> int | None:
 
 def actor_for(session: Session, *, token: str | None) -> Actor:
     """The actor every service call needs; refuses an expired session, an unchosen role, a pending change."""
-    user_session, user = live(session, token)
+    found = _by_token(session, token)
+    return actor_of(session, found)
+
+
+def actor_of(session: Session, user_session: UserSession | None, *, touch: bool = True) -> Actor:
+    """The actor of a session as it is now (see actor_for); `touch=False` when the session's user is not acting
+    in the page (a file fetched by a link the page handed out)."""
+    user_session, user = _alive(session, user_session, touch=touch)
     if user.must_change_password:
         raise PasswordChangeRequired()
     if user_session.role is None:
@@ -167,7 +185,7 @@ def switch_account(session: Session, *, token: str | None, account_id: int) -> S
 
 
 def sign_out(session: Session, *, token: str | None) -> None:
-    found = session.exec(select(UserSession).where(UserSession.token_hash == keyed_hash(token or ""))).first()
+    found = _by_token(session, token)
     if found is not None and found.ended_at is None:
         found.ended_at, found.end_reason = clock.now(), "sign_out"
         session.add(found)

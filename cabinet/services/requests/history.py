@@ -4,6 +4,7 @@ progress and the result of every item, and their export to xlsx."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -13,11 +14,12 @@ from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from cabinet.documents.common import table_sheet
+from cabinet.documents.common import XLSX, RenderedDocument, table_sheet
 from cabinet.models import ItemStatus, Request, RequestItem, User
 from cabinet.models.request import REQUEST_KIND_TITLES, REQUEST_STATUS_TITLES
 from cabinet.services import access
 from cabinet.services.access import Actor
+from cabinet.services.auth import links
 from cabinet.services.errors import DomainError
 from cabinet.services.paging import Page, bounds
 from cabinet.services.requests.store import RequestDTO, request_dto, to_dto
@@ -243,3 +245,24 @@ def request_view(session: Session, *, actor: Actor, request_id: int, page: int =
     return RequestView(request=get_request(session, actor=actor, request_id=request_id),
                        items=list_request_items(session, actor=actor, request_id=request_id, page=page,
                                                 page_size=page_size))
+
+
+# --- the results as a file, fetched over HTTP -------------------------------------------------------------------
+
+ITEMS_PATH = "/api/download/request"
+_ITEMS_LINK = "request-items"
+
+
+def items_link(session: Session, *, actor: Actor, request_id: int) -> str:
+    """Where the browser fetches the per-subscriber results of a request the actor may see (a signed link)."""
+    request = access.request_for(session, actor, request_id)
+    return f"{ITEMS_PATH}?link={links.session_link(actor, _ITEMS_LINK, request_id=request.id)}"
+
+
+def items_file(session: Session, *, link: str) -> RenderedDocument:
+    """The results a link names, written now as its session's actor may see them."""
+    actor, params = links.redeem(session, token=link, purpose=_ITEMS_LINK)
+    request_id = int(params.get("request_id") or 0)
+    out = io.BytesIO()
+    export_request_items(session, actor=actor, request_id=request_id, out=out)
+    return RenderedDocument(filename=f"Заявка_{request_id}.xlsx", content_type=XLSX, content=out.getvalue())

@@ -5,7 +5,7 @@ PostgreSQL)."""
 
 from __future__ import annotations
 
-import datetime as dt
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +17,13 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from cabinet import clock, settings
-from cabinet.documents.common import table_sheet
+from cabinet.documents.common import XLSX, RenderedDocument, table_sheet
 from cabinet.models import RequestKind, RequestStatus, Subscriber
 from cabinet.models.request import REQUEST_STATUS_TITLES
 from cabinet.models.subscriber import STATUS_TITLES
 from cabinet.services import access
 from cabinet.services.access import Actor
+from cabinet.services.auth import links
 from cabinet.services.errors import DomainError
 from cabinet.services.requests import store
 from cabinet.services.requests.store import ItemDraft, OrderResult
@@ -71,7 +72,7 @@ def export_subscribers(
     out: BinaryIO | str | Path,
 ) -> int:
     """«Выгрузка в Excel» of every subscriber the filter shows, written to `out` now; returns the row count.
-    Pages offer it inline up to EXPORT_INLINE_LIMIT rows and use `order_export` above that."""
+    `start_export` offers it at once up to EXPORT_INLINE_LIMIT rows and orders it above that."""
     account = access.account_for(session, actor, account_id)
     return write_export(session, account_id=account.id, search=search, tariff_id=tariff_id, status=status,
                         out=out)
@@ -159,6 +160,62 @@ def export_file(session: Session, *, actor: Actor, request_id: int) -> Path:
     return path
 
 
-def export_filename(moment: dt.datetime | None = None) -> str:
-    """The name offered for download: «Абоненты_2026-11-16.xlsx»."""
-    return f"Абоненты_{(moment or clock.now()):%Y-%m-%d}.xlsx"
+# --- the files, fetched over HTTP ---------------------------------------------------------------------------------
+
+FILE_PATH = "/api/download/subscribers"  # what the filter shows, written when fetched
+EXPORT_PATH = "/api/download/export"  # the file of an export request
+FILENAME = "Абоненты.xlsx"
+_FILE_LINK, _EXPORT_LINK = "subscribers", "subscribers-export"
+
+
+@dataclass(frozen=True)
+class ExportStart:
+    """What «Выгрузка в Excel» did: a file to fetch at once (`url`), or a request the worker writes it for."""
+
+    url: str = ""
+    order: OrderResult | None = None
+
+
+def start_export(
+    session: Session,
+    *,
+    actor: Actor,
+    account_id: int,
+    search: str = "",
+    tariff_id: int | None = None,
+    status: str | None = None,
+    idempotency_key: str,
+) -> ExportStart:
+    """«Выгрузка в Excel» of what the filter shows: up to EXPORT_INLINE_LIMIT rows a link to the file, written
+    when the browser fetches it; more, a request (`order_export`)."""
+    account = access.account_for(session, actor, account_id)
+    where = matching(account.id, search, tariff_id, status)  # refuses a bad filter now
+    total = session.execute(select(func.count()).select_from(Subscriber).where(*where)).scalar_one()
+    if total > EXPORT_INLINE_LIMIT:
+        return ExportStart(order=order_export(session, actor=actor, account_id=account.id, search=search,
+                                              tariff_id=tariff_id, status=status, idempotency_key=idempotency_key))
+    link = links.session_link(actor, _FILE_LINK, account_id=account.id, search=(search or "").strip()[:60],
+                              tariff_id=int(tariff_id) if tariff_id else None, status=status or None)
+    return ExportStart(url=f"{FILE_PATH}?link={link}")
+
+
+def subscribers_file(session: Session, *, link: str) -> RenderedDocument:
+    """The export a link names, written now as its session's actor may see it."""
+    actor, params = links.redeem(session, token=link, purpose=_FILE_LINK)
+    out = io.BytesIO()
+    export_subscribers(session, actor=actor, account_id=int(params.get("account_id") or 0),
+                       search=params.get("search") or "", tariff_id=params.get("tariff_id"),
+                       status=params.get("status"), out=out)
+    return RenderedDocument(filename=FILENAME, content_type=XLSX, content=out.getvalue())
+
+
+def export_link(session: Session, *, actor: Actor, request_id: int) -> str:
+    """Where the browser fetches the file of a finished export request (refused while it is not ready)."""
+    export_file(session, actor=actor, request_id=request_id)
+    return f"{EXPORT_PATH}?link={links.session_link(actor, _EXPORT_LINK, request_id=int(request_id))}"
+
+
+def exported_file(session: Session, *, link: str) -> RenderedDocument:
+    actor, params = links.redeem(session, token=link, purpose=_EXPORT_LINK)
+    path = export_file(session, actor=actor, request_id=int(params.get("request_id") or 0))
+    return RenderedDocument(filename=FILENAME, content_type=XLSX, content=path.read_bytes())

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from openpyxl import load_workbook
 from sqlmodel import select
 
 from cabinet import clock
 from cabinet.models import AuditEvent, Request, RequestItem, RequestKind
+from cabinet.services.auth import sessions
 from cabinet.services.errors import AccessDenied
 from cabinet.services.requests import history, store
 from cabinet.services.requests.store import ItemDraft
-from tests.unit.factories import make_account, make_actor, make_org, make_subscriber, make_user
+from tests.unit.factories import make_account, make_actor, make_org, make_subscriber, make_user, signed_in
 
 
 @pytest.fixture
@@ -238,3 +241,20 @@ def test_request_view_shows_the_request_and_one_page_of_its_items(session, world
     assert [i.number for i in found.items.rows] == [world["subscribers"][2].number]
     with pytest.raises(AccessDenied):
         history.request_view(session, actor=world["stranger"], request_id=dto.id)
+
+
+def test_the_results_are_fetched_by_a_link_of_the_session_that_may_see_them(session, world):
+    dto = submit(session, world)
+    session.commit()
+    actor, token = signed_in(session, world["actor"].user_id)
+    url = history.items_link(session, actor=actor, request_id=dto.id)
+    assert url.startswith(f"{history.ITEMS_PATH}?link=")
+    document = history.items_file(session, link=url.split("link=", 1)[1])
+    assert document.filename == f"Заявка_{dto.id}.xlsx"
+    rows = list(load_workbook(io.BytesIO(document.content), read_only=True).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Номер", "Статус", "Результат") and len(rows) == 1 + len(world["subscribers"])
+    with pytest.raises(AccessDenied):
+        history.items_link(session, actor=world["stranger"], request_id=dto.id)
+    sessions.sign_out(session, token=token)
+    with pytest.raises(AccessDenied):
+        history.items_file(session, link=url.split("link=", 1)[1])

@@ -36,6 +36,7 @@ from tests.unit.factories import (
     make_user,
     real_worker,
     set_mode,
+    signed_in,
 )
 
 
@@ -314,3 +315,35 @@ def test_subscribers_page_shows_the_filters_and_the_first_page(session, world):
     assert [r.number for r in kept.subscribers.rows] == ["375291234567"] and kept.subscribers.page == 1
     with pytest.raises(AccessDenied):
         listing.subscribers_page(session, actor=world.stranger, account_id=world.account.id)
+
+
+def test_a_small_export_is_a_link_to_the_file_written_when_fetched(session, world):
+    actor, _ = signed_in(session, world.actor.user_id)
+    started = excel.start_export(session, actor=actor, account_id=world.account.id, status="active",
+                                 idempotency_key="exp-link")
+    assert started.order is None and started.url.startswith(f"{excel.FILE_PATH}?link=")
+    document = excel.subscribers_file(session, link=started.url.split("link=", 1)[1])
+    assert document.filename == "Абоненты.xlsx"
+    assert [r[0] for r in read_xlsx(io.BytesIO(document.content))[1:]] == ["375291234500", "375291234567"]
+    with pytest.raises(AccessDenied):
+        excel.start_export(session, actor=world.stranger, account_id=world.account.id, idempotency_key="x")
+
+
+def test_a_large_export_is_ordered_and_its_file_fetched_by_a_link_once_written(session, world, data_dir,
+                                                                               monkeypatch):
+    monkeypatch.setattr(excel, "EXPORT_INLINE_LIMIT", 1)
+    actor, _ = signed_in(session, world.actor.user_id)
+    started = excel.start_export(session, actor=actor, account_id=world.account.id, status="active",
+                                 idempotency_key="exp-big")
+    session.commit()
+    assert started.url == "" and started.order.message.startswith(f"Заявка №{started.order.request_id} принята")
+    with pytest.raises(DomainError, match="еще формируется"):
+        excel.export_link(session, actor=actor, request_id=started.order.request_id)
+    real_worker("w1").run_once()
+    session.commit()  # end the read snapshot, then read afresh
+    session.expire_all()
+    url = excel.export_link(session, actor=actor, request_id=started.order.request_id)
+    document = excel.exported_file(session, link=url.split("link=", 1)[1])
+    assert [r[0] for r in read_xlsx(io.BytesIO(document.content))[1:]] == ["375291234500", "375291234567"]
+    with pytest.raises(AccessDenied):
+        excel.export_link(session, actor=world.stranger, request_id=started.order.request_id)
