@@ -55,9 +55,6 @@ class SubscriberOrders(PageState, mixin=True):
     dialog: str = ""  # which operation's dialog is open
     _key: str = ""
 
-    async def _refresh(self):
-        raise NotImplementedError
-
     async def _order(self, service, **kwargs):
         """Store the operation as a request; the page follows it until the worker is done."""
         self.error, self.done = "", ""

@@ -125,8 +125,8 @@ class PageState(Refusals, mixin=True):
 
 
 class Paged(rx.State, mixin=True):
-    """One page of rows out of many: `_fetch` asks the service for `page` and shows it with `_paged`; `go` turns
-    the page, kept within the pages there are."""
+    """One page of rows out of many: the state's own `_fetch` asks its service for `page` and shows it with
+    `_paged`; `go` turns the page, kept within the pages there are."""
 
     page: int = 1
     pages: int = 1
@@ -136,9 +136,6 @@ class Paged(rx.State, mixin=True):
         """Remember the page's counts; returns its rows to show."""
         self.total, self.pages = found.total, found.pages
         return list(found.rows)
-
-    async def _fetch(self):
-        raise NotImplementedError
 
     @event
     async def go(self, page: int):
