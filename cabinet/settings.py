@@ -38,8 +38,12 @@ def _embedded_secret(data_dir: Path) -> str:
         return value
 
 
+DEFAULT_PORT = 3000  # the one port of the app when PORT is not set
+EMBEDDED_SMTP_PORT = 2525  # where the embedded SMTP server listens when SMTP_PORT is not set
+
+
 def _port_of(data: dict[str, Any]) -> int:
-    return data.get("port", 3000)
+    return data.get("port", DEFAULT_PORT)
 
 
 class Settings(BaseSettings):
@@ -52,11 +56,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=PROJECT_DIR / "data", validation_alias="CABINET_DATA_DIR")
     database_url: str = Field(default_factory=lambda data: f"sqlite:///{data['data_dir'] / 'cabinet.db'}")
     redis_url: str | None = None
-    port: int = Field(default=3000, ge=1, le=65535)
+    port: int = Field(default=DEFAULT_PORT, ge=1, le=65535)
     public_url: str = Field(default_factory=lambda data: f"http://localhost:{_port_of(data)}")
     secret_key: str = Field(default_factory=lambda data: _embedded_secret(data["data_dir"]), repr=False)
     smtp_host: str = "embedded"
-    smtp_port: int = Field(default=2525, ge=1, le=65535)
+    smtp_port: int = Field(default=EMBEDDED_SMTP_PORT, ge=1, le=65535)
     smtp_user: str | None = None
     smtp_password: str | None = Field(default=None, repr=False)
     smtp_tls: bool = False

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from cabinet import clock, settings
+from cabinet.delivery.smtp_sink import free_port
 
 VARIABLES = ["CABINET_DATA_DIR", "DATABASE_URL", "REDIS_URL", "PORT", "PUBLIC_URL", "SECRET_KEY", "SMTP_HOST",
              "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_TLS", "MAIL_FROM", "RUN_WORKER_IN_APP",
@@ -36,12 +37,18 @@ def test_nothing_set_gives_the_embedded_mode(env, tmp_path):
     current = env()
     data = (tmp_path / "data").resolve()
     assert current.data_dir == data and current.database_url == f"sqlite:///{data / 'cabinet.db'}"
-    assert (current.port, current.public_url) == (3000, "http://localhost:3000")
-    assert current.cors_origins == ["http://localhost:3000", "http://127.0.0.1:3000"]
-    assert current.embedded_smtp and current.smtp_port == 2525 and not current.smtp_tls
+    assert (current.port, current.smtp_port) == (settings.DEFAULT_PORT, settings.EMBEDDED_SMTP_PORT)
+    assert current.embedded_smtp and not current.smtp_tls
     assert current.mail_dir == data / "mail" and current.sms_log == data / "sms.log"
     assert current.run_worker_in_app and current.redis_url is None and not current.is_postgres
     assert (current.worker_poll_seconds, current.sms_gateway, current.today) == (1.0, "embedded", None)
+
+
+def test_the_address_and_the_allowed_origins_follow_the_port(env):
+    port = free_port()
+    current = env(PORT=str(port))
+    assert (current.port, current.public_url) == (port, f"http://localhost:{port}")
+    assert current.cors_origins == [f"http://localhost:{port}", f"http://127.0.0.1:{port}"]
 
 
 def test_the_embedded_secret_is_made_once_and_kept_in_data(env, tmp_path):
@@ -52,14 +59,16 @@ def test_the_embedded_secret_is_made_once_and_kept_in_data(env, tmp_path):
 
 
 def test_the_scaled_settings_are_read(env):
+    port, smtp_port = free_port(), free_port()
     current = env(DATABASE_URL="postgresql+psycopg2://u:p@db/cabinet", REDIS_URL="redis://cache:6379",
-                  PORT="8080", PUBLIC_URL="https://lk.example.by/", SMTP_HOST="mail.example.by", SMTP_PORT="587",
+                  PORT=str(port), PUBLIC_URL="https://lk.example.by/", SMTP_HOST="mail.example.by",
+                  SMTP_PORT=str(smtp_port),
                   SMTP_TLS="yes", WORKER_POLL_SECONDS="0.25", SMS_GATEWAY=" Embedded ",
                   CORS_ORIGINS="https://lk.example.by, https://lk2.example.by,")
     assert current.is_postgres and current.redis_url == "redis://cache:6379"
     assert not current.run_worker_in_app  # with Redis the worker runs as its own processes
-    assert (current.port, current.public_url) == (8080, "https://lk.example.by")
-    assert not current.embedded_smtp and (current.smtp_port, current.smtp_tls) == (587, True)
+    assert (current.port, current.public_url) == (port, "https://lk.example.by")
+    assert not current.embedded_smtp and (current.smtp_port, current.smtp_tls) == (smtp_port, True)
     assert (current.worker_poll_seconds, current.sms_gateway) == (0.25, "embedded")
     assert current.cors_origins == ["https://lk.example.by", "https://lk2.example.by"]
     assert env(RUN_WORKER_IN_APP="1").run_worker_in_app
@@ -67,7 +76,8 @@ def test_the_scaled_settings_are_read(env):
 
 def test_an_empty_variable_counts_as_unset(env):
     current = env(PORT="", SMTP_HOST="", DATABASE_URL="")
-    assert (current.port, current.smtp_host) == (3000, "embedded") and current.database_url.startswith("sqlite")
+    assert (current.port, current.smtp_host) == (settings.DEFAULT_PORT, "embedded")
+    assert current.database_url.startswith("sqlite")
 
 
 @pytest.mark.parametrize(("name", "value", "words"), [
