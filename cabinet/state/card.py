@@ -27,8 +27,7 @@ class ServiceRow:
 
 def service_row(row) -> ServiceRow:
     return ServiceRow(id=str(row.id), name=row.name, category=row.category, fee=money(row.monthly_fee),
-                      included=bool(getattr(row, "included", False)),
-                      reason=getattr(row, "reason_unavailable", None) or "")
+                      included=row.included, reason=row.reason_unavailable or "")
 
 
 @dataclass

@@ -84,7 +84,7 @@ class PaymentsView(PageState, mixin=True):
     @event
     async def register(self):
         self.confirming = False
-        registered = await self._run(payments.register_payment, amount=self._amount.replace(",", "."))
+        registered = await self._run(payments.register_payment, amount=self._amount)
         self.done = f"Оплата {money(registered.amount)} зарегистрирована."
         self._show_registration(await self._run(payments.payment_registration))
 

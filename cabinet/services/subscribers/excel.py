@@ -13,7 +13,6 @@ from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from sqlalchemy import func, select
 from sqlmodel import Session
 
 from cabinet import clock, settings
@@ -27,7 +26,7 @@ from cabinet.services.auth import links
 from cabinet.services.errors import DomainError
 from cabinet.services.requests import store
 from cabinet.services.requests.store import ItemDraft, OrderResult
-from cabinet.services.subscribers.listing import matching, rows_query
+from cabinet.services.subscribers.listing import count_subscribers, matching, rows_query
 
 EXPORT_INLINE_LIMIT = 5_000
 EXPORT_COLUMNS = ("Номер", "Имя", "Тарифный план", "Статус", "SIM-карта", "Подключен")
@@ -123,8 +122,8 @@ def order_export(
 ) -> OrderResult:
     """A large «Выгрузка в Excel» as a request with one item; the worker writes the file (see `export_file`)."""
     account = access.account_for(session, actor, account_id)
-    where = matching(account.id, search, tariff_id, status)  # refuses a bad filter now
-    total = session.execute(select(func.count()).select_from(Subscriber).where(*where)).scalar_one()
+    total = count_subscribers(session, actor=actor, account_id=account.id, search=search, tariff_id=tariff_id,
+                              status=status)  # refuses a bad filter now
     if total == 0:
         raise DomainError("Нет абонентов, подходящих под условия отбора.")
     dto = store.submit_request(
@@ -188,13 +187,12 @@ def start_export(
 ) -> ExportStart:
     """«Выгрузка в Excel» of what the filter shows: up to EXPORT_INLINE_LIMIT rows a link to the file, written
     when the browser fetches it; more, a request (`order_export`)."""
-    account = access.account_for(session, actor, account_id)
-    where = matching(account.id, search, tariff_id, status)  # refuses a bad filter now
-    total = session.execute(select(func.count()).select_from(Subscriber).where(*where)).scalar_one()
+    total = count_subscribers(session, actor=actor, account_id=account_id, search=search, tariff_id=tariff_id,
+                              status=status)  # refuses a bad filter now
     if total > EXPORT_INLINE_LIMIT:
-        return ExportStart(order=order_export(session, actor=actor, account_id=account.id, search=search,
+        return ExportStart(order=order_export(session, actor=actor, account_id=account_id, search=search,
                                               tariff_id=tariff_id, status=status, idempotency_key=idempotency_key))
-    link = links.session_link(actor, _FILE_LINK, account_id=account.id, search=(search or "").strip()[:60],
+    link = links.session_link(actor, _FILE_LINK, account_id=int(account_id), search=(search or "").strip()[:60],
                               tariff_id=int(tariff_id) if tariff_id else None, status=status or None)
     return ExportStart(url=f"{FILE_PATH}?link={link}")
 
