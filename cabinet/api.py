@@ -19,7 +19,7 @@ from cabinet.services.subscribers import excel
 from cabinet.state.services import call
 
 
-def serving(fetch: Callable[..., RenderedDocument], parameter: str):
+def file_route(fetch: Callable[..., RenderedDocument], parameter: str):
     """A route answering with the file `fetch` renders for the link in the query's `parameter`, or 403 with the
     refusal in words."""
 
@@ -36,8 +36,8 @@ def serving(fetch: Callable[..., RenderedDocument], parameter: str):
 
 
 api = Starlette(routes=[
-    Route(sip_invoices.LINK_PATH, serving(sip_invoices.download_by_link, "token")),
-    Route(history.ITEMS_PATH, serving(history.items_file, "link")),
-    Route(excel.FILE_PATH, serving(excel.subscribers_file, "link")),
-    Route(excel.EXPORT_PATH, serving(excel.exported_file, "link")),
+    Route(sip_invoices.LINK_PATH, file_route(sip_invoices.download_by_link, "token")),
+    Route(history.ITEMS_PATH, file_route(history.items_file, "link")),
+    Route(excel.FILE_PATH, file_route(excel.subscribers_file, "link")),
+    Route(excel.EXPORT_PATH, file_route(excel.exported_file, "link")),
 ])
