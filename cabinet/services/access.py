@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cabinet.models import AccountKind, PersonalAccount, Request, Role, Subscriber, User, UserAccount
 from cabinet.services.errors import AccessDenied
@@ -72,3 +75,77 @@ def account_ids_for(session: Session, user: User, role: str) -> list[int]:
         )
     return list(session.exec(query.order_by(PersonalAccount.kind.desc(), PersonalAccount.number)))
 
+
+
+# --- who may call a service ---------------------------------------------------------------------------------------
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_COMPANY_KINDS = frozenset({AccountKind.MOBILE, AccountKind.FIXED})
+
+
+@dataclass(frozen=True)
+class Serves:
+    """Who a service serves: each role it admits, with the kinds of account that role may reach through it.
+    `how` says where the actor comes from: the signed-in session's actor (`actor`), a session token the service
+    resolves itself (`token`), a signed link (`link`), or nobody yet (`public`: signing in)."""
+
+    name: str
+    grants: tuple[tuple[str, frozenset[str]], ...] = ()
+    how: str = "actor"
+
+    def kinds_for(self, role: str) -> frozenset[str]:
+        return next((kinds for granted, kinds in self.grants if granted == role), frozenset())
+
+    def __or__(self, other: Serves) -> Serves:
+        return Serves(f"{self.name}|{other.name}", self.grants + other.grants, self.how)
+
+
+COMPANY = Serves("company", ((Role.ADMINISTRATOR, _COMPANY_KINDS), (Role.SUPERVISOR, _COMPANY_KINDS)))
+SIP = Serves("sip", ((Role.SIP_ADMIN, frozenset({AccountKind.SIP})),))
+EVERY_CABINET = COMPANY | SIP  # the same page in both cabinets, each role on its own kinds of account
+SIGNED_IN = Serves("signed-in", how="token")  # the session itself: whoever holds a live token
+PUBLIC = Serves("public", how="public")  # before signing in: no actor, nothing of any account read
+BY_LINK = Serves("by-link", how="link")  # the actor comes from the link, and is admitted by the service it calls
+
+
+def admit(session: Session, actor: Actor, serves: Serves) -> Actor:
+    """The actor as a service that `serves` sees it: refused unless its role is admitted, and narrowed to the
+    accounts of the kinds that role may reach there. Checked before the service reads anything."""
+    if not isinstance(actor, Actor):
+        raise AccessDenied()
+    kinds = serves.kinds_for(actor.role)
+    if not kinds:
+        raise AccessDenied()
+    ids = session.exec(select(PersonalAccount.id).where(
+        col(PersonalAccount.id).in_(sorted(actor.account_ids)),
+        PersonalAccount.organization_id == actor.organization_id,
+        col(PersonalAccount.kind).in_(sorted(kinds)),
+    )).all() if actor.account_ids else []
+    return replace(actor, account_ids=frozenset(ids))
+
+
+def serves(declared: Serves) -> Callable[[F], F]:
+    """Declare who a service serves. A service called with an actor (`fn(session, *, actor, ...)`) gets the actor
+    admitted (see `admit`) before its body runs; the others carry the declaration for the callers and the tests."""
+
+    def declare(fn: F) -> F:
+        if declared.how != "actor":
+            fn.serves = declared  # type: ignore[attr-defined]
+            return fn
+
+        @functools.wraps(fn)
+        def admitted(*args, **kwargs):
+            session = args[0] if args else kwargs["session"]
+            kwargs["actor"] = admit(session, kwargs.get("actor"), declared)
+            return fn(*args, **kwargs)
+
+        admitted.serves = declared  # type: ignore[attr-defined]
+        return admitted  # type: ignore[return-value]
+
+    return declare
+
+
+def declared(service: Callable) -> Serves | None:
+    """Who a service serves, as declared; None for a function that is not a service (no declaration)."""
+    return getattr(service, "serves", None)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from cabinet.clock import add_months
-from cabinet.models import ChargeLine, Invoice, Payment, PersonalAccount, Role
+from cabinet.models import AccountKind, ChargeLine, Invoice, Payment, PersonalAccount, Role
 from cabinet.services.access import Actor
 from tests.unit.factories import make_account, make_actor, make_org, make_user
 
@@ -81,7 +81,8 @@ def make_world(session: Session, **account_fields) -> World:
     values.update(account_fields)
     account = make_account(session, org, **values)
     sibling = make_account(session, org)
-    user = make_user(session, org, [account], full_name="Петрова Анна Ивановна", roles=[Role.ADMINISTRATOR])
+    role = Role.SIP_ADMIN if account.kind == AccountKind.SIP else Role.ADMINISTRATOR  # each kind's own cabinet
+    user = make_user(session, org, [account], full_name="Петрова Анна Ивановна", roles=[role])
     other_org = make_org(session)
     other_account = make_account(session, other_org)
     stranger = make_user(session, other_org, [other_account])

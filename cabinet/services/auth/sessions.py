@@ -11,7 +11,7 @@ from cabinet import clock, settings
 from cabinet.models import Organization, PersonalAccount, Role, User, UserSession
 from cabinet.models.base import ACCOUNT_KIND_TITLES, ROLE_TITLES
 from cabinet.services import audit
-from cabinet.services.access import Actor, account_ids_for
+from cabinet.services.access import SIGNED_IN, Actor, account_ids_for, serves
 from cabinet.services.auth.passwords import keyed_hash, new_token
 from cabinet.services.errors import AccessDenied, DomainError, SessionExpired
 
@@ -77,6 +77,7 @@ def _by_token(session: Session, token: str | None) -> UserSession | None:
     return session.exec(select(UserSession).where(UserSession.token_hash == keyed_hash(token or ""))).first()
 
 
+@serves(SIGNED_IN)
 def live(session: Session, token: str | None) -> tuple[UserSession, User]:
     """The session behind a token, if it is still alive; idle time is measured from the last action."""
     found = _by_token(session, token)
@@ -109,6 +110,7 @@ def _first_account(session: Session, user: User, role: str) -> int | None:
     return ids[0] if ids else None
 
 
+@serves(SIGNED_IN)
 def actor_for(session: Session, *, token: str | None) -> Actor:
     """The actor every service call needs; refuses an expired session, an unchosen role, a pending change."""
     found = _by_token(session, token)
@@ -136,6 +138,7 @@ def actor_of(session: Session, user_session: UserSession | None, *, touch: bool 
     )
 
 
+@serves(SIGNED_IN)
 def view(session: Session, *, token: str | None) -> SessionView:
     user_session, user = live(session, token)
     organization = session.get(Organization, user.organization_id)
@@ -161,6 +164,7 @@ def view(session: Session, *, token: str | None) -> SessionView:
     )
 
 
+@serves(SIGNED_IN)
 def choose_role(session: Session, *, token: str | None, role: str) -> SessionView:
     user_session, user = live(session, token)
     if role not in user.roles:
@@ -173,6 +177,7 @@ def choose_role(session: Session, *, token: str | None, role: str) -> SessionVie
     return view(session, token=token)
 
 
+@serves(SIGNED_IN)
 def switch_account(session: Session, *, token: str | None, account_id: int) -> SessionView:
     actor = actor_for(session, token=token)
     if account_id not in actor.account_ids:
@@ -184,6 +189,7 @@ def switch_account(session: Session, *, token: str | None, account_id: int) -> S
     return view(session, token=token)
 
 
+@serves(SIGNED_IN)
 def sign_out(session: Session, *, token: str | None) -> None:
     found = _by_token(session, token)
     if found is not None and found.ended_at is None:

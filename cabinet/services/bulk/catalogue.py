@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from cabinet.models import Service
 from cabinet.services import access
-from cabinet.services.access import Actor
+from cabinet.services.access import COMPANY, Actor, serves
 from cabinet.services.errors import AccessDenied
 from cabinet.services.paging import Page, bounds
 from cabinet.services.subscribers import rules
@@ -30,6 +30,7 @@ class ServiceOption:
     description: str
 
 
+@serves(COMPANY)
 def service_options(session: Session, *, actor: Actor, account_id: int) -> list[ServiceOption]:
     """B1: the services of the account's kind a user may connect or disconnect («только по заявлению» ones are
     not offered), by category and name."""
@@ -42,12 +43,14 @@ def service_options(session: Session, *, actor: Actor, account_id: int) -> list[
                           description=s.description) for s in services]
 
 
+@serves(COMPANY)
 def account_tariffs(session: Session, *, actor: Actor, account_id: int) -> list[TariffOption]:
     """B2: the tariffs of the account's kind open for connection, each with the services it offers."""
     account = access.account_for(session, actor, account_id)
     return tariff_options(session, account.kind)
 
 
+@serves(COMPANY)
 def chosen_page(
     session: Session, *, actor: Actor, account_id: int, choice: Choice, page: int = 1, page_size: int = 20
 ) -> Page[Chosen]:
@@ -58,6 +61,7 @@ def chosen_page(
     return Page(rows=chosen[start:start + page_size], total=len(chosen), page=page, page_size=page_size)
 
 
+@serves(COMPANY)
 def check_new_name(session: Session, *, actor: Actor, account_id: int, subscriber_id: int, name: str) -> str:
     """B3, the ✓ of one field: the name as it will be stored, or a DomainError saying what is wrong with it."""
     access.account_for(session, actor, account_id)

@@ -31,7 +31,7 @@ from sqlmodel import Session
 from cabinet import clock
 from cabinet.models import Request, RequestKind, Service, SubscriberStatus, Tariff
 from cabinet.services import access
-from cabinet.services.access import Actor
+from cabinet.services.access import COMPANY, Actor, serves
 from cabinet.services.errors import DomainError
 from cabinet.services.requests import store
 from cabinet.services.requests.store import ItemDraft
@@ -105,6 +105,7 @@ def _plain(chosen: list[Chosen], params=None) -> list[ItemDraft]:
 
 # --- B1: «Услуги» -----------------------------------------------------------------------------------------------
 
+@serves(COMPANY)
 def order_bulk_services(
     session: Session, *, actor: Actor, account_id: int, choice: Choice, service_id: int, connect: bool,
     idempotency_key: str, status: str | None = None,
@@ -133,6 +134,7 @@ def order_bulk_services(
 
 # --- B2: «Изменение тарифа» ---------------------------------------------------------------------------------------
 
+@serves(COMPANY)
 def order_bulk_tariff(
     session: Session, *, actor: Actor, account_id: int, choice: Choice, tariff_id: int,
     service_ids: list[int] | None = None, idempotency_key: str, status: str | None = None,
@@ -160,6 +162,7 @@ def order_bulk_tariff(
 
 # --- B3: «Операции с абонентом» — rename a list -------------------------------------------------------------------
 
+@serves(COMPANY)
 def order_bulk_rename(
     session: Session, *, actor: Actor, account_id: int, names: dict[int, str], idempotency_key: str,
     choice: Choice | None = None,
@@ -223,6 +226,7 @@ def _order_in_status(
                    f"{what} — {abonents(len(chosen))}")
 
 
+@serves(COMPANY)
 def order_bulk_activation(
     session: Session, *, actor: Actor, account_id: int, choice: Choice, idempotency_key: str
 ) -> BulkResult:
@@ -232,6 +236,7 @@ def order_bulk_activation(
                             refusal="Активировать можно только абонентов в статусе «Ожидание активации».")
 
 
+@serves(COMPANY)
 def order_bulk_termination(
     session: Session, *, actor: Actor, account_id: int, choice: Choice, idempotency_key: str
 ) -> BulkResult:
@@ -244,6 +249,7 @@ def order_bulk_termination(
 
 # --- the lists of the B4 and B5 tabs --------------------------------------------------------------------------------
 
+@serves(COMPANY)
 def list_inactive(
     session: Session, *, actor: Actor, account_id: int, search: str = "", page: int = 1, page_size: int = 25
 ) -> SubscriberPage:
@@ -252,6 +258,7 @@ def list_inactive(
                             page=page, page_size=page_size)
 
 
+@serves(COMPANY)
 def list_active(
     session: Session, *, actor: Actor, account_id: int, search: str = "", page: int = 1, page_size: int = 25
 ) -> SubscriberPage:

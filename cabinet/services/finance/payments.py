@@ -15,7 +15,7 @@ from cabinet import clock
 from cabinet.clock import add_months
 from cabinet.models import AccountKind, GuaranteePayment, Invoice, Organization, Payment, PersonalAccount, User
 from cabinet.services import audit
-from cabinet.services.access import Actor, account_for
+from cabinet.services.access import EVERY_CABINET, Actor, account_for, serves
 from cabinet.services.errors import DomainError
 from cabinet.text import ddmmyyyy, money, month_words
 
@@ -65,6 +65,7 @@ def payments_limits() -> tuple[dt.date, dt.date]:
     return add_months(today, -PAYMENT_MONTHS), today
 
 
+@serves(EVERY_CABINET)
 def list_payments(
     session: Session,
     *,
@@ -196,6 +197,7 @@ def _registered(session: Session, account_id: int) -> list[RegisteredPayment]:
     ]
 
 
+@serves(EVERY_CABINET)
 def payment_registration(session: Session, *, actor: Actor, account_id: int) -> RegistrationStatus:
     """Whether a payment may be registered now, why not, and the registrations made so far."""
     account = account_for(session, actor, account_id)
@@ -232,6 +234,7 @@ def parse_amount(value: Decimal | str | int | float | None, *, due: Decimal) -> 
     return amount.quantize(CENT)
 
 
+@serves(EVERY_CABINET)
 def register_payment(
     session: Session, *, actor: Actor, account_id: int, amount: Decimal | str | None = None
 ) -> RegisteredPayment:
@@ -280,6 +283,7 @@ class PaymentsPage:
     registration: RegistrationStatus
 
 
+@serves(EVERY_CABINET)
 def payments_page(session: Session, *, actor: Actor, account_id: int) -> PaymentsPage:
     return PaymentsPage(payments=list_payments(session, actor=actor, account_id=account_id),
                         registration=payment_registration(session, actor=actor, account_id=account_id))

@@ -18,7 +18,7 @@ from cabinet.documents.common import XLSX, RenderedDocument, table_sheet
 from cabinet.models import ItemStatus, Request, RequestItem, User
 from cabinet.models.request import REQUEST_KIND_TITLES, REQUEST_STATUS_TITLES
 from cabinet.services import access
-from cabinet.services.access import Actor
+from cabinet.services.access import BY_LINK, COMPANY, EVERY_CABINET, Actor, serves
 from cabinet.services.auth import links
 from cabinet.services.errors import DomainError
 from cabinet.services.paging import Page, bounds
@@ -93,6 +93,7 @@ def _history_conditions(
     return conditions
 
 
+@serves(COMPANY)
 def list_requests(
     session: Session,
     *,
@@ -124,6 +125,7 @@ def list_requests(
     return Page(rows=rows, total=total, page=page, page_size=page_size)
 
 
+@serves(COMPANY)
 def list_authors(session: Session, *, actor: Actor, account_id: int) -> list[tuple[int, str]]:
     """The authors of the account's requests, (user id, name) by name: the choices of the history's filter."""
     access.account_for(session, actor, account_id)
@@ -142,6 +144,7 @@ class Progress:
     finished: bool
 
 
+@serves(COMPANY)
 def request_progress(session: Session, *, actor: Actor, request_id: int) -> Progress:
     """How far the worker is with a request: from the counters it keeps on the request row (no item scan)."""
     request = access.request_for(session, actor, request_id)
@@ -153,11 +156,13 @@ def request_progress(session: Session, *, actor: Actor, request_id: int) -> Prog
                     finished=request.finished_at is not None)
 
 
+@serves(EVERY_CABINET)
 def get_request(session: Session, *, actor: Actor, request_id: int) -> RequestDTO:
     request = access.request_for(session, actor, request_id)
     return request_dto(session, request)
 
 
+@serves(COMPANY)
 def list_request_items(
     session: Session, *, actor: Actor, request_id: int, page: int = 1, page_size: int = 50
 ) -> Page[RequestItemDTO]:
@@ -194,6 +199,7 @@ _ITEM_EXPORT_WIDTHS = (15, 14, 70, 17)
 _YIELD_PER = 2_000
 
 
+@serves(COMPANY)
 def export_request_items(session: Session, *, actor: Actor, request_id: int, out: BinaryIO | str | Path) -> int:
     """The per-subscriber results of one request streamed into a write-only xlsx (Номер, Статус, Результат,
     Обработан), in submission order; returns the number of rows written."""
@@ -228,6 +234,7 @@ class HistoryPage:
     requests: Page[RequestDTO]
 
 
+@serves(COMPANY)
 def history_page(session: Session, *, actor: Actor, account_id: int, page_size: int = 20) -> HistoryPage:
     return HistoryPage(authors=list_authors(session, actor=actor, account_id=account_id),
                        requests=list_requests(session, actor=actor, account_id=account_id, page_size=page_size))
@@ -241,6 +248,7 @@ class RequestView:
     items: Page[RequestItemDTO]
 
 
+@serves(COMPANY)
 def request_view(session: Session, *, actor: Actor, request_id: int, page: int = 1, page_size: int = 50) -> RequestView:
     return RequestView(request=get_request(session, actor=actor, request_id=request_id),
                        items=list_request_items(session, actor=actor, request_id=request_id, page=page,
@@ -253,12 +261,14 @@ ITEMS_PATH = "/api/download/request"
 _ITEMS_LINK = "request-items"
 
 
+@serves(COMPANY)
 def items_link(session: Session, *, actor: Actor, request_id: int) -> str:
     """Where the browser fetches the per-subscriber results of a request the actor may see (a signed link)."""
     request = access.request_for(session, actor, request_id)
     return f"{ITEMS_PATH}?link={links.session_link(actor, _ITEMS_LINK, request_id=request.id)}"
 
 
+@serves(BY_LINK)
 def items_file(session: Session, *, link: str) -> RenderedDocument:
     """The results a link names, written now as its session's actor may see them."""
     actor, params = links.redeem(session, token=link, purpose=_ITEMS_LINK)

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from cabinet.models import ItemStatus, Request, RequestItem, RequestKind, RequestStatus, Subscriber, User
 from cabinet.models.request import REQUEST_KIND_TITLES, REQUEST_STATUS_TITLES
 from cabinet.services import access, audit
-from cabinet.services.access import Actor
+from cabinet.services.access import EVERY_CABINET, Actor, serves
 from cabinet.services.errors import AccessDenied, DomainError
 
 _INSERT_CHUNK = 5000
@@ -142,6 +142,7 @@ def _item_rows(session: Session, account_id: int, request_id: int, items: Sequen
     ]
 
 
+@serves(EVERY_CABINET)
 def submit_request(
     session: Session,
     *,

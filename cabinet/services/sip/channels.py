@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from cabinet import clock
 from cabinet.models import ChannelPackage, RequestKind, Subscriber
 from cabinet.services import access
-from cabinet.services.access import Actor
+from cabinet.services.access import SIP, Actor, serves
 from cabinet.services.errors import DomainError
 from cabinet.services.requests.store import OrderResult
 from cabinet.services.sip.subscribers import is_connection
@@ -71,6 +71,7 @@ def check_change(session: Session, subscriber: Subscriber, package_id) -> Channe
     return package
 
 
+@serves(SIP)
 def channels(session: Session, *, actor: Actor, subscriber_id: int) -> Channels:
     subscriber = access.subscriber_for(session, actor, subscriber_id)
     if not is_connection(session, subscriber):
@@ -83,6 +84,7 @@ def channels(session: Session, *, actor: Actor, subscriber_id: int) -> Channels:
                     next_change_at=due, note=_wait_note(due) if due else "")
 
 
+@serves(SIP)
 def order_channel_change(
     session: Session, *, actor: Actor, subscriber_id: int, package_id: int, idempotency_key: str
 ) -> OrderResult:

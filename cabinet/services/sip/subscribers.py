@@ -25,7 +25,7 @@ from cabinet.models import (
     Tariff,
 )
 from cabinet.services import access, audit, validation
-from cabinet.services.access import Actor
+from cabinet.services.access import SIP, Actor, serves
 from cabinet.services.errors import DomainError
 from cabinet.services.paging import Page, bounds
 from cabinet.services.subscribers.card import SubscriberCard, subscriber_card
@@ -96,6 +96,7 @@ def _sip_rows(account_id: int):
             .join(Tariff, Tariff.id == Subscriber.tariff_id).where(Subscriber.account_id == account_id))
 
 
+@serves(SIP)
 def find_sip_subscriber(session: Session, *, actor: Actor, account_id: int, number: str) -> int:
     """«Выбор SIP-абонента» by number: the subscriber's id, or a refusal naming the number."""
     account = access.account_for(session, actor, account_id)
@@ -107,6 +108,7 @@ def find_sip_subscriber(session: Session, *, actor: Actor, account_id: int, numb
     return found
 
 
+@serves(SIP)
 def list_sip_subscribers(
     session: Session, *, actor: Actor, account_id: int, page: int = 1, page_size: int = 20
 ) -> Page[SipRow]:
@@ -132,6 +134,7 @@ def is_connection(session: Session, subscriber: Subscriber) -> bool:
     return _tariff(session, subscriber).is_sip_connection
 
 
+@serves(SIP)
 def sip_subscriber(session: Session, *, actor: Actor, subscriber_id: int) -> SipSubscriber:
     """P11 and P12: the card (services connected and available, each with why not) and the SIP figures; the free
     minutes only for «SIP-соединение»."""
@@ -147,12 +150,14 @@ def sip_subscriber(session: Session, *, actor: Actor, subscriber_id: int) -> Sip
     )
 
 
+@serves(SIP)
 def sip_settings(session: Session, *, actor: Actor, subscriber_id: int) -> SipSettings:
     """P14: what a SIP phone or PBX needs to register; the password apart (`sip_password`)."""
     subscriber = access.subscriber_for(session, actor, subscriber_id)
     return SipSettings(login=subscriber.number, auth_name=subscriber.number, **SIP_PLATFORM)
 
 
+@serves(SIP)
 def sip_password(session: Session, *, actor: Actor, subscriber_id: int) -> str:
     """P14 «Показать пароль»: shown on demand only, and every showing is in the audit log."""
     subscriber = access.subscriber_for(session, actor, subscriber_id)
@@ -181,6 +186,7 @@ def _month(year, month, allowed: list[dt.date], refusal: str) -> dt.date:
     return period
 
 
+@serves(SIP)
 def subscriber_charges(
     session: Session, *, actor: Actor, subscriber_id: int, year: int, month: int
 ) -> MonthCharges:
@@ -231,6 +237,7 @@ def call_months() -> list[dt.date]:
     return [add_months(current, -back) for back in range(CALL_MONTHS + 1)]
 
 
+@serves(SIP)
 def subscriber_calls(
     session: Session, *, actor: Actor, subscriber_id: int, year: int, month: int, direction: str, page: int = 1,
     page_size: int = 50,

@@ -23,7 +23,7 @@ from cabinet.models import (
 )
 from cabinet.models.request import REQUEST_KIND_TITLES, REQUEST_STATUS_TITLES
 from cabinet.services import access
-from cabinet.services.access import Actor
+from cabinet.services.access import EVERY_CABINET, Actor, serves
 from cabinet.services.subscribers.rules import (
     BY_APPLICATION,
     FORWARDING_TITLES,
@@ -165,6 +165,7 @@ def pending_requests(session: Session, account_id: int, subscriber_id: int) -> l
             for i, k, s, at in found]
 
 
+@serves(EVERY_CABINET)
 def subscriber_card(session: Session, *, actor: Actor, subscriber_id: int) -> SubscriberCard:
     """The card of one subscriber of an account the actor may act on."""
     subscriber = access.subscriber_for(session, actor, subscriber_id)

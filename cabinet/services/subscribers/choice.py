@@ -26,7 +26,7 @@ from sqlmodel import Session
 
 from cabinet.models import Subscriber, UploadedListItem
 from cabinet.services import access
-from cabinet.services.access import Actor
+from cabinet.services.access import COMPANY, EVERY_CABINET, Actor, serves
 from cabinet.services.errors import AccessDenied, DomainError
 from cabinet.services.subscribers import uploads
 
@@ -144,6 +144,7 @@ def _by_upload(session: Session, actor: Actor, account_id: int, upload_id, limit
     return [_row(row) for row in rows]
 
 
+@serves(EVERY_CABINET)
 def chosen_subscribers(
     session: Session, *, actor: Actor, account_id: int, choice: Choice, status: str | None = None,
     limit: int | None = None, what: str = "В одной заявке",
@@ -175,6 +176,7 @@ def chosen_subscribers(
     return chosen
 
 
+@serves(COMPANY)
 def resolve_choice(
     session: Session, *, actor: Actor, account_id: int, choice: Choice, status: str | None = None
 ) -> list[int]:

@@ -21,7 +21,7 @@ from cabinet.models import RequestKind, RequestStatus, Subscriber
 from cabinet.models.request import REQUEST_STATUS_TITLES
 from cabinet.models.subscriber import STATUS_TITLES
 from cabinet.services import access
-from cabinet.services.access import Actor
+from cabinet.services.access import BY_LINK, COMPANY, Actor, serves
 from cabinet.services.auth import links
 from cabinet.services.errors import DomainError
 from cabinet.services.requests import store
@@ -60,6 +60,7 @@ def write_export(session: Session, *, account_id: int, search: str = "", tariff_
     return count
 
 
+@serves(COMPANY)
 def export_subscribers(
     session: Session,
     *,
@@ -97,6 +98,7 @@ class ExportProgress:
     status_title: str
 
 
+@serves(COMPANY)
 def export_progress(session: Session, *, actor: Actor, request_id: int) -> ExportProgress:
     request = access.request_for(session, actor, request_id)
     if request.kind != RequestKind.EXPORT.value:
@@ -110,6 +112,7 @@ def export_progress(session: Session, *, actor: Actor, request_id: int) -> Expor
                           ready=ready, status_title=REQUEST_STATUS_TITLES.get(request.status, request.status))
 
 
+@serves(COMPANY)
 def order_export(
     session: Session,
     *,
@@ -143,6 +146,7 @@ def order_export(
                                 "Файл можно будет скачать в «Истории заявок»."))
 
 
+@serves(COMPANY)
 def export_file(session: Session, *, actor: Actor, request_id: int) -> Path:
     """The file of a finished export request the actor may see."""
     request = access.request_for(session, actor, request_id)
@@ -175,6 +179,7 @@ class ExportStart:
     order: OrderResult | None = None
 
 
+@serves(COMPANY)
 def start_export(
     session: Session,
     *,
@@ -197,6 +202,7 @@ def start_export(
     return ExportStart(url=f"{FILE_PATH}?link={link}")
 
 
+@serves(BY_LINK)
 def subscribers_file(session: Session, *, link: str) -> RenderedDocument:
     """The export a link names, written now as its session's actor may see it."""
     actor, params = links.redeem(session, token=link, purpose=_FILE_LINK)
@@ -207,12 +213,14 @@ def subscribers_file(session: Session, *, link: str) -> RenderedDocument:
     return RenderedDocument(filename=FILENAME, content_type=XLSX, content=out.getvalue())
 
 
+@serves(COMPANY)
 def export_link(session: Session, *, actor: Actor, request_id: int) -> str:
     """Where the browser fetches the file of a finished export request (refused while it is not ready)."""
     export_file(session, actor=actor, request_id=request_id)
     return f"{EXPORT_PATH}?link={links.session_link(actor, _EXPORT_LINK, request_id=int(request_id))}"
 
 
+@serves(BY_LINK)
 def exported_file(session: Session, *, link: str) -> RenderedDocument:
     actor, params = links.redeem(session, token=link, purpose=_EXPORT_LINK)
     path = export_file(session, actor=actor, request_id=int(params.get("request_id") or 0))

@@ -20,7 +20,7 @@ from cabinet.models import (
 )
 from cabinet.models.subscriber import STATUS_TITLES
 from cabinet.services import access
-from cabinet.services.access import Actor
+from cabinet.services.access import COMPANY, Actor, serves
 from cabinet.services.errors import DomainError
 from cabinet.services.paging import Page, bounds
 from cabinet.services.validation import clean_digits
@@ -111,6 +111,7 @@ def rows_query(conditions: list):
             .where(*conditions))
 
 
+@serves(COMPANY)
 def count_subscribers(
     session: Session, *, actor: Actor, account_id: int, search: str = "", tariff_id: int | None = None,
     status: str | None = None,
@@ -120,6 +121,7 @@ def count_subscribers(
     return session.execute(select(func.count()).select_from(Subscriber).where(*conditions)).scalar_one()
 
 
+@serves(COMPANY)
 def list_subscribers(
     session: Session,
     *,
@@ -148,6 +150,7 @@ def list_subscribers(
     return SubscriberPage(rows=rows, total=total, page=page, page_size=page_size)
 
 
+@serves(COMPANY)
 def list_filters(session: Session, *, actor: Actor, account_id: int) -> Filters:
     """The choices of the filters: the tariffs worn on the account (by name) and every status."""
     account = access.account_for(session, actor, account_id)
@@ -169,6 +172,7 @@ class SubscribersPage:
     subscribers: SubscriberPage
 
 
+@serves(COMPANY)
 def subscribers_page(session: Session, *, actor: Actor, account_id: int, page_size: int = 25,
                      **shown) -> SubscribersPage:
     """`shown`: the search, filters and sort the page keeps (as `list_subscribers` takes them), on its first page."""

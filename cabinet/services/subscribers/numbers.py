@@ -24,7 +24,7 @@ from sqlmodel import Session, col
 from cabinet import clock
 from cabinet.models import NumberDraw, NumberPool, PoolState, RequestKind, SimCard, SimState, Subscriber
 from cabinet.services import access, audit
-from cabinet.services.access import Actor
+from cabinet.services.access import COMPANY, Actor, serves
 from cabinet.services.errors import DomainError
 from cabinet.services.requests.store import OrderResult
 from cabinet.services.subscribers import rules
@@ -84,11 +84,13 @@ def _draws_today(session: Session, subscriber_id: int) -> list[list[str]]:
     ).scalars().all()]
 
 
+@serves(COMPANY)
 def draws_left(session: Session, *, actor: Actor, subscriber_id: int) -> int:
     subscriber = access.subscriber_for(session, actor, subscriber_id)
     return max(DAILY_DRAWS - len(_draws_today(session, subscriber.id)), 0)
 
 
+@serves(COMPANY)
 def draw_numbers(session: Session, *, actor: Actor, subscriber_id: int, category: str) -> Draw:
     """Five random free numbers of the category; one of today's DAILY_DRAWS attempts used."""
     subscriber = access.subscriber_for(session, actor, subscriber_id)
@@ -116,6 +118,7 @@ def draw_numbers(session: Session, *, actor: Actor, subscriber_id: int, category
                 price=prices[category])
 
 
+@serves(COMPANY)
 def order_number_change(
     session: Session, *, actor: Actor, subscriber_id: int, number: str, idempotency_key: str
 ) -> OrderResult:
@@ -150,6 +153,7 @@ def order_number_change(
 
 # --- S8 -----------------------------------------------------------------------------------------------------
 
+@serves(COMPANY)
 def free_sims(session: Session, *, actor: Actor, account_id: int, limit: int = FREE_SIMS_LIMIT) -> list[str]:
     """The organisation's free SIM cards (ICCIDs, in order), at most `limit`."""
     account = access.account_for(session, actor, account_id)
@@ -169,6 +173,7 @@ def check_new_sim(session: Session, organization_id: int, iccid: str) -> str:
     return iccid
 
 
+@serves(COMPANY)
 def order_sim_replacement(
     session: Session, *, actor: Actor, subscriber_id: int, iccid: str, idempotency_key: str
 ) -> OrderResult:

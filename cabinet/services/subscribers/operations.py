@@ -25,7 +25,7 @@ from cabinet.models import (
     TariffService,
 )
 from cabinet.services import access
-from cabinet.services.access import Actor
+from cabinet.services.access import COMPANY, EVERY_CABINET, Actor, serves
 from cabinet.services.errors import DomainError
 from cabinet.services.requests.store import OrderResult
 from cabinet.services.subscribers import rules
@@ -68,6 +68,7 @@ __all__ = [
 
 # --- S2: «Услуги» -----------------------------------------------------------------------------------------------
 
+@serves(EVERY_CABINET)
 def order_service_change(
     session: Session, *, actor: Actor, subscriber_id: int, service_id: int, connect: bool, idempotency_key: str
 ) -> OrderResult:
@@ -95,6 +96,7 @@ class TariffOption:
     services: list[ServiceRow]  # mode included (always on) or allowed (may be chosen), by category and name
 
 
+@serves(COMPANY)
 def allowed_tariffs(session: Session, *, actor: Actor, subscriber_id: int) -> list[TariffOption]:
     """The tariffs the subscriber may move to: the account's kind, not archived, not the current one."""
     subscriber = access.subscriber_for(session, actor, subscriber_id)
@@ -127,6 +129,7 @@ def tariff_options(session: Session, kind: str, *, except_id: int | None = None)
                          switch_fee=t.switch_fee, services=offered[t.id]) for t in tariffs]
 
 
+@serves(COMPANY)
 def order_tariff_change(
     session: Session, *, actor: Actor, subscriber_id: int, tariff_id: int, service_ids: list[int],
     idempotency_key: str,
@@ -145,6 +148,7 @@ def order_tariff_change(
 
 # --- S4, S5 -----------------------------------------------------------------------------------------------------
 
+@serves(COMPANY)
 def order_activation(session: Session, *, actor: Actor, subscriber_id: int, idempotency_key: str) -> OrderResult:
     """«Активировать» a subscriber in «Ожидание активации»."""
     subscriber = access.subscriber_for(session, actor, subscriber_id)
@@ -155,6 +159,7 @@ def order_activation(session: Session, *, actor: Actor, subscriber_id: int, idem
                       expected={}, what="активация абонента", idempotency_key=idempotency_key)
 
 
+@serves(COMPANY)
 def order_rename(
     session: Session, *, actor: Actor, subscriber_id: int, name: str, idempotency_key: str
 ) -> OrderResult:
@@ -170,6 +175,7 @@ def order_rename(
 
 # --- S6: «Переадресация вызовов» ---------------------------------------------------------------------------------
 
+@serves(COMPANY)
 def order_forwarding(
     session: Session, *, actor: Actor, subscriber_id: int, kind: str, target: str | None,
     delay_seconds: int | None = None, idempotency_key: str,
