@@ -2,7 +2,9 @@
 
 The file must hold only 12-digit numbers, one per row from row 1 down, in one column of one sheet. A bad file
 is refused whole, with the row numbers and reasons (the first MAX_ERRORS kept, all counted), nothing applied.
-Guards run before any parsing: the size, then the zip container (number of entries, inflated size).
+Guards run before any parsing: the size, then the zip container (number of entries, inflated size), then the
+sheets' extent read as their XML streams (no cell beyond MAX_COLUMNS or the row cap), before a reader builds its
+grid of cells.
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ import contextlib
 import datetime as dt
 import gc
 import io
+import posixpath
+import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from xml.parsers import expat
 
 from sqlalchemy import delete, insert
 from sqlmodel import Session, select
@@ -30,6 +35,7 @@ from cabinet.text import thousands
 MAX_ERRORS = 100
 MAX_ZIP_ENTRIES = 50
 MAX_INFLATED_BYTES = 50_000_000
+MAX_COLUMNS = 26  # A–Z, a spreadsheet's default width: a list is one column, and a cell further right refuses the file
 ZIP_MAGIC = b"PK\x03\x04"
 NUMBER_LENGTH = 12
 _IN_CHUNK = 900
@@ -40,6 +46,7 @@ LETTERS = "номер содержит буквы"
 NOT_A_NUMBER = "в ячейке не номер"
 NOT_FOUND = "номер не найден на этом лицевом счете"
 LIST_GONE = "Загруженный список больше не действует. Загрузите файл снова."
+UNREADABLE = "Файл не удалось прочитать как xlsx. Сохраните его как «Книга Excel» и загрузите снова."
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,137 @@ def _inflated_size(content: bytes, entries: list[zipfile.ZipInfo], limit: int) -
     return total
 
 
+# --- the sheets' extent ----------------------------------------------------------------------------------------
+# Both readers build a grid from the first cell to the farthest one: A1 and XFD100000 alone make 1.6 billion cells.
+# So the sheets' XML is read as a stream first, keeping nothing, and the file is refused at the first declared
+# dimension, row span or cell beyond MAX_COLUMNS or the row cap.
+
+_CELL_PARTS = ("/worksheet", "/macrosheet", "/dialogsheet")  # relationship types of the parts that hold cells
+_CELL_FOLDERS = ("xl/worksheets/", "xl/macrosheets/", "xl/dialogsheets/")
+_REFERENCE = re.compile(r"\$?([A-Za-z]*)\$?([0-9]*)")
+_USUAL_CELL = re.compile(r"([A-Z])([0-9]{1,9})")
+_SPAN_ENDS = re.compile(r"[0-9]{1,9}")
+_FAR = 10**9  # a row or column number too long to compute: past any bound
+_STREAM_CHUNK = 1 << 16
+
+
+def _place(reference: str) -> tuple[int, int, str]:
+    """(row, column, the column's letters) of a reference such as A1, $B$7, C or 12; 0 for a part it lacks.
+    UploadRejected if it is not a reference."""
+    found = _REFERENCE.fullmatch(reference.strip())
+    if found is None or not any(found.groups()):
+        raise UploadRejected(UNREADABLE)
+    letters, digits = found.group(1).upper(), found.group(2)
+    column = 0
+    for letter in letters[:4]:  # four letters are past any bound already
+        column = column * 26 + ord(letter) - ord("A") + 1
+    row = int(digits) if len(digits) <= 9 else _FAR
+    return row, column, letters[:10]
+
+
+def _not_one_column(row: int, letters: str) -> UploadRejected:
+    return UploadRejected(f"Файл должен содержать номера в одном столбце: в строке {row} есть данные в столбце "
+                          f"{letters}.")
+
+
+class _SheetExtent:
+    """Follows one sheet's XML as expat streams it, and refuses the file at the first declared dimension, row span
+    or cell beyond MAX_COLUMNS columns or `max_rows` rows."""
+
+    def __init__(self, max_rows: int):
+        self.max_rows = max_rows
+        self.row = 0  # the row being read, and the column of its last cell: where a cell without "r" is
+        self.column = 0
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        if ":" in name:  # called for every element of the sheet: the usual ones cost a test or two
+            name = name.rpartition(":")[2]
+        if name == "c":
+            self._cell(attributes.get("r"))
+        elif name == "row":
+            self._row(attributes.get("r"), attributes.get("spans"))
+        elif name == "dimension":
+            self._dimension(attributes.get("ref") or "A1")
+
+    def _cell(self, reference: str | None) -> None:
+        usual = _USUAL_CELL.fullmatch(reference) if reference is not None else None
+        if usual is not None:
+            row, column, letters = int(usual[2]), ord(usual[1]) - ord("A") + 1, usual[1]
+        elif reference is None:
+            row, column, letters = self.row, self.column + 1, ""
+        else:
+            row, column, letters = _place(reference)
+        self.column = column
+        if row > self.max_rows:
+            raise UploadRejected(_too_many_rows(self.max_rows))
+        if column > MAX_COLUMNS:
+            raise _not_one_column(row, letters or _column_letter(column))
+
+    def _row(self, number: str | None, spans: str | None) -> None:
+        if number is None:
+            self.row += 1
+        else:
+            self.row = int(number) if number.isdigit() and number.isascii() and len(number) <= 9 else _place(number)[0]
+        self.column = 0
+        if spans:
+            last = max(map(int, _SPAN_ENDS.findall(spans)), default=0)
+            if last > MAX_COLUMNS:
+                raise _not_one_column(self.row, _column_letter(last))
+
+    def _dimension(self, reference: str) -> None:
+        corners = [_place(corner) for corner in reference.split(":", 1)]
+        if max(row for row, _, _ in corners) > self.max_rows:
+            raise UploadRejected(_too_many_rows(self.max_rows))
+        if max(column for _, column, _ in corners) > MAX_COLUMNS:
+            shown = "–".join(letters for _, _, letters in corners if letters)
+            raise UploadRejected(f"Файл должен содержать номера в одном столбце: лист занимает столбцы {shown}.")
+
+
+def _refuse_document_type(*_: object) -> None:
+    raise UploadRejected(UNREADABLE)  # a sheet never declares one; entities are how XML grows without bound
+
+
+def _stream(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, start: Callable[[str, dict[str, str]], None]) -> None:
+    """Feed one entry of the archive to expat a chunk at a time, `start` called for every element."""
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = _refuse_document_type
+    parser.EntityDeclHandler = _refuse_document_type
+    with archive.open(entry) as part:
+        while chunk := part.read(_STREAM_CHUNK):
+            parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+
+
+def _sheet_entries(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The entries that may hold cells: those the workbook's relationships name, and every XML entry in their
+    folders (all entries of a name, as a reader may take any of them)."""
+    entries = archive.infolist()
+    targets: list[str] = []
+
+    def relationship(name: str, attributes: dict[str, str]) -> None:
+        kind, target = attributes.get("Type", ""), attributes.get("Target", "").replace("\\", "/")
+        if name.rpartition(":")[2] == "Relationship" and kind.endswith(_CELL_PARTS) and target:
+            targets.append(target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target)))
+
+    for entry in entries:
+        if entry.filename == "xl/_rels/workbook.xml.rels":
+            _stream(archive, entry, relationship)
+    return [entry for entry in entries if entry.filename in targets
+            or (entry.filename.startswith(_CELL_FOLDERS) and entry.filename.endswith(".xml"))]
+
+
+def _check_extent(content: bytes, max_rows: int) -> None:
+    """UploadRejected at the first declared dimension, row span or cell of any sheet beyond MAX_COLUMNS or
+    `max_rows`, read as a stream before any grid of cells is built."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for entry in _sheet_entries(archive):
+                _stream(archive, entry, _SheetExtent(max_rows).start)
+    except (zipfile.BadZipFile, zlib.error, expat.ExpatError, EOFError, NotImplementedError, RuntimeError):
+        raise UploadRejected(UNREADABLE) from None
+
+
 # --- reading the cells -------------------------------------------------------------------------------------------
 
 Columns = dict[int, dict[int, object]]  # a sheet's non-empty cells: {column: {row: value}}, both from 1
@@ -228,8 +366,7 @@ def _read_sheets(content: bytes, max_rows: int) -> list[Columns]:
     except UploadRejected:
         raise
     except Exception:
-        raise UploadRejected("Файл не удалось прочитать как xlsx. Сохраните его как «Книга Excel» и загрузите снова.") \
-            from None
+        raise UploadRejected(UNREADABLE) from None
 
 
 def _column_letter(column: int) -> str:
@@ -342,6 +479,7 @@ def parse_numbers_xlsx(content: bytes, *, max_bytes: int = 2_000_000, max_rows: 
     """
     content = bytes(content or b"")
     _check_container(content, max_bytes)
+    _check_extent(content, max_rows)
     sheets = [columns for columns in _read_sheets(content, max_rows) if columns]
     if not sheets:
         raise UploadRejected("В файле нет номеров. Загрузите файл с 12-значными номерами абонентов в столбик.")
