@@ -21,6 +21,9 @@ from cabinet.services.errors import AccessDenied, DomainError
 
 BAD_LINK = "Ссылка недействительна или устарела. Получите новую на странице, с которой скачивали файл."
 SESSION_LINK_LIFETIME = dt.timedelta(minutes=10)
+# The longest token the cabinet signs is a delivery confirmation naming six addresses of 254 characters, each
+# Cyrillic character escaped to six bytes: about 12.5 KB. Anything longer is refused before it is decoded.
+MAX_TOKEN_LENGTH = 16_384
 
 
 def _signature(purpose: str, payload: bytes) -> str:
@@ -33,16 +36,44 @@ def signed(purpose: str, fields: dict, *, expires: dt.datetime) -> str:
     return base64.urlsafe_b64encode(payload).decode().rstrip("=") + "." + _signature(purpose, payload)
 
 
+def _scalar(value: object) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def _flat_fields(payload: bytes) -> dict:
+    """A token's fields: a JSON object whose values are scalars, or lists or objects of scalars (a session
+    link's "p"); ValueError for anything else."""
+    fields = json.loads(payload)
+    if not isinstance(fields, dict):
+        raise ValueError("not an object")
+    for value in fields.values():
+        inner = value.values() if isinstance(value, dict) else value if isinstance(value, list) else (value,)
+        if not all(map(_scalar, inner)):
+            raise ValueError("nested")
+    return fields
+
+
 def unsigned(purpose: str, token: str, *, refusal: str = BAD_LINK) -> dict:
-    """The fields of a token signed for `purpose` and not expired; AccessDenied(refusal) for anything else."""
+    """The fields of a token signed for `purpose` and not expired; AccessDenied(refusal) for anything else.
+
+    The signature is checked on the raw bytes before the JSON is parsed: a token that is not the cabinet's own
+    never reaches the parser, however it is nested."""
+    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH or not token.isascii():
+        raise AccessDenied(refusal)
     try:
-        encoded, signature = (token or "").split(".", 1)
+        encoded, signature = token.split(".", 1)
         payload = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
-        fields = json.loads(payload)
-        expires = dt.datetime.fromisoformat(fields.pop("e"))
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except ValueError:
         raise AccessDenied(refusal) from None
-    if not hmac.compare_digest(signature, _signature(purpose, payload)) or clock.now() > expires:
+    if not hmac.compare_digest(signature, _signature(purpose, payload)):
+        raise AccessDenied(refusal)
+    try:
+        fields = _flat_fields(payload)
+        expires = dt.datetime.fromisoformat(fields.pop("e"))
+        expired = clock.now() > expires
+    except (ValueError, KeyError, TypeError, RecursionError):
+        raise AccessDenied(refusal) from None
+    if expired:
         raise AccessDenied(refusal)
     return fields
 
