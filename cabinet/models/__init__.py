@@ -19,10 +19,10 @@ from cabinet.models.subscriber import (
     SubscriberStatus,
 )
 from cabinet.models.upload import UploadedList, UploadedListItem
-from cabinet.models.user import OneTimeCode, SignInThrottle, User, UserAccount, UserSession
+from cabinet.models.user import AbuseCounter, OneTimeCode, SignInThrottle, User, UserAccount, UserSession
 
 __all__ = [
-    "AccountKind", "AuditEvent", "CallForwarding", "CallRecord", "ChannelPackage", "ChargeLine",
+    "AbuseCounter", "AccountKind", "AuditEvent", "CallForwarding", "CallRecord", "ChannelPackage", "ChargeLine",
     "GuaranteePayment", "Invoice", "ItemStatus", "NumberDraw", "NumberPool", "OneTimeCode", "Organization",
     "OutboxAttachment", "OutboxEmail", "Payment", "PersonalAccount", "PoolState", "Request", "RequestItem",
     "RequestKind", "RequestStatus", "Role", "Service", "ServiceConflict", "SignInThrottle", "SimCard", "SimState", "Subscriber",

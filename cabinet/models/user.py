@@ -1,4 +1,4 @@
-"""People who sign in, their sessions, one-time codes and sign-in throttling."""
+"""People who sign in, their sessions, one-time codes, sign-in throttling and abuse counters."""
 
 from __future__ import annotations
 
@@ -55,10 +55,21 @@ class OneTimeCode(SQLModel, table=True):
 
 
 class SignInThrottle(SQLModel, table=True):
-    """Failed sign-ins counted per login as typed, so a lockout looks the same for unknown logins."""
+    """Failed sign-ins counted per login as typed, so a lockout looks the same for unknown logins. The count runs
+    on through the locks (each further failure locks longer) until a sign-in succeeds or a day passes quietly."""
 
     login: str = Field(primary_key=True, max_length=20)
     failed_count: int = 0
     last_failed_at: NaiveDatetime | None = None
     locked_until: NaiveDatetime | None = None
     last_message_at: NaiveDatetime | None = None  # last SMS code or temporary password sent for this login
+
+
+class AbuseCounter(SQLModel, table=True):
+    """What one abuse limit has counted for one subject (a client address or a login as typed) in its window."""
+
+    scope: str = Field(primary_key=True, max_length=30)  # the limit's name, e.g. sign_in_failures_per_address
+    subject: str = Field(primary_key=True, max_length=64)
+    window_started_at: NaiveDatetime = Field(index=True)
+    hits: int = 0
+    blocked_until: NaiveDatetime | None = None

@@ -18,6 +18,13 @@ PASSWORD_RULES = validation.PASSWORD_RULES  # shown under the new password's fie
 NEXT_PAGE = {"change_password": routes.PASSWORD, "choose_role": routes.ROLE, "home": routes.HOME}
 
 
+def _address(state: rx.State) -> str:
+    """The client's address, for the sign-in limits: Reflex's `client_ip` is the websocket's peer, or the hop
+    that the proxies trusted by rxconfig's `trusted_proxy_hops` appended. The first X-Forwarded-For hop is not
+    used: the browser writes it, and could dodge every per-address limit by changing it."""
+    return state.router.session.client_ip
+
+
 class SignInState(Refusals, rx.State):
     category: str = "mobile"  # mobile («Мобильная связь») | fixed («Фиксированная связь»)
     method: str = "password"  # password | code
@@ -50,7 +57,7 @@ class SignInState(Refusals, rx.State):
         self.login = form.get("login", "")
         try:
             result = await self._ask(auth.sign_in_with_password, login_kind=kind, login=self.login,
-                                     password=form.get("password", ""))
+                                     password=form.get("password", ""), address=_address(self))
         finally:
             self.busy = False
         yield await self._enter(result)
@@ -59,13 +66,15 @@ class SignInState(Refusals, rx.State):
     async def send_code(self, form: dict):
         self.error, self.info = "", ""
         self.login = form.get("login", self.login)
-        self.info = await self._ask(auth.request_sms_code, login=self.login, gateway=bootstrap.sms_gateway())
+        self.info = await self._ask(auth.request_sms_code, login=self.login, gateway=bootstrap.sms_gateway(),
+                                    address=_address(self))
         self.code_sent = True
 
     @event
     async def sign_in_with_code(self, form: dict):
         self.error = ""
-        result = await self._ask(auth.sign_in_with_code, login=self.login, code=form.get("code", ""))
+        result = await self._ask(auth.sign_in_with_code, login=self.login, code=form.get("code", ""),
+                                 address=_address(self))
         return await self._enter(result)
 
     @rx.event
@@ -88,7 +97,8 @@ class RecoverState(Refusals, rx.State):
     @event
     async def recover(self, form: dict):
         self.error = ""
-        self.message = await self._ask(auth.request_temporary_password, login=form.get("login", ""))
+        self.message = await self._ask(auth.request_temporary_password, login=form.get("login", ""),
+                                       address=_address(self))
         self.sent = True
 
 

@@ -1,7 +1,8 @@
 """Signing in (A1–A6): password, SMS code, account number, temporary password by e-mail, password change.
 
 Every refusal reads the same whether or not the number or account exists; failures are counted per login
-as typed, so a lockout does not reveal existence either.
+as typed, so a lockout does not reveal existence either. The limits per client address (`address`, given by the
+state) and per number, and the password lock, are counted in `limits`.
 """
 
 from __future__ import annotations
@@ -16,17 +17,15 @@ from sqlmodel import Session, select
 from cabinet import clock, settings
 from cabinet.delivery.outbox import enqueue_email
 from cabinet.delivery.sms import SmsGateway
-from cabinet.models import OneTimeCode, Organization, Role, SignInThrottle, Subscriber, Tariff, User, UserSession
+from cabinet.models import OneTimeCode, Organization, Role, Subscriber, Tariff, User, UserSession
 from cabinet.services import audit, validation
-from cabinet.services.auth import sessions
+from cabinet.services.access import PUBLIC, SIGNED_IN, serves
+from cabinet.services.auth import limits, sessions
 from cabinet.services.auth.passwords import hash_password, keyed_hash, new_code, verify_password
 from cabinet.services.errors import DomainError
 
-MAX_FAILURES = 5
-LOCK_TIME = dt.timedelta(minutes=15)
 CODE_TTL = dt.timedelta(minutes=5)
 CODE_MAX_ATTEMPTS = 5
-RESEND_AFTER = dt.timedelta(seconds=60)
 TEMP_PASSWORD_TTL = dt.timedelta(hours=24)
 
 WRONG_PHONE_OR_PASSWORD = "Неверный номер телефона или пароль."
@@ -46,41 +45,21 @@ class SignInResult:
     roles: tuple[str, ...]
 
 
-def _throttle(session: Session, login: str) -> SignInThrottle:
-    row = session.get(SignInThrottle, login)
-    if row is None:
-        row = SignInThrottle(login=login)
-    locked_until = row.locked_until
-    if locked_until and clock.now() < locked_until:
-        raise DomainError(
-            f"Вход временно заблокирован после {MAX_FAILURES} неудачных попыток. "
-            f"Повторите после {locked_until:%H:%M}."
-        )
-    return row
-
-
-def _fail(session: Session, throttle: SignInThrottle, message: str) -> DomainError:
-    """Count a failure for the login (committed even though the caller raises); lock at the limit."""
-    now = clock.now()
-    if throttle.locked_until and now >= throttle.locked_until:
-        throttle.failed_count = 0
-    throttle.failed_count += 1
-    throttle.last_failed_at = now
-    if throttle.failed_count >= MAX_FAILURES:
-        throttle.locked_until = now + LOCK_TIME
-        message = (
-            f"Вход заблокирован на {int(LOCK_TIME.total_seconds() // 60)} минут после "
-            f"{MAX_FAILURES} неудачных попыток. Повторите после {throttle.locked_until:%H:%M}."
-        )
-    session.add(throttle)
-    audit.record(session, action="sign_in_failed", object_kind="login", object_id=throttle.login)
+def _fail(session: Session, message: str, *, login: str, address: str, counts_for_lock: bool = True,
+          user: User | None = None) -> DomainError:
+    """Count a failed sign-in against the address, and against the login's password lock unless told not to;
+    committed even though the caller raises. When a hold starts, its refusal (the longest) replaces `message`."""
+    holds = [limits.count(session, limits.SIGN_IN_FAILURES_PER_ADDRESS, address)]
+    if counts_for_lock:
+        holds.append(limits.count_password_failure(session, login))
+    audit.record(session, action="sign_in_failed", object_kind="login", object_id=login,
+                 user_id=user.id if user else None, organization_id=user.organization_id if user else None)
     session.commit()
-    return DomainError(message)
+    return max((hold for hold in holds if hold), key=lambda hold: hold.until, default=None) or DomainError(message)
 
 
-def _succeed(session: Session, throttle: SignInThrottle, user: User) -> SignInResult:
-    throttle.failed_count, throttle.locked_until = 0, None
-    session.add(throttle)
+def _succeed(session: Session, login: str, user: User) -> SignInResult:
+    limits.forget_password_failures(session, login)
     token = sessions.start(session, user=user)
     session.commit()
     if user.must_change_password:
@@ -106,50 +85,62 @@ def _sip_admin_allowed(session: Session, user: User) -> bool:
     ).first())
 
 
-def sign_in_with_password(session: Session, *, login_kind: str, login: str, password: str) -> SignInResult:
-    """A1 (number), A2 (personal account number), A4 (SIP administrator's number), A5 (temporary password)."""
+@serves(PUBLIC)
+def sign_in_with_password(session: Session, *, login_kind: str, login: str, password: str,
+                          address: str = "") -> SignInResult:
+    """A1 (number), A2 (personal account number), A4 (SIP administrator's number), A5 (temporary password).
+
+    While the login's password lock holds, only the temporary password of «Восстановить пароль» is tried, and a
+    wrong try counts against the address only: the owner's recovery gets in, guessing does not."""
     if login_kind == "account":
         login, wrong = validation.account_number(login), WRONG_ACCOUNT_OR_PASSWORD
     else:
         login_kind, login, wrong = "phone", validation.phone_number(login), WRONG_PHONE_OR_PASSWORD
-    throttle = _throttle(session, login)
+    limits.refuse_if_held(session, limits.SIGN_IN_FAILURES_PER_ADDRESS, address)
+    locked = limits.password_lock(session, login)
+
+    def failed(message: str) -> DomainError:
+        return _fail(session, locked.message if locked else message, login=login, address=address,
+                     counts_for_lock=locked is None)
+
     user = _user(session, login_kind, login)
     if user is None or not password:
         verify_password(password or "-", None)
-        raise _fail(session, throttle, wrong)
-    if verify_password(password, user.password_hash):
+        raise failed(wrong)
+    matched = _matching_password(user, password, locked=locked is not None)
+    if matched == "permanent":
         user.must_change_password = False
-    elif _temporary_password_matches(user, password):
+    elif matched == "temporary":
         if user.temp_password_expires_at is None or clock.now() >= user.temp_password_expires_at:
-            raise _fail(session, throttle, "Срок действия временного пароля истек. Запросите новый: «Забыли пароль».")
+            raise failed("Срок действия временного пароля истек. Запросите новый: «Забыли пароль».")
         user.temp_password_hash = user.temp_password_expires_at = None  # single use
         user.must_change_password = True
     else:
-        raise _fail(session, throttle, wrong)
+        raise failed(wrong)
     if not _sip_admin_allowed(session, user):
-        raise _fail(session, throttle, "Администратором Личного кабинета SIP может быть только номер с тарифным планом «SIP-соединение».")
+        raise failed("Администратором Личного кабинета SIP может быть только номер с тарифным планом «SIP-соединение».")
     session.add(user)
-    return _succeed(session, throttle, user)
+    return _succeed(session, login, user)
 
 
-def _temporary_password_matches(user: User, password: str) -> bool:
-    return bool(user.temp_password_hash) and verify_password(password, user.temp_password_hash)
+def _matching_password(user: User, password: str, *, locked: bool) -> str | None:
+    """Which of the user's passwords this is: "permanent", "temporary" or None. While locked only the temporary
+    one is tried, with one hash even when there is none, as for an unknown login."""
+    if not locked:
+        if verify_password(password, user.password_hash):
+            return "permanent"
+        if not user.temp_password_hash:
+            return None
+    return "temporary" if verify_password(password, user.temp_password_hash) else None
 
 
-def _may_send_again(session: Session, throttle: SignInThrottle) -> None:
-    last = throttle.last_message_at
-    if last and clock.now() - last < RESEND_AFTER:
-        wait = int((RESEND_AFTER - (clock.now() - last)).total_seconds()) + 1
-        raise DomainError(f"Повторно запросить можно через {wait} с.")
-    throttle.last_message_at = clock.now()
-    session.add(throttle)
-
-
-def request_sms_code(session: Session, *, login: str, gateway: SmsGateway) -> str:
-    """A1: a 6-digit code by SMS, valid 5 minutes; a new one no sooner than 60 s after the last."""
+@serves(PUBLIC)
+def request_sms_code(session: Session, *, login: str, gateway: SmsGateway, address: str = "") -> str:
+    """A1: a 6-digit code by SMS, valid 5 minutes; a new one no sooner than 60 s after the last, and within the
+    daily cap of the number and the hourly one of the address. The password lock does not hold codes."""
     login = validation.phone_number(login)
-    throttle = _throttle(session, login)
-    _may_send_again(session, throttle)
+    limits.admit_message(session, login=login, address=address, per_address=limits.SMS_CODES_PER_ADDRESS,
+                         per_number=limits.SMS_CODES_PER_NUMBER)
     user = _user(session, "phone", login)
     if user is not None:
         for old in session.exec(select(OneTimeCode).where(OneTimeCode.user_id == user.id, OneTimeCode.used_at.is_(None))):
@@ -164,9 +155,10 @@ def request_sms_code(session: Session, *, login: str, gateway: SmsGateway) -> st
     return CODE_SENT
 
 
-def sign_in_with_code(session: Session, *, login: str, code: str) -> SignInResult:
+@serves(PUBLIC)
+def sign_in_with_code(session: Session, *, login: str, code: str, address: str = "") -> SignInResult:
     login = validation.phone_number(login)
-    throttle = _throttle(session, login)
+    limits.refuse_if_held(session, limits.SIGN_IN_FAILURES_PER_ADDRESS, address)
     user = _user(session, "phone", login)
     current = None
     if user is not None:
@@ -176,7 +168,7 @@ def sign_in_with_code(session: Session, *, login: str, code: str) -> SignInResul
             .order_by(OneTimeCode.id.desc())
         ).first()
     if current is None or clock.now() >= current.expires_at or current.attempts >= CODE_MAX_ATTEMPTS:
-        raise DomainError(CODE_INVALID)
+        raise _fail(session, CODE_INVALID, login=login, address=address, counts_for_lock=False, user=user)
     current.attempts += 1
     session.add(current)
     if keyed_hash((code or "").strip()) != current.code_hash:
@@ -184,26 +176,27 @@ def sign_in_with_code(session: Session, *, login: str, code: str) -> SignInResul
         left = CODE_MAX_ATTEMPTS - current.attempts
         if left == 0:
             current.used_at = clock.now()
-        audit.record(session, action="sign_in_failed", user_id=user.id, organization_id=user.organization_id)
-        session.commit()
-        raise DomainError("Превышено число попыток ввода кода. Запросите новый код." if left == 0
-                          else f"Неверный код. Осталось попыток: {left}.")
+        raise _fail(session, "Превышено число попыток ввода кода. Запросите новый код." if left == 0
+                    else f"Неверный код. Осталось попыток: {left}.",
+                    login=login, address=address, counts_for_lock=False, user=user)
     current.used_at = clock.now()
     if not _sip_admin_allowed(session, user):
-        raise _fail(session, throttle, WRONG_PHONE_OR_PASSWORD)
-    return _succeed(session, throttle, user)
+        raise _fail(session, WRONG_PHONE_OR_PASSWORD, login=login, address=address, user=user)
+    return _succeed(session, login, user)
 
 
-def request_temporary_password(session: Session, *, login: str) -> str:
+@serves(PUBLIC)
+def request_temporary_password(session: Session, *, login: str, address: str = "") -> str:
     """A5: «Забыли пароль» → «Идентификация через E-mail» → «Восстановить пароль».
 
     A temporary password goes to the e-mail the organisation gave in its application, with a link to the
     cabinet; it works once, for 24 hours, and must be changed at the first sign-in. The old password, if
-    any, keeps working: a stranger asking for a reset must not lock the owner out.
+    any, keeps working: a stranger asking for a reset must not lock the owner out. The password lock does
+    not hold recovery; its own caps per number and per address do.
     """
     login = validation.phone_number(login)
-    throttle = _throttle(session, login)
-    _may_send_again(session, throttle)
+    limits.admit_message(session, login=login, address=address, per_address=limits.RECOVERY_PER_ADDRESS,
+                         per_number=limits.RECOVERY_PER_NUMBER)
     user = _user(session, "phone", login)
     organization = session.get(Organization, user.organization_id) if user else None
     if user is not None and organization.contact_email:
@@ -237,6 +230,7 @@ def _temporary_password() -> str:
             return value
 
 
+@serves(SIGNED_IN)
 def change_password(session: Session, *, token: str | None, new_password: str, current_password: str | None = None) -> str:
     """Sets a permanent password; ends every session of the user and returns a fresh token for this one.
 
