@@ -13,6 +13,7 @@ from cabinet.pages import (  # noqa: F401 - each module declares its pages
     bulk,
     bulk_services,
     card,
+    confirm_address,
     detail,
     history,
     home,

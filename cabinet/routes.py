@@ -22,6 +22,7 @@ SIP_INVOICES = "/sip/invoices"
 SIP_SUBSCRIBERS = "/sip/subscribers"
 SIP_CARD = "/sip/subscribers/card"
 SUBSCRIBER_CARD = "/subscribers/card"
+CONFIRM_ADDRESS = "/delivery/confirm"  # the link mailed to a new delivery address; no sign-in needed
 
 
 def subscriber_card(subscriber_id) -> str:
@@ -35,3 +36,7 @@ def request_page(request_id) -> str:
 
 def sip_card(subscriber_id) -> str:
     return f"{SIP_CARD}?id={subscriber_id}"
+
+
+def address_confirmation(token: str) -> str:
+    return f"{CONFIRM_ADDRESS}?token={token}"

@@ -23,6 +23,7 @@ def _delivery_block() -> rx.Component:
                 rx.cond(InvoicesState.emails.length() > 0, rx.text.strong(InvoicesState.emails.join(", ")),
                         rx.text.em("не указан"))),
         rx.text("Формат счета: ", rx.text.strong(InvoicesState.format_title)),
+        info(InvoicesState.delivery_notice),
         width="100%",
     )
 

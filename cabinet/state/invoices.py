@@ -31,6 +31,7 @@ class InvoicesState(PageState, rx.State):
     draft_emails: str = ""
     draft_format: str = "pdf"
     edit_error: str = ""
+    delivery_notice: str = ""  # after a change: the new addresses that were sent a link to confirm them
     _order_key: str = ""
 
     @event
@@ -43,6 +44,7 @@ class InvoicesState(PageState, rx.State):
         ]
         self.invoice_id = self.invoices[0].id if self.invoices else ""
         self._show_settings(found.delivery)
+        self.delivery_notice = ""
         self._order_key = self._new_key()
         self.loaded = True
 
@@ -85,5 +87,5 @@ class InvoicesState(PageState, rx.State):
         finally:  # a refusal is shown in the dialog, where the user is looking
             self.edit_error, self.error = self.error, ""
         self._show_settings(settings)
-        self.editing = False
-        return rx.toast.success("Адрес доставки и формат счета сохранены.")
+        self.editing, self.delivery_notice = False, settings.notice
+        return rx.toast.success(settings.notice or "Адрес доставки и формат счета сохранены.")

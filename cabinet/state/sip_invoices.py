@@ -100,4 +100,4 @@ class SipInvoicesState(PageState, rx.State):
         saved = await self._run(finance.update_delivery, method=self.draft_method, emails=emails,
                                 invoice_format=self._format)
         self.method, self.method_title, self.emails = saved.method, saved.method_title, list(saved.emails)
-        self.delivery_step, self.done = "view", "Способ и адрес доставки счетов сохранены."
+        self.delivery_step, self.done = "view", saved.notice or "Способ и адрес доставки счетов сохранены."

@@ -106,14 +106,15 @@ def test_delivery_method_and_address_changed_in_steps(sip):
         sip.get_by_label("Адреса электронной почты").fill("sip-buh@example.com")
         sip.get_by_role("button", name="Далее").click()
         sip.get_by_role("button", name="Сохранить").click()
-        expect(sip.get_by_text("Адрес доставки: sip-buh@example.com")).to_be_visible()
+        expect(sip.get_by_role("status")).to_contain_text(
+            "На адрес sip-buh@example.com отправлено письмо со ссылкой для подтверждения")
     else:
         sip.get_by_role("radio", name="Получает сам").click()
         sip.get_by_role("button", name="Далее").click()
         expect(sip.get_by_text("счета не будут отправляться")).to_be_visible()
         sip.get_by_role("button", name="Сохранить").click()
         expect(sip.get_by_text("Способ доставки: Получает сам")).to_be_visible()
-    expect(sip.get_by_role("status")).to_contain_text("сохранены")
+        expect(sip.get_by_role("status")).to_contain_text("сохранены")
 
 
 def test_call_detail_of_the_sip_connection_arrives_by_email(sip, cabinet):

@@ -21,6 +21,7 @@ from cabinet.models.base import ACCOUNT_KIND_TITLES
 from cabinet.services import audit, validation
 from cabinet.services.access import Actor, account_for
 from cabinet.services.errors import DomainError
+from cabinet.services.finance import delivery_confirmation
 from cabinet.services.finance.payments import last_regular_invoice
 from cabinet.text import month_short, month_title
 
@@ -158,9 +159,10 @@ class DeliverySettings:
     method_title: str = ""  # «E-mail» | «Получает сам»
     format_title: str = ""  # «PDF» | «Excel» | «txt»
     format_options: list[tuple[str, str]] = field(default_factory=list)  # (code, title) of every format, in order
+    notice: str = ""  # after a change: the addresses that were sent a link to confirm them, and where invoices go
 
 
-def _settings(account) -> DeliverySettings:
+def _settings(account, notice: str = "") -> DeliverySettings:
     return DeliverySettings(
         method=account.delivery_method,
         emails=list(account.delivery_emails or []),
@@ -168,6 +170,7 @@ def _settings(account) -> DeliverySettings:
         method_title=DELIVERY_METHODS.get(account.delivery_method, account.delivery_method),
         format_title=format_title(account.invoice_format),
         format_options=format_options(),
+        notice=notice,
     )
 
 
@@ -199,7 +202,9 @@ def update_delivery(
     invoice_format: str,
     method: str = "email",
 ) -> DeliverySettings:
-    """Change where and in what format the account's invoices are delivered (C3)."""
+    """Change where and in what format the account's invoices are delivered (C3, P7). An address the account does
+    not have yet is only sent a link to confirm it (`delivery_confirmation`); until it is confirmed the account
+    keeps the addresses asked for that it already has or, when it has none of them, its delivery as it was."""
     account = account_for(session, actor, account_id)
     method = (method or "").strip().lower()
     if method not in DELIVERY_METHODS:
@@ -215,13 +220,15 @@ def update_delivery(
     if method == "email" and not addresses:
         raise DomainError("Укажите хотя бы один адрес электронной почты для доставки счетов.")
     before = _settings(account)
-    account.delivery_method = method
-    account.delivery_emails = addresses
+    known = [a for a in addresses if a in before.emails]
+    awaiting = [a for a in addresses if a not in before.emails]
+    if known or method == "self" or not awaiting:  # fewer recipients, or none: safe at once
+        account.delivery_method, account.delivery_emails = method, known
     account.invoice_format = invoice_format
     session.add(account)
     audit.record(
         session,
-        action="delivery.updated",
+        action=delivery_confirmation.CHANGED,
         actor=actor,
         account_id=account.id,
         object_kind="account",
@@ -229,12 +236,18 @@ def update_delivery(
         method_before=before.method,
         method=method,
         emails_before=", ".join(before.emails),
-        emails=", ".join(addresses),
+        emails=", ".join(account.delivery_emails),
+        awaiting_confirmation=", ".join(awaiting),
         format_before=before.invoice_format,
         format=invoice_format,
     )
     session.flush()
-    return _settings(account)
+    if not awaiting:
+        return _settings(account)
+    delivery_confirmation.mail_confirmation_links(session, actor=actor, account=account, addresses=awaiting,
+                                                  asked=addresses, method=method)
+    return _settings(account, delivery_confirmation.notice(awaiting, account.delivery_emails,
+                                                           account.delivery_method))
 
 
 # --- P1: «Персональная информация» of the SIP account ---------------------------------------------------------

@@ -18,6 +18,7 @@ from cabinet.models import Invoice, PersonalAccount, Request, RequestKind
 from cabinet.services import validation
 from cabinet.services.access import Actor, account_for
 from cabinet.services.errors import AccessDenied, DomainError
+from cabinet.services.finance import quotas
 from cabinet.services.finance.working_days import add_working_days
 from cabinet.services.requests import store
 from cabinet.services.requests.store import ItemDraft, OrderResult
@@ -72,7 +73,7 @@ def mail_invoice(session: Session, *, actor: Actor, account: PersonalAccount, in
     """Store the request that e-mails this invoice (checked by the caller) to these addresses."""
     fmt = format_or_default(account.invoice_format).code
     period = month_words(invoice.period)
-    dto = store.submit_request(
+    dto = quotas.submit_document_order(
         session,
         actor=actor,
         account_id=account.id,
@@ -144,7 +145,7 @@ def order_call_detail(
     chosen = chosen_subscribers(session, actor=actor, account_id=account.id, choice=choice,
                                 limit=MAX_DETAIL_SUBSCRIBERS, what="В одной заявке на детализацию")
     words = month_words(period)
-    dto = store.submit_request(
+    dto = quotas.submit_document_order(
         session,
         actor=actor,
         account_id=account.id,
@@ -201,7 +202,7 @@ def order_reconciliation(
     else:
         recipients = delivery_recipients(account)
     expected_on = add_working_days(today, RECONCILIATION_WORKING_DAYS)
-    dto = store.submit_request(
+    dto = quotas.submit_document_order(
         session,
         actor=actor,
         account_id=account.id,

@@ -12,7 +12,7 @@ from cabinet import clock
 from cabinet.models import RequestKind
 from cabinet.services.access import Actor, account_for
 from cabinet.services.errors import DomainError
-from cabinet.services.requests import store
+from cabinet.services.finance import quotas
 from cabinet.services.requests.store import ItemDraft, OrderResult
 from cabinet.services.sip.invoices import organisation_address
 from cabinet.services.subscribers.choice import Choice, chosen_subscribers
@@ -56,7 +56,7 @@ def order_preliminary_invoice(
     except UploadRejected as missing:  # a typed number not on this account
         raise DomainError(f"Нет на этом лицевом счете: {', '.join(e.value for e in missing.errors)}.") from None
     period = month_words(clock.today())
-    dto = store.submit_request(
+    dto = quotas.submit_document_order(
         session, actor=actor, account_id=account.id, kind=RequestKind.PRELIMINARY_INVOICE,
         params={"recipients": recipients, "period": period, "whole": numbers is None},
         items=[ItemDraft(subscriber_id=c.id, number=c.number) for c in chosen], idempotency_key=idempotency_key,

@@ -100,8 +100,10 @@ def test_delivery_settings_are_read(session, world):
 
 def test_several_addresses_in_text_are_split_checked_and_deduplicated(session, world):
     text = " Buh@Firma.by; office@firma.by,\nbuh@firma.by\r\n\n director@firma.by "
+    assert finance.parse_emails(text) == ["buh@firma.by", "office@firma.by", "director@firma.by"]
     settings = call(finance.update_delivery, session, world, emails=text, invoice_format="xlsx")
-    assert settings.emails == ["buh@firma.by", "office@firma.by", "director@firma.by"]
+    assert settings.emails == ["buh@example.test", "chief@example.test"]  # until a new address is confirmed
+    assert settings.notice.startswith("На адреса buh@firma.by, office@firma.by, director@firma.by отправлены")
     assert settings.invoice_format == "xlsx" and settings.format_title == "Excel"
     session.commit()
     stored = session.get(PersonalAccount, world.account.id)
@@ -112,8 +114,10 @@ def test_several_addresses_in_text_are_split_checked_and_deduplicated(session, w
 
 
 def test_delivery_addresses_as_a_list(session, world):
-    settings = call(finance.update_delivery, session, world, emails=["a@firma.by", "b@firma.by"], invoice_format="txt")
-    assert settings.emails == ["a@firma.by", "b@firma.by"] and settings.invoice_format == "txt"
+    settings = call(finance.update_delivery, session, world, emails=["chief@example.test", "buh@example.test"],
+                    invoice_format="txt")
+    assert settings.emails == ["chief@example.test", "buh@example.test"] and settings.invoice_format == "txt"
+    assert settings.notice == ""
 
 
 def test_a_bad_address_is_named_and_nothing_changes(session, world):
@@ -126,7 +130,8 @@ def test_a_bad_address_is_named_and_nothing_changes(session, world):
 
 def test_at_most_five_addresses(session, world):
     five = [f"u{i}@firma.by" for i in range(5)]
-    assert len(call(finance.update_delivery, session, world, emails=five, invoice_format="pdf").emails) == 5
+    notice = call(finance.update_delivery, session, world, emails=five, invoice_format="pdf").notice
+    assert all(a in notice for a in five)
     message = refusal(finance.update_delivery, session, world, emails=five + ["u5@firma.by"], invoice_format="pdf")
     assert "не более 5" in message
 
