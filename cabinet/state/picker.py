@@ -14,6 +14,7 @@ from cabinet.state.format import one
 from cabinet.state.page import Paged, PageState, event
 
 PAGE_SIZE = 20
+MAX_TICKED = 1000  # ticked by hand; a longer list is a file or «all that match»
 MAX_UPLOAD_BYTES = 2_000_000
 
 
@@ -75,10 +76,17 @@ class PickerState(Paged, PageState, rx.State):
 
     @rx.event
     def tick(self, subscriber_id: str, ticked: bool):
-        if ticked and subscriber_id not in self.selected:
-            self.selected = [*self.selected, subscriber_id]
-        elif not ticked:
+        if ticked is not True:
             self.selected = [i for i in self.selected if i != subscriber_id]
+            return
+        # The browser may send any string: only a row of the page shown is ticked, and at most MAX_TICKED are kept.
+        if subscriber_id in self.selected or subscriber_id not in {row.id for row in self.rows}:
+            return
+        if len(self.selected) >= MAX_TICKED:
+            self.error = (f"Вручную можно отметить не больше {MAX_TICKED} абонентов. Для большого списка загрузите "
+                          "файл xlsx или выберите всех найденных.")
+            return
+        self.selected = [*self.selected, subscriber_id]
 
     @rx.event
     def set_all_matching(self, value: bool):
