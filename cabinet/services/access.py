@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from cabinet.models import AccountKind, PersonalAccount, Request, Role, Subscriber, User, UserAccount
 from cabinet.services.errors import AccessDenied
+from cabinet.services.validation import bounded
 
 
 @dataclass(frozen=True)
@@ -126,22 +127,20 @@ def admit(session: Session, actor: Actor, serves: Serves) -> Actor:
 
 
 def serves(declared: Serves) -> Callable[[F], F]:
-    """Declare who a service serves. A service called with an actor (`fn(session, *, actor, ...)`) gets the actor
-    admitted (see `admit`) before its body runs; the others carry the declaration for the callers and the tests."""
+    """Declare who a service serves. Every call has its text bounded (`validation.bounded`); a service called
+    with an actor (`fn(session, *, actor, ...)`) gets the actor admitted (see `admit`) before its body runs."""
 
     def declare(fn: F) -> F:
-        if declared.how != "actor":
-            fn.serves = declared  # type: ignore[attr-defined]
-            return fn
-
         @functools.wraps(fn)
-        def admitted(*args, **kwargs):
-            session = args[0] if args else kwargs["session"]
-            kwargs["actor"] = admit(session, kwargs.get("actor"), declared)
+        def checked(*args, **kwargs):
+            bounded(kwargs)
+            if declared.how == "actor":
+                session = args[0] if args else kwargs["session"]
+                kwargs["actor"] = admit(session, kwargs.get("actor"), declared)
             return fn(*args, **kwargs)
 
-        admitted.serves = declared  # type: ignore[attr-defined]
-        return admitted  # type: ignore[return-value]
+        checked.serves = declared
+        return checked  # type: ignore[return-value]
 
     return declare
 

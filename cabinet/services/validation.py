@@ -1,7 +1,8 @@
-"""Checks of what users type: numbers, account numbers, e-mails, passwords."""
+"""Checks of what users type: numbers, account numbers, e-mails, passwords, and how long any text may be."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from cabinet.services.errors import DomainError
@@ -48,3 +49,42 @@ def new_password(value: str, *, login: str) -> str:
     if login in value:
         raise DomainError("Пароль не должен содержать номер, по которому вы входите.")
     return value
+
+
+# --- how much text a service takes ---------------------------------------------------------------------------------
+
+# Each text argument's longest sensible value, by the argument's name; any other text gets TEXT_LIMIT. The pages
+# set the same `max_length` on their fields (see cabinet.components.forms.LIMITS), so only a hand-made event
+# meets these refusals.
+TEXT_LIMITS = {
+    "login": 32, "number": 32, "target": 32, "code": 12, "iccid": 32, "search": 60, "all_matching": 60,
+    "name": 200, "password": 128, "new_password": 128, "current_password": 128, "emails": 1_300,
+    "numbers": 8_000,  # 500 typed numbers with their separators
+    "token": 20_000, "link": 20_000,  # beyond the links' own bound, which answers first
+}
+TEXT_LIMIT = 200
+
+
+def too_long(limit: int) -> DomainError:
+    return DomainError(f"Введено слишком много текста: не более {limit} знаков.")
+
+
+def bounded(arguments: dict) -> None:
+    """Refuse any text argument (or text in a list, a dict's values, a dataclass's fields) longer than its limit,
+    before a service reads it."""
+    for name, value in arguments.items():
+        _check(value, TEXT_LIMITS.get(name, TEXT_LIMIT), depth=0)
+
+
+def _check(value, limit: int, *, depth: int) -> None:
+    if isinstance(value, str):
+        if len(value) > limit:
+            raise too_long(limit)
+    elif depth < 2 and isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            _check(item, limit, depth=depth + 1)
+    elif depth < 2 and isinstance(value, dict):
+        for item in value.values():
+            _check(item, limit, depth=depth + 1)
+    elif depth < 2 and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        bounded({field.name: getattr(value, field.name) for field in dataclasses.fields(value)})

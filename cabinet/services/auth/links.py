@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from cabinet import clock, settings
 from cabinet.models import UserSession
-from cabinet.services.access import Actor
+from cabinet.services.access import BY_LINK, Actor, serves
 from cabinet.services.auth import sessions
 from cabinet.services.errors import AccessDenied, DomainError
 
@@ -85,6 +85,7 @@ def session_link(actor: Actor, purpose: str, **params) -> str:
     return signed(purpose, {"s": actor.session_id, "p": params}, expires=clock.now() + SESSION_LINK_LIFETIME)
 
 
+@serves(BY_LINK)
 def redeem(session: Session, *, token: str, purpose: str) -> tuple[Actor, dict]:
     """The actor of the session a link was made for, as it is now (ended, expired or changed: refused), and the
     link's params."""

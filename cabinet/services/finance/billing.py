@@ -19,7 +19,7 @@ from cabinet.documents.invoice import find_format, format_options, format_title
 from cabinet.models import ChargeLine, Invoice, Organization, Subscriber
 from cabinet.models.base import ACCOUNT_KIND_TITLES
 from cabinet.services import audit, validation
-from cabinet.services.access import Actor, account_for
+from cabinet.services.access import COMPANY, EVERY_CABINET, SIP, Actor, account_for, serves
 from cabinet.services.errors import DomainError
 from cabinet.services.finance import delivery_confirmation
 from cabinet.services.finance.payments import last_regular_invoice
@@ -42,6 +42,7 @@ class AccountSummary:
     due_on: dt.date | None
 
 
+@serves(EVERY_CABINET)
 def account_summary(session: Session, *, actor: Actor, account_id: int) -> AccountSummary:
     account = account_for(session, actor, account_id)
     last = session.exec(
@@ -89,6 +90,7 @@ def _money(value) -> Decimal:
     return Decimal(value or 0).quantize(CENT)
 
 
+@serves(COMPANY)
 def charges_by_month(session: Session, *, actor: Actor, account_id: int, months: int = 12) -> list[MonthCharge]:
     """The amounts of the last `months` regular invoices, oldest first."""
     account = account_for(session, actor, account_id)
@@ -103,6 +105,7 @@ def charges_by_month(session: Session, *, actor: Actor, account_id: int, months:
             for period, amount in reversed(rows)]
 
 
+@serves(COMPANY)
 def top_subscribers(session: Session, *, actor: Actor, account_id: int, limit: int = 10) -> list[SubscriberCharge]:
     """The subscribers charged most in the last regular invoice (its charge lines summed per subscriber)."""
     account = account_for(session, actor, account_id)
@@ -133,6 +136,7 @@ class InvoiceRow:
     paid: bool
 
 
+@serves(COMPANY)
 def list_invoices(session: Session, *, actor: Actor, account_id: int) -> list[InvoiceRow]:
     """The account's regular invoices, newest first."""
     account = account_for(session, actor, account_id)
@@ -174,6 +178,7 @@ def _settings(account, notice: str = "") -> DeliverySettings:
     )
 
 
+@serves(EVERY_CABINET)
 def delivery_settings(session: Session, *, actor: Actor, account_id: int) -> DeliverySettings:
     return _settings(account_for(session, actor, account_id))
 
@@ -193,6 +198,7 @@ def parse_emails(value: list[str] | str | None) -> list[str]:
     return found
 
 
+@serves(EVERY_CABINET)
 def update_delivery(
     session: Session,
     *,
@@ -268,6 +274,7 @@ class PersonalInformation:
     delivery: DeliverySettings
 
 
+@serves(SIP)
 def personal_information(session: Session, *, actor: Actor, account_id: int) -> PersonalInformation:
     account = account_for(session, actor, account_id)
     organization = session.get(Organization, account.organization_id)
@@ -289,6 +296,7 @@ class MainPage:
     top: list[SubscriberCharge]
 
 
+@serves(COMPANY)
 def main_page(session: Session, *, actor: Actor, account_id: int) -> MainPage:
     return MainPage(
         summary=account_summary(session, actor=actor, account_id=account_id),
@@ -307,6 +315,7 @@ class InvoicesPage:
     delivery: DeliverySettings
 
 
+@serves(COMPANY)
 def invoices_page(session: Session, *, actor: Actor, account_id: int) -> InvoicesPage:
     return InvoicesPage(invoices=list_invoices(session, actor=actor, account_id=account_id),
                         delivery=delivery_settings(session, actor=actor, account_id=account_id))

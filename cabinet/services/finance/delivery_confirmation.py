@@ -23,7 +23,7 @@ from cabinet import clock, routes, settings
 from cabinet.delivery.outbox import enqueue_email
 from cabinet.models import AuditEvent, Organization, PersonalAccount, User
 from cabinet.services import audit
-from cabinet.services.access import EVERY_CABINET, PUBLIC, Actor, account_ids_for, serves
+from cabinet.services.access import EVERY_CABINET, PUBLIC, Actor, account_for, account_ids_for, serves
 from cabinet.services.auth import links
 from cabinet.services.errors import AccessDenied
 from cabinet.services.finance import quotas
@@ -69,6 +69,7 @@ def mail_confirmation_links(session: Session, *, actor: Actor, account: Personal
                             asked: list[str], method: str) -> None:
     """Mail each address (checked by the caller, not yet the account's) a link that confirms it, as part of the
     change `asked` (the addresses) and `method`, which the caller has just recorded."""
+    account = account_for(session, actor, account.id)
     change = latest_change(session, account.id)
     expires = clock.now() + LINK_LIFETIME
     organization = session.get(Organization, account.organization_id)

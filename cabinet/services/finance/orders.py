@@ -16,7 +16,7 @@ from cabinet.clock import add_months
 from cabinet.documents.invoice import format_or_default
 from cabinet.models import Invoice, PersonalAccount, Request, RequestKind
 from cabinet.services import validation
-from cabinet.services.access import Actor, account_for
+from cabinet.services.access import COMPANY, EVERY_CABINET, Actor, account_for, serves
 from cabinet.services.errors import AccessDenied, DomainError
 from cabinet.services.finance import quotas
 from cabinet.services.finance.working_days import add_working_days
@@ -53,6 +53,7 @@ def _result(session: Session, dto: store.RequestDTO, message_for) -> OrderResult
 
 # --- C2: «Отправить счет» ------------------------------------------------------------------------------------
 
+@serves(COMPANY)
 def order_invoice(
     session: Session, *, actor: Actor, account_id: int, invoice_id: int, idempotency_key: str
 ) -> OrderResult:
@@ -68,6 +69,7 @@ def order_invoice(
                         recipients=delivery_recipients(account), idempotency_key=idempotency_key)
 
 
+@serves(EVERY_CABINET)
 def mail_invoice(session: Session, *, actor: Actor, account: PersonalAccount, invoice: Invoice,
                  recipients: list[str], idempotency_key: str) -> OrderResult:
     """Store the request that e-mails this invoice (checked by the caller) to these addresses."""
@@ -123,6 +125,7 @@ def check_detail_period(year: int, month: int) -> dt.date:
     return period
 
 
+@serves(EVERY_CABINET)
 def order_call_detail(
     session: Session,
     *,
@@ -175,6 +178,7 @@ def reconciliation_limits() -> tuple[dt.date, dt.date]:
     return add_months(today, -12 * RECONCILIATION_YEARS), today
 
 
+@serves(COMPANY)
 def order_reconciliation(
     session: Session,
     *,

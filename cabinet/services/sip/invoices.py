@@ -20,7 +20,7 @@ from cabinet.documents.common import RenderedDocument
 from cabinet.documents.invoice import format_or_default, load_invoice, render_invoice
 from cabinet.models import Invoice, Organization, PersonalAccount, Subscriber, Tariff, User
 from cabinet.services import audit
-from cabinet.services.access import Actor, account_for, account_ids_for
+from cabinet.services.access import BY_LINK, SIP, Actor, account_for, account_ids_for, serves
 from cabinet.services.auth import links
 from cabinet.services.errors import AccessDenied, DomainError
 from cabinet.services.finance.billing import DeliverySettings, delivery_settings
@@ -51,6 +51,7 @@ class InvoiceLink:
     expires_at: dt.datetime
 
 
+@serves(SIP)
 def invoice_months(session: Session, *, actor: Actor, account_id: int) -> list[InvoiceMonth]:
     """The two previous months, the latest first, each with its regular invoice if issued."""
     account = account_for(session, actor, account_id)
@@ -77,6 +78,7 @@ def _invoice_of(session: Session, actor: Actor, account_id: int, year: int, mont
     return account, session.get(Invoice, chosen.invoice_id)
 
 
+@serves(SIP)
 def order_sip_invoice(
     session: Session, *, actor: Actor, account_id: int, year: int, month: int, idempotency_key: str
 ) -> OrderResult:
@@ -103,6 +105,7 @@ class Connection:
     name: str
 
 
+@serves(SIP)
 def sip_connections(session: Session, *, actor: Actor, account_id: int) -> list[Connection]:
     """The account's «SIP-соединение» subscribers: the ones call detail is ordered for."""
     account = account_for(session, actor, account_id)
@@ -119,6 +122,7 @@ def detail_months() -> list[tuple[int, int, str]]:
     return [(p.year, p.month, month_words(p)) for p in (current, add_months(current, -1))]
 
 
+@serves(SIP)
 def order_sip_call_detail(
     session: Session, *, actor: Actor, account_id: int, year: int, month: int, layout: str, subscriber_id: int,
     idempotency_key: str,
@@ -144,6 +148,7 @@ def _as_int(value) -> int:
         return 0
 
 
+@serves(SIP)
 def invoice_link(session: Session, *, actor: Actor, account_id: int, year: int, month: int) -> InvoiceLink:
     """P6: a link to download the month's invoice, for this user and this account, valid for LINK_LIFETIME."""
     account, invoice = _invoice_of(session, actor, account_id, year, month)
@@ -156,6 +161,7 @@ def invoice_link(session: Session, *, actor: Actor, account_id: int, year: int, 
                        expires_at=expires)
 
 
+@serves(BY_LINK)
 def download_by_link(session: Session, *, token: str) -> RenderedDocument:
     """The invoice a link names, rendered in the account's format; AccessDenied for a forged, expired or
     foreign link."""
@@ -184,6 +190,7 @@ class SipInvoicesPage:
     delivery: DeliverySettings
 
 
+@serves(SIP)
 def sip_invoices_page(session: Session, *, actor: Actor, account_id: int) -> SipInvoicesPage:
     return SipInvoicesPage(months=invoice_months(session, actor=actor, account_id=account_id),
                            delivery=delivery_settings(session, actor=actor, account_id=account_id))

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from cabinet import clock
 from cabinet.models import RequestKind
-from cabinet.services.access import Actor, account_for
+from cabinet.services.access import SIP, Actor, account_for, serves
 from cabinet.services.errors import DomainError
 from cabinet.services.finance import quotas
 from cabinet.services.requests.store import ItemDraft, OrderResult
@@ -44,6 +44,7 @@ def typed_numbers(text: str) -> list[str]:
     return found
 
 
+@serves(SIP)
 def order_preliminary_invoice(
     session: Session, *, actor: Actor, account_id: int, numbers: str | None = None, idempotency_key: str
 ) -> OrderResult:

@@ -24,7 +24,7 @@ from sqlmodel import Session, col
 from cabinet import clock
 from cabinet.models import NumberDraw, NumberPool, PoolState, RequestKind, SimCard, SimState, Subscriber
 from cabinet.services import access, audit
-from cabinet.services.access import COMPANY, Actor, serves
+from cabinet.services.access import COMPANY, PUBLIC, Actor, serves
 from cabinet.services.errors import DomainError
 from cabinet.services.requests.store import OrderResult
 from cabinet.services.subscribers import rules
@@ -61,6 +61,7 @@ def pool_free(now: dt.datetime):
                and_(NumberPool.state == PoolState.RESERVED, col(NumberPool.reserved_until) < now))
 
 
+@serves(PUBLIC)
 def number_categories(session: Session) -> list[NumberCategory]:
     """The pool's categories, cheapest first, with how many numbers are free in each."""
     now = clock.now()
@@ -163,12 +164,14 @@ def free_sims(session: Session, *, actor: Actor, account_id: int, limit: int = F
     ).scalars().all())
 
 
-def check_new_sim(session: Session, organization_id: int, iccid: str) -> str:
+def check_new_sim(session: Session, organization_id: int, iccid: str, *, free: bool = True) -> str:
+    """The ICCID typed, if it is one of the organisation's own SIM cards (and a free one, unless `free` is False);
+    the same refusal whether the card is another company's, missing or in use."""
     iccid = clean_digits(iccid or "")
     if not (iccid.isdigit() and 19 <= len(iccid) <= 20):
         raise DomainError("Номер SIM-карты (ICCID) — 19 или 20 цифр.")
     sim = session.get(SimCard, iccid)
-    if sim is None or sim.organization_id != organization_id or sim.state != SimState.FREE:
+    if sim is None or sim.organization_id != organization_id or (free and sim.state != SimState.FREE):
         raise DomainError(f"SIM-карта {iccid} не найдена среди свободных SIM-карт организации.")
     return iccid
 
@@ -179,6 +182,8 @@ def order_sim_replacement(
 ) -> OrderResult:
     """«Замена SIM»: «Далее» → «Подтвердить» with one of the organisation's free SIMs."""
     subscriber = access.subscriber_for(session, actor, subscriber_id)
+    # Even a repeated submission names one of the company's own cards: nobody else's ICCID is ever accepted.
+    check_new_sim(session, actor.organization_id, iccid, free=False)
     if (again := rules.repeated(session, actor, subscriber, RequestKind.SIM_REPLACEMENT, idempotency_key)) is not None:
         return again
     rules.require_not_terminated(subscriber, SIM_OFF)

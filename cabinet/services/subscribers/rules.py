@@ -24,7 +24,7 @@ from cabinet.models import (
     TariffService,
 )
 from cabinet.models.subscriber import STATUS_TITLES
-from cabinet.services.access import Actor
+from cabinet.services.access import EVERY_CABINET, Actor, serves
 from cabinet.services.errors import DomainError
 from cabinet.services.requests import store
 from cabinet.services.requests.store import ItemDraft, OrderResult
@@ -86,6 +86,7 @@ def repeated(session: Session, actor: Actor, subscriber: Subscriber, kind: Reque
                        message=f"Заявка №{dto.id} принята: {dto.summary}")
 
 
+@serves(EVERY_CABINET)
 def submit_one(
     session: Session, *, actor: Actor, subscriber: Subscriber, kind: RequestKind, params: dict, expected: dict,
     what: str, idempotency_key: str,

@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 
 from cabinet import clock
 from cabinet.models import Subscriber, UploadedList, UploadedListItem
-from cabinet.services.access import Actor, account_for
+from cabinet.services.access import COMPANY, EVERY_CABINET, Actor, account_for, serves
 from cabinet.services.errors import AccessDenied, DomainError
 from cabinet.services.validation import clean_digits
 from cabinet.text import thousands
@@ -498,6 +498,7 @@ def parse_numbers_xlsx(content: bytes, *, max_bytes: int = 2_000_000, max_rows: 
     return plain if plain is not None else _numbers(values)
 
 
+@serves(EVERY_CABINET)
 def match_numbers(session: Session, *, actor: Actor, account_id: int, numbers: Sequence[str]) -> list[int]:
     """The ids of the account's subscribers with these numbers, in the same order (duplicates dropped).
 
@@ -546,6 +547,7 @@ UPLOAD_LIFETIME = dt.timedelta(days=1)
 _INSERT_CHUNK = 5_000
 
 
+@serves(COMPANY)
 def store_upload(session: Session, *, actor: Actor, account_id: int, content: bytes,
                  max_bytes: int = 2_000_000) -> StoredUpload:
     """An uploaded xlsx checked whole (every row a valid number, every number on this account), then kept on the
@@ -565,6 +567,7 @@ def store_upload(session: Session, *, actor: Actor, account_id: int, content: by
     return StoredUpload(id=uploaded.id, count=len(ids))
 
 
+@serves(COMPANY)
 def uploaded_list(session: Session, *, actor: Actor, account_id: int, upload_id: int) -> UploadedList:
     """The actor's own list uploaded for this account; the same refusal for any other id."""
     account = account_for(session, actor, account_id)
