@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet.components.layout import TOUCH
+from cabinet.state.format import text_limit
 
 
 def field(label: str, name: str, *, type: str = "text", placeholder: str = "", autocomplete: str = "off",
@@ -12,7 +13,7 @@ def field(label: str, name: str, *, type: str = "text", placeholder: str = "", a
     return rx.el.label(
         rx.text(label, size="2", weight="medium"),
         rx.input(name=name, type=type, placeholder=placeholder, auto_complete=autocomplete, input_mode=input_mode,
-                 size="3", width="100%", min_height=TOUCH, **props),
+                 size="3", width="100%", min_height=TOUCH, **{"max_length": text_limit(name), **props}),
         display="flex", flex_direction="column", gap="0.25em", width="100%",
     )
 

@@ -63,7 +63,10 @@ def _nav_items(items) -> rx.Component:
 
 
 def navigation() -> rx.Component:
-    return rx.cond(SessionState.is_sip_admin, _nav_items(SIP_NAV), _nav_items(COMPANY_NAV))
+    """The sections of the signed-in role's own cabinet; none until the session is loaded, so that neither cabinet
+    ever shows the other's."""
+    return rx.cond(SessionState.role == "", rx.fragment(),
+                   rx.cond(SessionState.is_sip_admin, _nav_items(SIP_NAV), _nav_items(COMPANY_NAV)))
 
 
 def account_switcher() -> rx.Component:

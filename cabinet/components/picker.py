@@ -6,6 +6,7 @@ import reflex as rx
 
 from cabinet.components.layout import TOUCH, refusal
 from cabinet.components.table import data_table, pager, simple_table
+from cabinet.state.format import text_limit
 from cabinet.state.picker import PickerState
 
 UPLOAD_ID = "subscribers_xlsx"
@@ -30,7 +31,8 @@ def _from_list() -> rx.Component:
         rx.form(
             rx.hstack(
                 rx.input(name="search", placeholder="Номер или его часть, имя", default_value=PickerState.search,
-                         size="3", min_height=TOUCH, flex="1", aria_label="Поиск абонента"),
+                         size="3", min_height=TOUCH, flex="1", aria_label="Поиск абонента",
+                         max_length=text_limit("search")),
                 rx.button(rx.icon("search"), "Найти", type="submit", size="3", min_height=TOUCH),
                 width="100%",
             ),

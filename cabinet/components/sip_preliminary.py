@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet.components.layout import TOUCH, info, refusal
+from cabinet.state.format import text_limit
 from cabinet.state.sip_preliminary import SipPreliminaryState as State
 
 
@@ -20,7 +21,8 @@ def sip_preliminary() -> rx.Component:
             ),
             rx.cond(State.scope == "list", rx.el.label(
                 rx.text("Номера абонентов (через пробел, запятую или с новой строки)", size="2"),
-                rx.text_area(name="numbers", rows="4", width="100%"), width="100%")),
+                rx.text_area(name="numbers", rows="4", width="100%", max_length=text_limit("numbers")),
+                width="100%")),
             rx.button("Далее", type="submit", size="3", min_height=TOUCH),
             refusal(State.error),
             info(State.done),

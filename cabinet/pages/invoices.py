@@ -7,6 +7,7 @@ import reflex as rx
 from cabinet import routes
 from cabinet.components.layout import TOUCH, frame, info, refusal
 from cabinet.pages.page import page
+from cabinet.state.format import text_limit
 from cabinet.state.invoices import InvoicesState
 
 
@@ -37,7 +38,7 @@ def _edit_dialog() -> rx.Component:
                     rx.el.label(
                         rx.text("Адреса электронной почты (по одному в строке, до 5)", size="2"),
                         rx.text_area(name="emails", default_value=InvoicesState.draft_emails, rows="4",
-                                     width="100%"),
+                                     width="100%", max_length=text_limit("emails")),
                         width="100%",
                     ),
                     rx.text("Формат счета", size="2"),

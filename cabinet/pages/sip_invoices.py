@@ -11,6 +11,7 @@ from cabinet.components.select import select
 from cabinet.components.sip_detail import sip_detail
 from cabinet.components.sip_preliminary import sip_preliminary
 from cabinet.pages.page import page
+from cabinet.state.format import text_limit
 from cabinet.state.sip_detail import SipDetailState
 from cabinet.state.sip_invoices import SipInvoicesState as State
 from cabinet.state.sip_preliminary import SipPreliminaryState
@@ -72,7 +73,8 @@ def _delivery() -> rx.Component:
     emails = rx.form(
         rx.vstack(
             rx.el.label(rx.text("Адреса электронной почты (каждый с новой строки)", size="2"),
-                        rx.text_area(name="emails", default_value=State.draft_emails, rows="4", width="100%"),
+                        rx.text_area(name="emails", default_value=State.draft_emails, rows="4", width="100%",
+                                     max_length=text_limit("emails")),
                         width="100%"),
             rx.hstack(_button("Назад", variant="soft", type="button", on_click=State.delivery_back),
                       _button("Далее", type="submit")),

@@ -9,6 +9,7 @@ from cabinet.components.layout import TOUCH, frame
 from cabinet.components.select import select
 from cabinet.components.table import data_table, pager
 from cabinet.pages.page import page
+from cabinet.state.format import text_limit
 from cabinet.state.subscribers import SubscribersState as State
 
 COLUMNS = [("Номер", "number"), ("Имя", "name"), ("Тарифный план", "tariff"), ("Статус", "status"),
@@ -22,7 +23,8 @@ def _filters() -> rx.Component:
             rx.el.label(
                 rx.text("Поиск", size="2"),
                 rx.input(name="search", placeholder="Номер, его часть или номер SIM-карты", size="3",
-                         default_value=State.search, disabled=~State.opened, min_height=TOUCH, width="100%"),
+                         default_value=State.search, disabled=~State.opened, min_height=TOUCH, width="100%",
+                         max_length=text_limit("search")),
                 display="flex", flex_direction="column", gap="0.25em", flex="2", min_width="240px",
             ),
             select("Тарифный план", "tariff_id", State.tariffs, empty="Все тарифы"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from cabinet.services.validation import TEXT_LIMIT, TEXT_LIMITS
+
 
 def parse_date(value: str) -> dt.date | None:
     """A date from an <input type="date"> (YYYY-MM-DD), or None when empty or malformed."""
@@ -32,3 +34,8 @@ class Option:
 def options(pairs) -> list[Option]:
     """Options from (value, label) pairs; values as text, as the browser sends them back."""
     return [Option(value=str(value), label=label) for value, label in pairs]
+
+
+def text_limit(field: str) -> int:
+    """How long the text typed into a field may be: the services' own bound, set as the field's `max_length`."""
+    return TEXT_LIMITS.get(field, TEXT_LIMIT)

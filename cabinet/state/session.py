@@ -23,6 +23,10 @@ class Entry:
     loads: tuple = ()  # event handlers of the page's states
 
 
+NOT_FOR_SIP_ADMIN = ("Этот раздел — в Личном кабинете Администратора и Супервайзера компании. Вы вошли как "
+                     "администратор SIP: открыт Личный кабинет SIP.")
+ONLY_FOR_SIP_ADMIN = "Этот раздел — в Личном кабинете SIP, он доступен только администратору SIP. Открыта главная."
+
 ENTRIES: dict[str, Entry] = {}  # route -> its entry, declared once per page (cabinet.pages.page)
 
 
@@ -79,7 +83,8 @@ class SessionState(rx.State):
         if view.role is None:
             return rx.redirect(routes.ROLE)
         if view.is_sip_admin != sip:
-            return rx.redirect(routes.SIP_HOME if view.is_sip_admin else routes.HOME)
+            return [rx.redirect(routes.SIP_HOME if view.is_sip_admin else routes.HOME),
+                    rx.toast.info(NOT_FOR_SIP_ADMIN if view.is_sip_admin else ONLY_FOR_SIP_ADMIN)]
         return None
 
     @rx.event

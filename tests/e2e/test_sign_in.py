@@ -130,3 +130,12 @@ def test_sip_first_registration_through_email(browser, cabinet):
     page.get_by_role("button", name="Меню").tap()
     expect(page.get_by_role("link", name="Выбор SIP-абонента")).to_be_visible()
     tablet.close()
+
+
+def test_a_sip_page_sends_the_administrator_home_with_the_reason(page, cabinet):
+    sign_in(page, "375290000001", "Admin#2026")
+    expect(page.get_by_role("heading", name="Главная")).to_be_visible()
+    page.goto("/sip/subscribers")
+    expect(page.get_by_text("доступен только администратору SIP")).to_be_visible()
+    expect(page.get_by_role("heading", name="Главная")).to_be_visible()
+    expect(page.get_by_role("heading", name="Выбор SIP-абонента")).to_have_count(0)

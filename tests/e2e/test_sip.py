@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -243,3 +245,11 @@ def test_preliminary_invoice_for_a_typed_list_arrives_by_email(sip, cabinet):
     expect(sip.get_by_role("status")).to_contain_text("будет отправлен на sip-admin@example.com")
     wait_for_mail(cabinet, lambda m: "Предварительный счет" in m["Subject"] and account in m["Subject"]
                   and set(typed) <= first_column(m))
+
+
+def test_a_company_page_sends_the_sip_administrator_home_with_the_reason(sip):
+    sip.goto("/subscribers")
+    expect(sip).to_have_url(re.compile(r"/sip/?$"))
+    expect(sip.get_by_text("Вы вошли как администратор SIP")).to_be_visible()
+    navigation = sip.get_by_role("navigation", name="Разделы").first
+    expect(navigation.get_by_role("link", name="Абоненты")).to_have_count(0)
