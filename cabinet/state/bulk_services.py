@@ -52,11 +52,11 @@ class BulkServicesState(ListWizard, rx.State):
 
     @rx.event
     def set_category(self, category: str):
-        self.category, self.service_id = category, ""
+        self.category, self.service_id = one(category), ""
 
     @rx.event
     def set_service(self, service_id: str):
-        self.service_id, self.error = service_id, ""
+        self.service_id, self.error = one(service_id), ""
 
     @rx.event
     def set_action(self, action: str | list[str]):

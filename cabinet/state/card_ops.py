@@ -9,7 +9,7 @@ import reflex as rx
 
 from cabinet.services.subscribers import operations as subscriber_ops
 from cabinet.state.card import CardState
-from cabinet.state.format import Option, one
+from cabinet.state.format import Option, one, shown
 from cabinet.state.page import event
 from cabinet.state.services import call
 from cabinet.text import money
@@ -55,11 +55,14 @@ class TariffPick(rx.State, mixin=True):
 
     @rx.event
     def choose(self, tariff_id: str):
-        self.chosen, self.services = tariff_id, []
+        self.chosen, self.services = shown(tariff_id, (t.id for t in self.tariffs)), []
 
     @rx.event
     def tick(self, service_id: str, ticked: bool):
-        self.services = [*self.services, service_id] if ticked else [i for i in self.services if i != service_id]
+        offered = (s.id for t in self.tariffs if t.id == self.chosen for s in t.services)
+        service_id = shown(service_id, offered)
+        kept = [i for i in self.services if i != service_id]
+        self.services = [*kept, service_id] if ticked and service_id else kept
 
 
 class TariffChoiceState(TariffPick, rx.State):
@@ -94,7 +97,7 @@ class NumberChangeState(rx.State):
 
     @rx.event
     def set_category(self, value: str):
-        self.category = value
+        self.category = one(value)
 
     @event
     async def draw(self):
@@ -105,7 +108,7 @@ class NumberChangeState(rx.State):
 
     @rx.event
     def pick(self, number: str | list[str]):
-        self.picked = one(number)
+        self.picked = shown(number, self.numbers)
 
     @event
     async def change(self):

@@ -29,7 +29,7 @@ class DetailState(PageState, rx.State):
 
     @rx.event
     def set_period(self, value: str):
-        self.period = value
+        self.period = one(value)
 
     @rx.event
     def set_layout(self, value: str | list[str]):

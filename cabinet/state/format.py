@@ -16,11 +16,21 @@ def parse_date(value: str) -> dt.date | None:
         return None
 
 
+CHOICE_LIMIT = 64  # every value a page offers (an id, a code, a month) is shorter
+
+
 def one(value: str | list[str]) -> str:
-    """A choice from a radio group, segmented control or tabs: Reflex may pass it as a string or a list of one."""
-    if isinstance(value, str):
-        return value
-    return str(value[0]) if value else ""
+    """A choice from a select, a radio group, segmented control or tabs: Reflex may pass it as a string or a list
+    of one; "" for anything longer than a choice can be, so that a hand-made event cannot grow the state."""
+    chosen = value if isinstance(value, str) else str(value[0]) if isinstance(value, list) and value else ""
+    return chosen if len(chosen) <= CHOICE_LIMIT else ""
+
+
+def shown(value: str | list[str], offered) -> str:
+    """A choice the browser sent, kept only if it is one of those the page offered (`offered`: their values);
+    "" otherwise, so that a hand-made event can neither name another object nor grow the state."""
+    chosen = one(value)
+    return chosen if chosen in set(offered) else ""
 
 
 @dataclass

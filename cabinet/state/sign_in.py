@@ -36,7 +36,7 @@ class SignInState(Refusals, rx.State):
 
     @rx.event
     def set_category(self, category: str):
-        self.category, self.error, self.info, self.code_sent = category, "", "", False
+        self.category, self.error, self.info, self.code_sent = one(category), "", "", False
 
     @rx.event
     def set_method(self, method: str | list[str]):

@@ -11,7 +11,7 @@ from cabinet import routes
 from cabinet.services.sip import channels as sip_channels
 from cabinet.services.sip import subscribers as sip_subscribers
 from cabinet.state.card import ServiceRow, SubscriberOrders, service_row
-from cabinet.state.format import one
+from cabinet.state.format import one, shown
 from cabinet.state.page import PageState, event
 from cabinet.text import money
 
@@ -61,7 +61,7 @@ class SipChooseState(PageState, rx.State):
 
     @rx.event
     def pick(self, subscriber_id: str | list[str]):
-        self.picked = one(subscriber_id)
+        self.picked = shown(subscriber_id, (row.id for row in self.rows))
 
     @rx.event
     def next_step(self):
@@ -133,7 +133,7 @@ class SipChannelsState(PageState, rx.State):
 
     @rx.event
     def choose(self, package_id: str | list[str]):
-        self.chosen = one(package_id)
+        self.chosen = shown(package_id, (p.id for p in self.packages))
 
     @rx.event
     def review(self):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from cabinet.services.sip import subscribers as sip_subscribers
-from cabinet.state.format import Option, options
+from cabinet.state.format import Option, one, options
 from cabinet.state.page import Paged, PageState, event
 from cabinet.text import money, month_words
 
@@ -85,7 +85,7 @@ class SipChargesState(PageState, rx.State):
 
     @rx.event
     def set_month(self, month: str):
-        self.month = month
+        self.month = one(month)
 
     @event
     async def show(self):
@@ -113,11 +113,11 @@ class SipCallsState(Paged, PageState, rx.State):
 
     @rx.event
     def set_month(self, month: str):
-        self.month, self.shown = month, False
+        self.month, self.shown = one(month), False
 
     @rx.event
     def set_direction(self, direction: str):
-        self.direction, self.shown = direction, False
+        self.direction, self.shown = one(direction), False
 
     @event
     async def show(self):

@@ -9,7 +9,7 @@ import reflex as rx
 
 from cabinet.services.finance import orders
 from cabinet.services.sip import invoices as sip_invoices
-from cabinet.state.format import Option, options
+from cabinet.state.format import Option, one, options, shown
 from cabinet.state.page import PageState, event
 
 
@@ -41,11 +41,11 @@ class SipDetailState(PageState, rx.State):
 
     @rx.event
     def set_month(self, month: str):
-        self.month, self._key = month, self._new_key()
+        self.month, self._key = shown(month, (m.value for m in self.months)), self._new_key()
 
     @rx.event
     def set_layout(self, layout: str):
-        self.layout, self._key = layout, self._new_key()
+        self.layout, self._key = one(layout), self._new_key()
 
     @rx.event
     def next_step(self):
@@ -57,7 +57,7 @@ class SipDetailState(PageState, rx.State):
 
     @rx.event
     def tick(self, subscriber_id: str, ticked: bool):
-        self.ticked = subscriber_id if ticked else ""
+        self.ticked = shown(subscriber_id, (c.id for c in self.connections)) if ticked else ""
 
     @event
     async def order(self):

@@ -50,7 +50,7 @@ class SipInvoicesState(PageState, rx.State):
 
     @rx.event
     def set_month(self, month: str):
-        self.month, self.link_url, self.error, self.done, self._key = month, "", "", "", self._new_key()
+        self.month, self.link_url, self.error, self.done, self._key = one(month), "", "", "", self._new_key()
 
     def _year_month(self) -> tuple[int, int]:
         year, _, month = self.month.partition("-")
