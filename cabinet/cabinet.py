@@ -1,11 +1,12 @@
 """The Reflex app: the pages as they are declared (`cabinet.pages.page`: route, title, guard, loads), the embedded
-services as lifespan tasks."""
+services as lifespan tasks, the whole backend behind `http_guard` (frame headers, bounded signed-in uploads) and
+unexpected errors of event handlers shown in Russian with a reference."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from cabinet import bootstrap, settings
+from cabinet import bootstrap, http_guard, settings
 from cabinet.api import api
 from cabinet.delivery import smtp_sink
 from cabinet.pages import (  # noqa: F401 - each module declares its pages
@@ -31,7 +32,16 @@ from cabinet.pages import (  # noqa: F401 - each module declares its pages
 from cabinet.pages.page import DECLARED
 from cabinet.worker import Worker
 
-app = rx.App(head_components=[rx.el.meta(name="theme-color", content="#3e63dd")], api_transformer=api)
+
+def guarded(backend):
+    """The backend behind the guard, which reads the session token a client holds from this app's states."""
+    upload_path = rx.config.get_config().prepend_backend_path("/_upload")
+    return http_guard.HttpGuard(backend, session_token_of=http_guard.reflex_session_token_of(app),
+                                upload_path=upload_path)
+
+
+app = rx.App(head_components=[rx.el.meta(name="theme-color", content="#3e63dd")], api_transformer=[api, guarded],
+             backend_exception_handler=http_guard.shown_backend_error)
 
 for declared in DECLARED:
     app.add_page(declared.component, route=declared.route, title=declared.title, on_load=declared.on_load)
