@@ -7,7 +7,7 @@ import reflex as rx
 from cabinet.components.layout import TOUCH, refusal
 from cabinet.components.table import data_table, pager, simple_table
 from cabinet.state.format import text_limit
-from cabinet.state.picker import PickerState
+from cabinet.state.picker import MAX_UPLOAD_BYTES, PickerState
 
 UPLOAD_ID = "subscribers_xlsx"
 
@@ -60,8 +60,8 @@ def _from_file() -> rx.Component:
                 align="center", padding="1.5em",
             ),
             id=UPLOAD_ID, accept={"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": [".xlsx"]},
-            max_files=1, multiple=False,
-            on_drop=PickerState.upload(rx.upload_files(upload_id=UPLOAD_ID)),
+            max_files=1, multiple=False, max_size=MAX_UPLOAD_BYTES,
+            on_drop=PickerState.upload(rx.upload_files(upload_id=UPLOAD_ID)), on_drop_rejected=PickerState.rejected,
             border=f"2px dashed {rx.color('gray', 7)}", border_radius="8px", width="100%", cursor="pointer",
         ),
         rx.cond(PickerState.file_count > 0,

@@ -92,6 +92,19 @@ class PickerState(Paged, PageState, rx.State):
     def set_all_matching(self, value: bool):
         self.all_matching = value
 
+    @rx.event
+    def rejected(self, files: list[dict]):
+        """The browser refused the file before sending it: say why, as the server would have."""
+        codes = {error.get("code") for file in files[:1] if isinstance(file, dict)
+                 for error in file.get("errors") or [] if isinstance(error, dict)}
+        self.file_errors, self.file_count, self._upload_id = [], 0, 0
+        if "file-too-large" in codes:
+            self.error = f"Файл больше {MAX_UPLOAD_BYTES // 1_000_000} МБ. Загрузите файл меньшего размера."
+        elif "too-many-files" in codes:
+            self.error = "Загрузите один файл."
+        else:
+            self.error = "Загрузите файл Excel в формате xlsx."
+
     @event
     async def upload(self, files: list[rx.UploadFile]):
         self.error, self.file_errors, self.file_count, self._upload_id = "", [], 0, 0

@@ -153,3 +153,12 @@ def test_a_bad_file_shows_its_rows_and_orders_nothing(admin, cabinet, tmp_path):
     admin.get_by_role("button", name="Продолжить").click()
     expect(admin.get_by_text("Отметьте абонентов или загрузите файл с их номерами.")).to_be_visible()
     assert query(cabinet, "SELECT COUNT(*) FROM request")[0][0] == requests_before
+
+
+def test_a_file_over_the_size_cap_is_refused_in_the_page_before_it_is_sent(admin, tmp_path):
+    big = tmp_path / "big.xlsx"
+    big.write_bytes(b"PK" + bytes(2_100_000))  # over 2 MB: the browser itself refuses it
+    admin.goto("/bulk/tariff")
+    admin.get_by_role("radio", name="Загрузить файл xlsx").click()
+    admin.locator("input[type=file]").set_input_files(str(big))
+    expect(admin.get_by_text("Файл больше 2 МБ. Загрузите файл меньшего размера.")).to_be_visible()

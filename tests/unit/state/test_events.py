@@ -30,7 +30,7 @@ MEANT = {
     "InvoicesState": {"choose", "load", "open_edit", "save_delivery", "send", "set_draft_format", "set_editing"},
     "PaymentsState": {"ask_to_register", "load", "register", "set_confirming", "show"},
     "SipPaymentsState": {"ask_to_register", "load", "open_section", "register", "set_confirming", "show"},
-    "PickerState": {"find", "go", "set_all_matching", "set_source", "tick", "upload"},
+    "PickerState": {"find", "go", "rejected", "set_all_matching", "set_source", "tick", "upload"},
     "ReconciliationState": {"back", "load", "next_step", "order", "set_to_other"},
     "RequestState": {"export", "follow", "go", "load"},
     "SessionState": {"enter", "sign_out", "switch_account"},
