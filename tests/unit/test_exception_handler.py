@@ -44,8 +44,8 @@ def test_each_error_gets_its_own_reference(caplog):
     assert len(references) > 15
 
 
-def test_reflex_accepts_it_as_the_backend_exception_handler():
-    import reflex as rx
+def test_the_cabinet_app_has_it_as_its_backend_exception_handler_and_reflex_accepts_it():
+    from cabinet.cabinet import app
 
-    app = rx.App(backend_exception_handler=shown_backend_error)
+    assert app.backend_exception_handler is shown_backend_error
     app._validate_exception_handlers()
