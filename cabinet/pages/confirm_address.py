@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.components.forms import centered_card
+from cabinet.components.forms import centered_card, submit
 from cabinet.components.layout import info, refusal
 from cabinet.pages.page import page
 from cabinet.state.confirm_address import ConfirmAddressState as State
@@ -15,7 +15,10 @@ from cabinet.state.confirm_address import ConfirmAddressState as State
 def confirm_address_page() -> rx.Component:
     return centered_card(
         rx.heading("Подтверждение адреса доставки счетов", size="6", as_="h1"),
-        rx.cond(State.loaded, rx.fragment(info(State.confirmed), refusal(State.error)),
+        rx.cond(State.loaded, rx.fragment(
+            rx.cond(State.asked != "", rx.vstack(rx.text(State.asked), submit("Подтвердить адрес",
+                                                                            on_click=State.confirm), width="100%")),
+            info(State.confirmed), refusal(State.error)),
                 rx.text("Проверяем ссылку…")),
         rx.link("Перейти в Личный кабинет", href=routes.LOGIN),
     )

@@ -68,6 +68,9 @@ def test_delivery_address_and_format_then_invoice_arrives_in_that_format(page, c
     assert address not in delivery(cabinet, account)[0] and delivery(cabinet, account)[1] == wanted[0]
     letter = wait_for_mail(cabinet, lambda m: address in (m["To"] or "") and "Подтвердите адрес" in m["Subject"])
     page.goto(re.search(r"http\S+/delivery/confirm\?token=\S+", letter.get_body(("plain",)).get_content())[0])
+    expect(page.get_by_text(f"Адрес {address} будет добавлен")).to_be_visible()
+    assert address not in delivery(cabinet, account)[0]  # opening the link alone confirms nothing
+    page.get_by_role("button", name="Подтвердить адрес").click()
     expect(page.get_by_text(f"Адрес {address} подтвержден")).to_be_visible()
     page.goto(cabinet.url + "/finance/invoices")
     expect(page.get_by_text(address, exact=True)).to_be_visible()

@@ -96,11 +96,18 @@ def mail_confirmation_links(session: Session, *, actor: Actor, account: Personal
         session.flush()  # the next address's quota counts this letter
 
 
-@serves(PUBLIC)
-def confirm_delivery_address(session: Session, *, token: str) -> ConfirmedAddress:
-    """Opening the link: the address joins the account's delivery addresses, as the change it belongs to asked
-    (the addresses of that change already confirmed, and this one). AccessDenied for a forged, expired or stale
-    link, or one whose author may no longer change the account."""
+@dataclass(frozen=True)
+class _Link:
+    account: PersonalAccount
+    user: User
+    address: str
+    asked: list[str]
+    method: str
+
+
+def _honoured(session: Session, token: str) -> _Link:
+    """What a link asks, if it is still to be honoured; AccessDenied for a forged, expired or stale link, or one
+    whose author may no longer change the account."""
     fields = links.unsigned(PURPOSE, token, refusal=BAD_LINK)
     try:
         account_id, address, method = int(fields["a"]), str(fields["m"]), str(fields["k"])
@@ -115,6 +122,24 @@ def confirm_delivery_address(session: Session, *, token: str) -> ConfirmedAddres
         raise AccessDenied(BAD_LINK)
     if latest_change(session, account.id) != change:
         raise AccessDenied(STALE_LINK)
+    return _Link(account=account, user=user, address=address, asked=asked, method=method)
+
+
+@serves(PUBLIC)
+def address_to_confirm(session: Session, *, token: str) -> ConfirmedAddress:
+    """What opening the link will confirm, before the user presses «Подтвердить адрес» (nothing is written: a mail
+    scanner that follows the link confirms nothing)."""
+    link = _honoured(session, token)
+    emails = [a for a in link.asked if a in set(link.account.delivery_emails or []) | {link.address}]
+    return ConfirmedAddress(address=link.address, account_number=link.account.number, emails=emails)
+
+
+@serves(PUBLIC)
+def confirm_delivery_address(session: Session, *, token: str) -> ConfirmedAddress:
+    """«Подтвердить адрес»: the address joins the account's delivery addresses, as the change it belongs to asked
+    (the addresses of that change already confirmed, and this one)."""
+    link = _honoured(session, token)
+    account, user, address, asked, method = link.account, link.user, link.address, link.asked, link.method
     confirmed = set(account.delivery_emails or []) | {address}
     before = list(account.delivery_emails or [])
     account.delivery_emails = [a for a in asked if a in confirmed]

@@ -182,3 +182,16 @@ def test_the_sip_administrator_confirms_a_new_address_too(session):
 
 def test_the_confirmation_is_declared_public():
     assert declared(confirm_delivery_address) == PUBLIC
+
+
+def test_opening_the_link_only_shows_what_the_button_will_confirm(session, world):
+    from cabinet.services.finance.delivery_confirmation import address_to_confirm
+
+    before = addresses(session, world)
+    change(session, world, ["new@firma.by"])
+    token = link_sent_to(session, "new@firma.by")
+    shown = address_to_confirm(session, token=token)
+    assert shown.address == "new@firma.by" and shown.account_number == world.account.number
+    assert addresses(session, world) == before  # a mail scanner following the link confirms nothing
+    confirm_delivery_address(session, token=token)
+    assert "new@firma.by" in addresses(session, world)[1]

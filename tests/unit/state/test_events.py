@@ -23,7 +23,7 @@ MEANT = {
     "NumberChangeState": {"change", "draw", "open", "pick", "set_category"},
     "SimReplacementState": {"back", "confirm", "next_step", "open"},
     "TariffChoiceState": {"choose", "connect", "open", "tick"},
-    "ConfirmAddressState": {"load"},
+    "ConfirmAddressState": {"confirm", "load"},
     "DetailState": {"confirm", "go_to", "load", "review", "set_layout", "set_period"},
     "HistoryState": {"apply", "go", "load"},
     "HomeState": {"load"},
