@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from decimal import Decimal
 
 from sqlmodel import Session, select
@@ -257,3 +258,16 @@ def signed_in(session: Session, user_id: int) -> tuple[Actor, str]:
     token = sessions.start(session, user=user)
     session.commit()
     return sessions.actor_for(session, token=token), token
+
+
+class SmsInbox:
+    """An SMS gateway that keeps what it was asked to send."""
+
+    def __init__(self):
+        self.sent: list[tuple[str, str]] = []
+
+    def send(self, number: str, text: str) -> None:
+        self.sent.append((number, text))
+
+    def last_code(self) -> str:
+        return re.search(r"\d{6}", self.sent[-1][1]).group()

@@ -15,24 +15,11 @@ from cabinet.services.auth import sign_in as auth
 from cabinet.services.auth.passwords import hash_password
 from cabinet.services.auth.sessions import PasswordChangeRequired
 from cabinet.services.errors import DomainError
-from tests.unit.factories import make_org, make_user
+from tests.unit.factories import SmsInbox, make_org, make_user
 
 PASSWORD = "Right#2026"
 GUESSER, OWNER = "203.0.113.66", "198.51.100.7"
 UNKNOWN = "375299999999"
-
-
-class Phone:
-    """An SMS gateway that keeps what it was asked to send."""
-
-    def __init__(self):
-        self.sent: list[tuple[str, str]] = []
-
-    def send(self, number: str, text: str) -> None:
-        self.sent.append((number, text))
-
-    def last_code(self) -> str:
-        return re.search(r"\d{6}", self.sent[-1][1]).group()
 
 
 @pytest.fixture
@@ -64,7 +51,7 @@ def locks(session) -> list[str]:
 
 
 def code_request(session, login, address=GUESSER, phone=None):
-    return auth.request_sms_code(session, login=login, gateway=phone or Phone(), address=address)
+    return auth.request_sms_code(session, login=login, gateway=phone or SmsInbox(), address=address)
 
 
 def recovery(session, login, address=GUESSER):
@@ -121,7 +108,7 @@ def test_sms_codes_per_address_are_capped_at_twenty_an_hour(session, numbers):
     assert refused(code_request, session, numbers[0]) == (
         "Слишком много запросов SMS-кода с вашего адреса. Повторите после 11:00.")
     assert holds_reached(session) == [("sms_codes_per_address", GUESSER)]
-    phone = Phone()
+    phone = SmsInbox()
     code_request(session, numbers[0], address=OWNER, phone=phone)
     assert len(phone.sent) == 1
     clock.advance(hours=1)
@@ -193,7 +180,7 @@ def test_the_owner_recovers_while_a_stranger_keeps_the_number_locked(session, nu
 
 
 def test_the_password_lock_does_not_hold_the_sms_code(session, numbers):
-    login, phone = numbers[0], Phone()
+    login, phone = numbers[0], SmsInbox()
     for _ in range(limits.PASSWORD_FAILURES_BEFORE_LOCK):
         refused(sign_in, session, login, "wrong")
     code_request(session, login, address=OWNER, phone=phone)
@@ -201,7 +188,7 @@ def test_the_password_lock_does_not_hold_the_sms_code(session, numbers):
 
 
 def test_sms_codes_are_capped_at_ten_a_day_per_number_known_or_not(session, numbers):
-    phone = Phone()
+    phone = SmsInbox()
     for _ in range(limits.SMS_CODES_PER_NUMBER.allowed):
         code_request(session, numbers[0], phone=phone)
         code_request(session, UNKNOWN, address=OWNER)

@@ -26,19 +26,7 @@ from cabinet.services.auth import sign_in as auth
 from cabinet.services.auth.passwords import hash_password
 from cabinet.services.auth.sessions import PasswordChangeRequired, RoleNotChosen
 from cabinet.services.errors import AccessDenied, DomainError, SessionExpired
-
-
-class Inbox:
-    """An SMS gateway that keeps what it was asked to send."""
-
-    def __init__(self):
-        self.sent: list[tuple[str, str]] = []
-
-    def send(self, number: str, text: str) -> None:
-        self.sent.append((number, text))
-
-    def last_code(self) -> str:
-        return re.search(r"\d{6}", self.sent[-1][1]).group()
+from tests.unit.factories import SmsInbox
 
 
 @pytest.fixture
@@ -137,7 +125,7 @@ def test_fixed_line_signs_in_by_account_number(session, company):
 
 
 def test_sms_code_signs_in_once(session, company):
-    inbox = Inbox()
+    inbox = SmsInbox()
     assert auth.request_sms_code(session, login="375290000001", gateway=inbox) == auth.CODE_SENT
     code = inbox.last_code()
     result = auth.sign_in_with_code(session, login="375290000001", code=code)
@@ -147,7 +135,7 @@ def test_sms_code_signs_in_once(session, company):
 
 
 def test_sms_code_expires_after_five_minutes(session, company):
-    inbox = Inbox()
+    inbox = SmsInbox()
     auth.request_sms_code(session, login="375290000001", gateway=inbox)
     clock.advance(minutes=5)
     with pytest.raises(DomainError, match="истек"):
@@ -155,7 +143,7 @@ def test_sms_code_expires_after_five_minutes(session, company):
 
 
 def test_sms_code_allows_five_tries_then_a_new_code_is_needed(session, company):
-    inbox = Inbox()
+    inbox = SmsInbox()
     auth.request_sms_code(session, login="375290000001", gateway=inbox)
     code = inbox.last_code()
     wrong = "000000" if code != "000000" else "111111"
@@ -169,7 +157,7 @@ def test_sms_code_allows_five_tries_then_a_new_code_is_needed(session, company):
 
 
 def test_a_new_code_only_after_sixty_seconds_and_it_replaces_the_old(session, company):
-    inbox = Inbox()
+    inbox = SmsInbox()
     auth.request_sms_code(session, login="375290000001", gateway=inbox)
     first = inbox.last_code()
     with pytest.raises(DomainError, match="через"):
@@ -183,13 +171,13 @@ def test_a_new_code_only_after_sixty_seconds_and_it_replaces_the_old(session, co
 
 
 def test_sms_for_an_unknown_number_says_the_same_and_sends_nothing(session, company):
-    inbox = Inbox()
+    inbox = SmsInbox()
     assert auth.request_sms_code(session, login="375299999999", gateway=inbox) == auth.CODE_SENT
     assert inbox.sent == []
 
 
 def test_codes_and_passwords_are_stored_hashed(session, company):
-    inbox = Inbox()
+    inbox = SmsInbox()
     auth.request_sms_code(session, login="375290000001", gateway=inbox)
     from cabinet.models import OneTimeCode
 
