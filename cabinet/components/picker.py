@@ -50,6 +50,12 @@ def _from_list() -> rx.Component:
     )
 
 
+def _why_refused(rejections: rx.Var):
+    """The browser's reasons for refusing a file, as codes only: the rejections hold the file itself, which must
+    never travel through the websocket."""
+    return PickerState.rejected(rx.Var(f"{rejections}.flatMap((r) => r.errors.map((e) => e.code))").to(list[str]))
+
+
 def _from_file() -> rx.Component:
     return rx.vstack(
         rx.text("Файл xlsx должен содержать только 12-значные номера абонентов в столбик.", size="2"),
@@ -61,7 +67,7 @@ def _from_file() -> rx.Component:
             ),
             id=UPLOAD_ID, accept={"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": [".xlsx"]},
             max_files=1, multiple=False, max_size=MAX_UPLOAD_BYTES,
-            on_drop=PickerState.upload(rx.upload_files(upload_id=UPLOAD_ID)), on_drop_rejected=PickerState.rejected,
+            on_drop=PickerState.upload(rx.upload_files(upload_id=UPLOAD_ID)), on_drop_rejected=_why_refused,
             border=f"2px dashed {rx.color('gray', 7)}", border_radius="8px", width="100%", cursor="pointer",
         ),
         rx.cond(PickerState.file_count > 0,

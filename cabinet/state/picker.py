@@ -93,10 +93,9 @@ class PickerState(Paged, PageState, rx.State):
         self.all_matching = value
 
     @rx.event
-    def rejected(self, files: list[dict]):
-        """The browser refused the file before sending it: say why, as the server would have."""
-        codes = {error.get("code") for file in files[:1] if isinstance(file, dict)
-                 for error in file.get("errors") or [] if isinstance(error, dict)}
+    def rejected(self, codes: list[str]):
+        """The browser refused the file before sending it (react-dropzone's codes): say why, as the server would."""
+        codes = [code for code in codes[:10] if isinstance(code, str)] if isinstance(codes, list) else []
         self.file_errors, self.file_count, self._upload_id = [], 0, 0
         if "file-too-large" in codes:
             self.error = f"Файл больше {MAX_UPLOAD_BYTES // 1_000_000} МБ. Загрузите файл меньшего размера."
@@ -107,9 +106,9 @@ class PickerState(Paged, PageState, rx.State):
 
     @event
     async def upload(self, files: list[rx.UploadFile]):
-        self.error, self.file_errors, self.file_count, self._upload_id = "", [], 0, 0
-        if not files:
+        if not files:  # the browser refused the file (see `rejected`): nothing was sent
             return
+        self.error, self.file_errors, self.file_count, self._upload_id = "", [], 0, 0
         file = files[0]
         self.file_name = file.filename or "файл"
         if (file.size or 0) > MAX_UPLOAD_BYTES:
