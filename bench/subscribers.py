@@ -3,7 +3,7 @@ and the «Выгрузка в Excel» of every subscriber through `export_subscr
 
 Queries. Each case is `list_subscribers(...)` called as the app calls it: a new Session per call (committed at the
 end, as `db.session_scope` does), with an Actor built for the benchmark account's administrator
-(`info.BENCH_ADMIN`, its accounts from `sessions.account_ids_for`). The baseline is the same query written by hand
+(`info.BENCH_ADMIN`, its accounts from `access.accounts_for`). The baseline is the same query written by hand
 — the same SELECT … JOIN tariff … ORDER BY number LIMIT 25 OFFSET n, and the COUNT(*) with the same WHERE, so the
 same indexes — executed through a bare DB-API connection (sqlite3 / psycopg2) and fetched. Cases: page 1 and page
 200 of 25 rows sorted by number; a search by 5 digits of a number (the service then also searches the ICCIDs, and
@@ -112,15 +112,15 @@ def _bench_actor(session, account_id: int):
 
     from cabinet.models import PersonalAccount, Role, User
     from cabinet.seed import info
-    from cabinet.services.access import Actor, account_ids_for
+    from cabinet.services.access import Actor, accounts_for
 
     user = session.execute(select(User).where(User.login == info.BENCH_ADMIN)).scalar_one()
     role = Role.ADMINISTRATOR.value
-    ids = account_ids_for(session, user, role)
+    accounts = accounts_for(session, user, role)
     organization_id = session.get(PersonalAccount, account_id).organization_id
-    if account_id not in ids:
+    if account_id not in {found for found, _ in accounts}:
         raise RuntimeError(f"{info.BENCH_ADMIN} does not cover the benchmark account")
-    return Actor(user_id=user.id, organization_id=organization_id, role=role, account_ids=frozenset(ids))
+    return Actor(user_id=user.id, organization_id=organization_id, role=role, accounts=frozenset(accounts))
 
 
 # --- the queries, measured and raw --------------------------------------------------------------------------

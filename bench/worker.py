@@ -98,7 +98,7 @@ def submit_child(url: str, subscriber_ids: list[int], key: str) -> dict:
             ).scalar_one()
             user = session.execute(select(User).where(User.login == info.BENCH_ADMIN)).scalar_one()
             actor = Actor(user_id=user.id, organization_id=account.organization_id, role=Role.ADMINISTRATOR.value,
-                          account_ids=frozenset({account.id}))
+                          accounts=frozenset({(account.id, account.kind)}))
             items = [ItemDraft(subscriber_id=sid, params={"name": ITEM_NAME.format(n)})
                      for n, sid in enumerate(subscriber_ids, start=1)]
             started = time.perf_counter()

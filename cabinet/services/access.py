@@ -16,13 +16,18 @@ from cabinet.services.validation import bounded
 
 @dataclass(frozen=True)
 class Actor:
-    """The signed-in user in the role chosen for this session, with the accounts that role may act on."""
+    """The signed-in user in the role chosen for this session, with the accounts that role may act on (each with
+    its kind, as read when the actor was made)."""
 
     user_id: int
     organization_id: int
     role: str
-    account_ids: frozenset[int]
+    accounts: frozenset[tuple[int, str]]  # (account id, AccountKind)
     session_id: int | None = None
+
+    @property
+    def account_ids(self) -> frozenset[int]:
+        return frozenset(account_id for account_id, _ in self.accounts)
 
     @property
     def is_sip_admin(self) -> bool:
@@ -32,7 +37,8 @@ class Actor:
 def account_for(session: Session, actor: Actor, account_id: int) -> PersonalAccount:
     """The account, if the actor's role covers it; the same refusal whether it exists or not."""
     account = session.get(PersonalAccount, account_id) if account_id in actor.account_ids else None
-    if account is None or account.organization_id != actor.organization_id:
+    if (account is None or account.organization_id != actor.organization_id
+            or (account.id, account.kind) not in actor.accounts):
         raise AccessDenied()
     return account
 
@@ -63,19 +69,24 @@ def request_for(session: Session, actor: Actor, request_id: int) -> Request:
     return request
 
 
-def account_ids_for(session: Session, user: User, role: str) -> list[int]:
-    """The accounts a role covers: a Supervisor sees all the company's mobile and fixed accounts, an
-    Administrator its own account(s), the SIP administrator the SIP account of its number."""
-    query = select(PersonalAccount.id).where(PersonalAccount.organization_id == user.organization_id)
+def accounts_for(session: Session, user: User, role: str) -> list[tuple[int, str]]:
+    """The accounts a role covers, with their kinds: a Supervisor sees all the company's mobile and fixed
+    accounts, an Administrator its own account(s), the SIP administrator the SIP account of its number."""
+    query = select(PersonalAccount.id, PersonalAccount.kind).where(
+        PersonalAccount.organization_id == user.organization_id)
     if role == Role.SUPERVISOR:
-        query = query.where(PersonalAccount.kind.in_([AccountKind.MOBILE, AccountKind.FIXED]))
+        query = query.where(col(PersonalAccount.kind).in_([AccountKind.MOBILE, AccountKind.FIXED]))
     else:
         wanted = [AccountKind.SIP] if role == Role.SIP_ADMIN else [AccountKind.MOBILE, AccountKind.FIXED]
-        query = query.join(UserAccount, UserAccount.account_id == PersonalAccount.id).where(
-            UserAccount.user_id == user.id, PersonalAccount.kind.in_(wanted)
+        query = query.join(UserAccount, col(UserAccount.account_id) == PersonalAccount.id).where(
+            UserAccount.user_id == user.id, col(PersonalAccount.kind).in_(wanted)
         )
-    return list(session.exec(query.order_by(PersonalAccount.kind.desc(), PersonalAccount.number)))
+    return [(int(account_id), str(kind)) for account_id, kind in
+            session.exec(query.order_by(col(PersonalAccount.kind).desc(), PersonalAccount.number))]
 
+
+def account_ids_for(session: Session, user: User, role: str) -> list[int]:
+    return [account_id for account_id, _ in accounts_for(session, user, role)]
 
 
 # --- who may call a service ---------------------------------------------------------------------------------------
@@ -110,7 +121,7 @@ PUBLIC = Serves("public", how="public")  # before signing in: no actor, nothing 
 BY_LINK = Serves("by-link", how="link")  # the actor comes from the link, and is admitted by the service it calls
 
 
-def admit(session: Session, actor: Actor, serves: Serves) -> Actor:
+def admit(actor: Actor, serves: Serves) -> Actor:
     """The actor as a service that `serves` sees it: refused unless its role is admitted, and narrowed to the
     accounts of the kinds that role may reach there. Checked before the service reads anything."""
     if not isinstance(actor, Actor):
@@ -118,12 +129,7 @@ def admit(session: Session, actor: Actor, serves: Serves) -> Actor:
     kinds = serves.kinds_for(actor.role)
     if not kinds:
         raise AccessDenied()
-    ids = session.exec(select(PersonalAccount.id).where(
-        col(PersonalAccount.id).in_(sorted(actor.account_ids)),
-        PersonalAccount.organization_id == actor.organization_id,
-        col(PersonalAccount.kind).in_(sorted(kinds)),
-    )).all() if actor.account_ids else []
-    return replace(actor, account_ids=frozenset(ids))
+    return replace(actor, accounts=frozenset(account for account in actor.accounts if account[1] in kinds))
 
 
 def serves(declared: Serves) -> Callable[[F], F]:
@@ -135,8 +141,7 @@ def serves(declared: Serves) -> Callable[[F], F]:
         def checked(*args, **kwargs):
             bounded(kwargs)
             if declared.how == "actor":
-                session = args[0] if args else kwargs["session"]
-                kwargs["actor"] = admit(session, kwargs.get("actor"), declared)
+                kwargs["actor"] = admit(kwargs.get("actor"), declared)
             return fn(*args, **kwargs)
 
         checked.serves = declared

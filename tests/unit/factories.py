@@ -130,7 +130,7 @@ def make_actor(user: User, accounts: list[PersonalAccount] = (), role: str | Non
         user_id=user.id,
         organization_id=user.organization_id,
         role=str(role or (user.roles[0] if user.roles else Role.ADMINISTRATOR)),
-        account_ids=frozenset(a.id for a in accounts),
+        accounts=frozenset((a.id, str(a.kind)) for a in accounts),
     )
 
 

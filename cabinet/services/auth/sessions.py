@@ -11,7 +11,7 @@ from cabinet import clock, settings
 from cabinet.models import Organization, PersonalAccount, Role, User, UserSession
 from cabinet.models.base import ACCOUNT_KIND_TITLES, ROLE_TITLES
 from cabinet.services import audit
-from cabinet.services.access import SIGNED_IN, Actor, account_ids_for, serves
+from cabinet.services.access import SIGNED_IN, Actor, account_ids_for, accounts_for, serves
 from cabinet.services.auth.passwords import keyed_hash, new_token
 from cabinet.services.errors import AccessDenied, DomainError, SessionExpired
 
@@ -127,13 +127,13 @@ def actor_of(session: Session, user_session: UserSession | None, *, touch: bool 
         raise RoleNotChosen()
     if user_session.role not in user.roles:
         raise AccessDenied()
-    ids = account_ids_for(session, user, user_session.role)
+    accounts = accounts_for(session, user, user_session.role)
     session.commit()
     return Actor(
         user_id=user.id,
         organization_id=user.organization_id,
         role=user_session.role,
-        account_ids=frozenset(ids),
+        accounts=frozenset(accounts),
         session_id=user_session.id,
     )
 

@@ -188,7 +188,7 @@ def test_another_organisation_cannot_list_get_or_submit(session, world):
         user_id=stranger.user_id,
         organization_id=stranger.organization_id,
         role=stranger.role,
-        account_ids=frozenset({account_id}),
+        accounts=frozenset({(account_id, "mobile")}),
     )
     with pytest.raises(AccessDenied):
         history.list_requests(session, actor=forged, account_id=account_id)
