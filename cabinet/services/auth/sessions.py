@@ -15,6 +15,8 @@ from cabinet.services.access import SIGNED_IN, Actor, account_ids_for, accounts_
 from cabinet.services.auth.passwords import keyed_hash, new_token
 from cabinet.services.errors import AccessDenied, DomainError, SessionExpired
 
+TOUCH_EVERY = dt.timedelta(minutes=1)  # how finely idleness is measured
+
 
 class PasswordChangeRequired(DomainError):
     def __init__(self):
@@ -86,7 +88,8 @@ def live(session: Session, token: str | None) -> tuple[UserSession, User]:
 
 def _alive(session: Session, found: UserSession | None, *, touch: bool) -> tuple[UserSession, User]:
     """The session and its user if it has not ended, expired or been idle too long (then it is ended now); with
-    `touch`, this counts as an action."""
+    `touch`, this counts as an action, written at most once every TOUCH_EVERY: a page that only reads writes
+    nothing in between."""
     if found is None or found.ended_at is not None:
         raise SessionExpired()
     now = clock.now()
@@ -96,7 +99,7 @@ def _alive(session: Session, found: UserSession | None, *, touch: bool) -> tuple
         session.add(found)
         session.commit()
         raise SessionExpired("Сеанс завершен из-за бездействия. Войдите снова.")
-    if touch:
+    if touch and now - found.last_seen_at >= TOUCH_EVERY:
         found.last_seen_at = now
         session.add(found)
     user = session.get(User, found.user_id)

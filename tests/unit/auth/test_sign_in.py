@@ -293,6 +293,26 @@ def test_idle_session_expires_after_thirty_minutes_and_activity_keeps_it(session
         sessions.actor_for(session, token=token)
 
 
+def test_reading_pages_writes_the_session_at_most_once_a_minute(session, company):
+    """Every event resolves the actor: within a minute of the last write it writes nothing, so pages that only
+    read never take the database's write lock."""
+    token = password_sign_in(session, "375290000001", "Admin#2026").token
+    clock.advance(minutes=5)
+    sessions.actor_for(session, token=token)
+    session.commit()
+    written = session.exec(select(UserSession)).one().last_seen_at
+    for seconds in (10, 20, 29):
+        clock.advance(seconds=seconds)
+        sessions.actor_for(session, token=token)
+        assert not session.dirty  # nothing to write
+        session.commit()
+        assert session.exec(select(UserSession)).one().last_seen_at == written
+    clock.advance(seconds=1)  # a minute after the last write
+    sessions.actor_for(session, token=token)
+    session.commit()
+    assert session.exec(select(UserSession)).one().last_seen_at == clock.now()
+
+
 def test_session_ends_after_twelve_hours_however_active(session, company):
     token = password_sign_in(session, "375290000001", "Admin#2026").token
     for _ in range(24):
