@@ -12,7 +12,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from cabinet.documents.common import RenderedDocument
-from cabinet.services.errors import DomainError
+from cabinet.services.errors import Busy, DomainError
 from cabinet.services.requests import history
 from cabinet.services.sip import invoices as sip_invoices
 from cabinet.services.subscribers import excel
@@ -26,6 +26,8 @@ def file_route(fetch: Callable[..., RenderedDocument], parameter: str):
     async def serve(request: Request) -> Response:
         try:
             document = await call(fetch, **{parameter: request.query_params.get(parameter, "")})
+        except Busy as busy:  # the database stayed locked: try again, nothing is wrong with the link
+            return PlainTextResponse(busy.message, status_code=503, headers={"Retry-After": "5"})
         except DomainError as refusal:
             return PlainTextResponse(refusal.message, status_code=403)
         disposition = f"attachment; filename*=UTF-8''{quote(document.filename)}"

@@ -23,3 +23,10 @@ class SessionExpired(DomainError):
 
 class ItemRefused(DomainError):
     """A request's item cannot be done; `message` is the reason recorded as the item's result."""
+
+
+class Busy(DomainError):
+    """The database stayed locked past its timeout, and again when the action was run once more."""
+
+    def __init__(self, message: str = "Сервер занят другими операциями. Повторите действие через несколько секунд."):
+        super().__init__(message)
