@@ -16,7 +16,10 @@ from cabinet import clock, db
 from cabinet.delivery import leases
 from cabinet.models import ItemStatus, Request, RequestItem, RequestStatus
 
-ITEM_LEASE = dt.timedelta(minutes=5)  # covers one claimed batch; a dead worker's items wait this long
+# A live worker renews the lease of the items it still holds after every batch (a heartbeat), so a dead worker's
+# items are taken over this soon; a batch that outlasts it is still safe: each transaction locks its items again
+# and does only those still its own.
+ITEM_LEASE = dt.timedelta(seconds=30)
 UNFINISHED = (RequestStatus.NEW.value, RequestStatus.IN_PROGRESS.value)
 
 
@@ -63,6 +66,22 @@ def claim_items(request_id: int, worker_id: str, limit: int) -> list[int]:
             limit=limit,
             worker_id=worker_id,
             lease_for=ITEM_LEASE,
+        )
+
+
+def renew_items(item_ids: list[int], worker_id: str) -> None:
+    """The heartbeat: the items still claimed and not yet done stay this worker's for another ITEM_LEASE."""
+    if not item_ids:
+        return
+    with db.session_scope() as session:
+        session.execute(
+            update(RequestItem.__table__)
+            .where(
+                RequestItem.id.in_(item_ids),
+                RequestItem.claimed_by == worker_id,
+                RequestItem.status == ItemStatus.WAITING.value,
+            )
+            .values(lease_until=clock.now() + ITEM_LEASE)
         )
 
 

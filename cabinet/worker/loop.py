@@ -14,7 +14,14 @@ from cabinet import settings
 from cabinet.delivery.mailer import send_due_emails
 from cabinet.services.requests.handling import Registry
 from cabinet.worker.batch import Batches, Limits, halted
-from cabinet.worker.claims import claim_items, default_worker_id, mark_started, pick_request, release_items
+from cabinet.worker.claims import (
+    claim_items,
+    default_worker_id,
+    mark_started,
+    pick_request,
+    release_items,
+    renew_items,
+)
 from cabinet.worker.finishing import Finisher
 
 log = logging.getLogger("cabinet.worker")
@@ -56,6 +63,7 @@ class Worker:
             while claimed and not halted(halt):
                 attempted, claimed = self._batches.run(request_id, claimed, halt)
                 processed += attempted
+                renew_items(claimed, self.worker_id)
             release_items(claimed, self.worker_id)
         self._finisher.finish_if_complete(request_id)
         return True
