@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 import reflex as rx
 
 from cabinet.services.auth.sessions import PasswordChangeRequired, RoleNotChosen
-from cabinet.services.errors import DomainError, SessionExpired
+from cabinet.services.errors import Busy, DomainError, SessionExpired
 from cabinet.services.paging import Page
 from cabinet.state.services import call, call_as
 from cabinet.state.session import SessionState
@@ -146,12 +146,14 @@ class Paged(rx.State, mixin=True):
 async def follow_request(state, step: Callable[[], Awaitable[bool]], *, every: float, seconds: float) -> None:
     """A background task's loop over a request the worker does: every `every` seconds, with the state locked,
     `step()` reads it and shows it; the loop ends when `step` says it is done, on a refusal (the session ended,
-    the page was left) or after `seconds`."""
+    the page was left) or after `seconds`; a database too busy to answer is only a missed look."""
     for _ in range(round(seconds / every)):
         await asyncio.sleep(every)
         async with state:
             try:
                 if await step():
                     return
+            except Busy:
+                continue  # the database stayed locked this time: look again at the next tick
             except (DomainError, Stopped):
                 return

@@ -65,3 +65,36 @@ def test_any_other_database_error_is_not_retried(engine, company):
     with pytest.raises(OperationalError):
         asyncio.run(call(rename, name="Стало"))
     assert len(calls) == 1
+
+
+class _Followed:
+    """What `follow_request` needs of a state: to be entered, as a background task locks its state."""
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        return False
+
+
+def test_following_a_request_survives_a_busy_database_and_stops_on_a_refusal():
+    from cabinet.services.errors import DomainError
+    from cabinet.state.page import follow_request
+
+    looks = []
+
+    async def step() -> bool:
+        looks.append(len(looks))
+        if len(looks) <= 2:
+            raise Busy()  # the database was locked: the page keeps following
+        return len(looks) == 4
+
+    asyncio.run(follow_request(_Followed(), step, every=0.001, seconds=1))
+    assert len(looks) == 4  # two busy looks, one unfinished, then the finished one
+
+    async def refused() -> bool:
+        looks.append("refused")
+        raise DomainError("Сеанс завершен.")
+
+    asyncio.run(follow_request(_Followed(), refused, every=0.001, seconds=1))
+    assert looks[4:] == ["refused"]
