@@ -31,7 +31,11 @@ def make_engine(url: str, **options) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection):
-            connection.exec_driver_sql("BEGIN")
+            # A transaction that will write says so (`session_scope(writes=True)`): it takes the write lock at its
+            # start, waiting for it up to the timeout, instead of failing at its first write when another writer
+            # committed since it began reading. Readers never wait: WAL lets them read beside the writer.
+            writes = connection.get_execution_options().get("writes")
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
@@ -50,10 +54,17 @@ def set_engine(new_engine: Engine | None) -> None:
     _engine = new_engine
 
 
+def write_engine() -> Engine:
+    """The engine for a transaction that will write (see session_scope)."""
+    return engine().execution_options(writes=True)
+
+
 @contextmanager
-def session_scope() -> Iterator[Session]:
-    """One unit of work: committed when the block ends, rolled back on an error."""
-    with Session(engine(), expire_on_commit=False) as session:
+def session_scope(*, writes: bool = False) -> Iterator[Session]:
+    """One unit of work: committed when the block ends, rolled back on an error. `writes`: it will write, so on
+    SQLite it waits for the write lock from its start (see make_engine); PostgreSQL needs no such word."""
+    bind = write_engine() if writes else engine()
+    with Session(bind, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

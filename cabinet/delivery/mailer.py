@@ -84,7 +84,7 @@ async def send_message(message: EmailMessage, recipients: list[str] | None = Non
 def _claim_due(worker_id: str, limit: int) -> list[_Outgoing]:
     """Lease due rows in a committed transaction, then read what sending them needs."""
     now = clock.now()
-    with db.session_scope() as session:
+    with db.session_scope(writes=True) as session:
         ids = leases.claim(
             session,
             OutboxEmail,
@@ -97,7 +97,7 @@ def _claim_due(worker_id: str, limit: int) -> list[_Outgoing]:
     if not ids:
         return []
     outgoing = []
-    with db.session_scope() as session:
+    with db.session_scope() as session:  # reads only: the messages are built beside the writers
         rows = session.exec(select(OutboxEmail).where(OutboxEmail.id.in_(ids)).order_by(OutboxEmail.id)).all()
         files: dict[int, list[OutboxAttachment]] = {}
         for attachment in session.exec(
@@ -123,7 +123,7 @@ def _describe(exc: BaseException) -> str:
 
 
 def _mark_sent(email_id: int) -> None:
-    with db.session_scope() as session:
+    with db.session_scope(writes=True) as session:
         session.execute(
             update(OutboxEmail.__table__)
             .where(OutboxEmail.id == email_id, OutboxEmail.status == "pending")
@@ -140,7 +140,7 @@ def _mark_sent(email_id: int) -> None:
 
 def _mark_failed(email_id: int, worker_id: str, attempts: int, error: str) -> None:
     failed = attempts >= MAX_ATTEMPTS
-    with db.session_scope() as session:
+    with db.session_scope(writes=True) as session:
         session.execute(
             update(OutboxEmail.__table__)
             .where(OutboxEmail.id == email_id, OutboxEmail.status == "pending", OutboxEmail.claimed_by == worker_id)

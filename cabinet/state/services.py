@@ -48,7 +48,7 @@ def _in_transaction(work: Callable[[Session], T]) -> T:
     (the first attempt was rolled back whole, so nothing is done twice), then refused in Russian (Busy)."""
     for attempt in (1, 2):
         try:
-            with db.session_scope() as session:
+            with db.session_scope(writes=attempt == 2) as session:  # the second waits for the write lock
                 return work(session)
         except OperationalError as error:
             if not any(sign in str(error.orig) for sign in _LOCKED):

@@ -189,7 +189,7 @@ class Batches:
         started = time.monotonic()
         size = self.limits.transaction_items
         batch, later = item_ids[:size], item_ids[size:]
-        with BatchSession(db.engine(), expire_on_commit=False) as session:
+        with BatchSession(db.write_engine(), expire_on_commit=False) as session:
             try:
                 items = own_items(session, batch, self.worker_id)
                 request = session.get(Request, request_id)
@@ -215,7 +215,7 @@ class Batches:
 
     def _record_failure(self, request_id: int, item_id: int) -> None:
         """Count a failed attempt in a transaction of its own; retry later, or refuse after MAX_ITEM_ATTEMPTS."""
-        with db.session_scope() as session:
+        with db.session_scope(writes=True) as session:
             item = own_items(session, [item_id], self.worker_id).get(item_id)
             if item is None:
                 return

@@ -48,7 +48,7 @@ def pick_request() -> int | None:
 
 
 def mark_started(request_id: int) -> None:
-    with db.session_scope() as session:
+    with db.session_scope(writes=True) as session:
         session.execute(
             update(Request.__table__)
             .where(Request.id == request_id, Request.status == RequestStatus.NEW.value)
@@ -57,7 +57,7 @@ def mark_started(request_id: int) -> None:
 
 
 def claim_items(request_id: int, worker_id: str, limit: int) -> list[int]:
-    with db.session_scope() as session:
+    with db.session_scope(writes=True) as session:
         return leases.claim(
             session,
             RequestItem,
@@ -73,7 +73,7 @@ def renew_items(item_ids: list[int], worker_id: str) -> None:
     """The heartbeat: the items still claimed and not yet done stay this worker's for another ITEM_LEASE."""
     if not item_ids:
         return
-    with db.session_scope() as session:
+    with db.session_scope(writes=True) as session:
         session.execute(
             update(RequestItem.__table__)
             .where(
@@ -89,7 +89,7 @@ def release_items(item_ids: list[int], worker_id: str) -> None:
     """Give back items claimed but not started (the worker is stopping)."""
     if not item_ids:
         return
-    with db.session_scope() as session:
+    with db.session_scope(writes=True) as session:
         session.execute(
             update(RequestItem.__table__)
             .where(

@@ -44,7 +44,7 @@ class Finisher:
         failures, not_before = self.failures.get(request_id, (0, now))
         if not_before > now:
             return False
-        with Session(db.engine(), expire_on_commit=False) as session:
+        with Session(db.write_engine(), expire_on_commit=False) as session:
             try:
                 closed = self._close(session, request_id, give_up_hook=failures >= MAX_FINISH_ATTEMPTS)
             except Exception:
@@ -100,7 +100,7 @@ class Finisher:
     def finish_completed_requests(self, limit: int = 20) -> bool:
         """Close the unfinished requests that have no waiting item (a worker died after the last item, or the
         request had no items)."""
-        with db.session_scope() as session:
+        with db.session_scope(writes=True) as session:
             ids = session.execute(
                 select(Request.id)
                 .where(Request.status.in_(UNFINISHED), ~waiting(Request.id))
