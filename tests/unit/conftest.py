@@ -19,3 +19,27 @@ def no_stray_mail_server(monkeypatch):
         settings.reset()
         yield
     settings.reset()
+
+
+@pytest.fixture
+def embedded_mail(monkeypatch, tmp_path):
+    """The embedded mode's mail settings: a free port of its own, data under tmp_path; no server started."""
+    from cabinet.delivery import smtp_sink
+
+    monkeypatch.setenv("CABINET_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", "test")
+    monkeypatch.setenv("SMTP_HOST", "embedded")
+    monkeypatch.setenv("SMTP_PORT", str(smtp_sink.free_port()))
+    settings.reset()
+    yield
+    settings.reset()
+
+
+@pytest.fixture
+def mail_sink(embedded_mail):
+    """The embedded SMTP sink, listening on the test's own port."""
+    from cabinet.delivery import smtp_sink
+
+    sink = smtp_sink.start_sink()
+    yield sink
+    sink.stop()

@@ -23,13 +23,8 @@ PDF = b"%PDF-1.4\n% test invoice\n" + bytes(range(256)) * 4
 
 
 @pytest.fixture
-def mail_env(monkeypatch, tmp_path, engine):
+def mail_env(monkeypatch, embedded_mail, engine):
     """Settings for the embedded mode on a free port, with data under tmp_path; the sink is NOT started."""
-    port = smtp_sink.free_port()
-    monkeypatch.setenv("CABINET_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("SECRET_KEY", "test")
-    monkeypatch.setenv("SMTP_HOST", "embedded")
-    monkeypatch.setenv("SMTP_PORT", str(port))
     monkeypatch.setenv("MAIL_FROM", "cabinet@operator.example")
     settings.reset()
     sinks = []

@@ -10,8 +10,7 @@ from email import policy
 import pytest
 from sqlmodel import select
 
-from cabinet import clock, settings
-from cabinet.delivery import smtp_sink
+from cabinet import clock
 from cabinet.models import OutboxAttachment, OutboxEmail, Request, RequestItem, RequestKind, Subscriber
 from cabinet.services.errors import AccessDenied, DomainError
 from cabinet.services.finance import orders, quotas
@@ -370,22 +369,6 @@ def test_another_company_orders_nothing_and_sees_no_subscribers(session, world, 
 
 # --- through the worker: the e-mails --------------------------------------------------------------------------------
 
-@pytest.fixture
-def mail(monkeypatch, tmp_path):
-    """The embedded SMTP sink."""
-    monkeypatch.setenv("CABINET_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("SECRET_KEY", "test")
-    monkeypatch.setenv("SMTP_HOST", "embedded")
-    monkeypatch.setenv("SMTP_PORT", str(smtp_sink.free_port()))
-    settings.reset()
-    sink = smtp_sink.start_sink()
-    try:
-        yield sink
-    finally:
-        sink.stop()
-        settings.reset()
-
-
 def run_worker(session):
     session.commit()
     touched, sent = real_worker("test-worker").run_once()
@@ -402,7 +385,7 @@ def emails_of(session, request_id):
 
 @pytest.mark.parametrize("fmt, content_type, magic", [
     ("pdf", PDF, b"%PDF"), ("xlsx", XLSX, b"PK\x03\x04"), ("txt", "text/plain; charset=utf-8", None)])
-def test_an_ordered_invoice_is_mailed_by_the_worker(session, world, mail, fmt, content_type, magic):
+def test_an_ordered_invoice_is_mailed_by_the_worker(session, world, mail_sink, fmt, content_type, magic):
     world.account.invoice_format = fmt
     session.add(world.account)
     sub = make_subscriber(session, world.account)
@@ -428,13 +411,13 @@ def test_an_ordered_invoice_is_mailed_by_the_worker(session, world, mail, fmt, c
         assert attachment.content.startswith(magic)
     else:
         assert "36,00" in attachment.content.decode("utf-8")
-    [eml] = mail.messages()
+    [eml] = mail_sink.messages()
     message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
     assert message["Subject"] == row.subject
     assert [part.get_filename() for part in message.iter_attachments()] == [attachment.filename]
 
 
-def test_ordered_call_detail_is_one_xlsx_in_one_email(session, world, mail, people):
+def test_ordered_call_detail_is_one_xlsx_in_one_email(session, world, mail_sink, people):
     result = detail(session, world, subscriber_ids=[people[0].id, people[1].id, people[2].id])
     moved = session.get(Subscriber, people[2].id)  # moved to another account before the worker gets to it
     moved.account_id = world.sibling.id
@@ -460,10 +443,10 @@ def test_ordered_call_detail_is_one_xlsx_in_one_email(session, world, mail, peop
 
     names = CalamineWorkbook.from_filelike(io.BytesIO(attachment.content)).sheet_names
     assert any(people[0].number in name for name in names) and not any(people[2].number in n for n in names)
-    assert len(mail.messages()) == 1
+    assert len(mail_sink.messages()) == 1
 
 
-def test_call_detail_with_every_item_refused_sends_nothing(session, world, mail, people):
+def test_call_detail_with_every_item_refused_sends_nothing(session, world, mail_sink, people):
     result = detail(session, world, subscriber_ids=[people[0].id])
     moved = session.get(Subscriber, people[0].id)
     moved.account_id = world.sibling.id
@@ -473,7 +456,7 @@ def test_call_detail_with_every_item_refused_sends_nothing(session, world, mail,
     assert emails_of(session, result.request_id) == []
 
 
-def test_ordered_reconciliation_act_is_mailed_as_pdf(session, world, mail):
+def test_ordered_reconciliation_act_is_mailed_as_pdf(session, world, mail_sink):
     invoices_until(session, world.account, OCT, 3)
     result = reconcile(session, world, dt.date(2026, 1, 1), email="director@firma.by")
 

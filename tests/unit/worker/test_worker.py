@@ -478,7 +478,7 @@ def test_item_refused_after_three_crashes(session, owner, registry, process):
     assert effects(session) == Counter()
 
 
-def test_on_finish_runs_once_and_its_email_is_delivered(session, owner, registry, monkeypatch, tmp_path):
+def test_on_finish_runs_once_and_its_email_is_delivered(session, owner, registry, mail_sink):
     finished = []
     registry.handles(RequestKind.CALL_DETAIL)(lambda s, r, i: "Включен в детализацию")
 
@@ -489,25 +489,15 @@ def test_on_finish_runs_once_and_its_email_is_delivered(session, owner, registry
         enqueue_email(session, recipients=["buh@example.test"], subject="Детализация", body="Во вложении.",
                       request_id=request.id)
 
-    monkeypatch.setenv("CABINET_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("SECRET_KEY", "test")
-    monkeypatch.setenv("SMTP_HOST", "embedded")
-    monkeypatch.setenv("SMTP_PORT", str(smtp_sink.free_port()))
-    settings.reset()
-    sink = smtp_sink.start_sink()
-    try:
-        request_id = submit(session, owner, n=3, kind=RequestKind.CALL_DETAIL)
-        touched, sent = worker.Worker(registry, worker_id="w1").run_once()
-        assert (touched, sent) == (1, 1)
-        assert worker.Worker(registry, worker_id="w1").run_once() == (0, 0)
-        assert finished == [request_id]
-        assert len(sink.messages()) == 1
-        session.commit()  # end the read snapshot, then read afresh
-        session.expire_all()
-        assert session.exec(select(OutboxEmail.status)).all() == ["sent"]
-    finally:
-        sink.stop()
-        settings.reset()
+    request_id = submit(session, owner, n=3, kind=RequestKind.CALL_DETAIL)
+    touched, sent = worker.Worker(registry, worker_id="w1").run_once()
+    assert (touched, sent) == (1, 1)
+    assert worker.Worker(registry, worker_id="w1").run_once() == (0, 0)
+    assert finished == [request_id]
+    assert len(mail_sink.messages()) == 1
+    session.commit()  # end the read snapshot, then read afresh
+    session.expire_all()
+    assert session.exec(select(OutboxEmail.status)).all() == ["sent"]
 
 
 def test_failing_on_finish_is_retried_and_the_request_closed_once(session, owner, registry, process):
@@ -585,18 +575,13 @@ def test_two_workers_on_postgres_take_disjoint_items(session, owner, registry, p
 
 
 def test_the_apps_lifespan_tasks_run_the_smtp_sink_and_the_worker_until_the_app_stops(
-    session, owner, registry, monkeypatch, tmp_path
+    session, owner, registry, monkeypatch, embedded_mail
 ):
     """The embedded mode's lifespan tasks: the SMTP sink and the worker serve while the app runs, then both stop."""
     registry.handles(RequestKind.CALL_DETAIL)(lambda s, r, i: "Выполнено")
     registry.on_finish(RequestKind.CALL_DETAIL)(
         lambda s, r: enqueue_email(s, recipients=["buh@example.test"], subject="Детализация", body="…")
     )
-    port = smtp_sink.free_port()
-    monkeypatch.setenv("CABINET_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("SECRET_KEY", "test")
-    monkeypatch.setenv("SMTP_HOST", "embedded")
-    monkeypatch.setenv("SMTP_PORT", str(port))
     monkeypatch.setenv("RUN_WORKER_IN_APP", "1")
     monkeypatch.setenv("WORKER_POLL_SECONDS", "0.05")
     settings.reset()
@@ -619,7 +604,7 @@ def test_the_apps_lifespan_tasks_run_the_smtp_sink_and_the_worker_until_the_app_
     assert request.status == "done"
     import socket
 
-    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", settings.get().smtp_port), timeout=1):
         pass  # the sink was stopped with the app
 
 
