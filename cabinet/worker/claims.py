@@ -71,22 +71,16 @@ def claim_items(request_id: int, worker_id: str, limit: int) -> list[int]:
 
 def renew_items(item_ids: list[int], worker_id: str) -> None:
     """The heartbeat: the items still claimed and not yet done stay this worker's for another ITEM_LEASE."""
-    if not item_ids:
-        return
-    with db.session_scope(writes=True) as session:
-        session.execute(
-            update(RequestItem.__table__)
-            .where(
-                RequestItem.id.in_(item_ids),
-                RequestItem.claimed_by == worker_id,
-                RequestItem.status == ItemStatus.WAITING.value,
-            )
-            .values(lease_until=clock.now() + ITEM_LEASE)
-        )
+    _update_held(item_ids, worker_id, lease_until=clock.now() + ITEM_LEASE)
 
 
 def release_items(item_ids: list[int], worker_id: str) -> None:
     """Give back items claimed but not started (the worker is stopping)."""
+    _update_held(item_ids, worker_id, claimed_by=None, lease_until=None)
+
+
+def _update_held(item_ids: list[int], worker_id: str, **values) -> None:
+    """Set `values` on those of the items still waiting and still claimed by this worker."""
     if not item_ids:
         return
     with db.session_scope(writes=True) as session:
@@ -97,7 +91,7 @@ def release_items(item_ids: list[int], worker_id: str) -> None:
                 RequestItem.claimed_by == worker_id,
                 RequestItem.status == ItemStatus.WAITING.value,
             )
-            .values(claimed_by=None, lease_until=None)
+            .values(**values)
         )
 
 
