@@ -26,7 +26,7 @@ from cabinet.services.auth import links
 from cabinet.services.errors import DomainError
 from cabinet.services.requests import store
 from cabinet.services.requests.store import ItemDraft, OrderResult
-from cabinet.services.subscribers.listing import count_subscribers, matching, rows_query
+from cabinet.services.subscribers.listing import count_subscribers, kept_filter, matching, rows_query
 
 EXPORT_INLINE_LIMIT = 5_000
 EXPORT_COLUMNS = ("Номер", "Имя", "Тарифный план", "Статус", "SIM-карта", "Подключен")
@@ -127,15 +127,21 @@ def order_export(
     account = access.account_for(session, actor, account_id)
     total = count_subscribers(session, actor=actor, account_id=account.id, search=search, tariff_id=tariff_id,
                               status=status)  # refuses a bad filter now
+    return _order_export(session, actor, account.id, kept_filter(search, tariff_id, status), total,
+                         idempotency_key)
+
+
+def _order_export(session: Session, actor: Actor, account_id: int, kept: dict, total: int,
+                  idempotency_key: str) -> OrderResult:
+    """Store the export request of `total` subscribers matching the `kept` filter (counted by the caller)."""
     if total == 0:
         raise DomainError("Нет абонентов, подходящих под условия отбора.")
     dto = store.submit_request(
         session,
         actor=actor,
-        account_id=account.id,
+        account_id=account_id,
         kind=RequestKind.EXPORT,
-        params={"search": (search or "").strip()[:60], "tariff_id": int(tariff_id) if tariff_id else None,
-                "status": status or None, "total": total},
+        params={**kept, "total": total},
         items=[ItemDraft(params={})],
         idempotency_key=idempotency_key,
         expected_on=clock.today(),
@@ -191,14 +197,13 @@ def start_export(
     idempotency_key: str,
 ) -> ExportStart:
     """«Выгрузка в Excel» of what the filter shows: up to EXPORT_INLINE_LIMIT rows a link to the file, written
-    when the browser fetches it; more, a request (`order_export`)."""
+    when the browser fetches it; more, a request (as `order_export` stores it)."""
     total = count_subscribers(session, actor=actor, account_id=account_id, search=search, tariff_id=tariff_id,
                               status=status)  # refuses a bad filter now
-    if total > EXPORT_INLINE_LIMIT:
-        return ExportStart(order=order_export(session, actor=actor, account_id=account_id, search=search,
-                                              tariff_id=tariff_id, status=status, idempotency_key=idempotency_key))
-    link = links.session_link(actor, _FILE_LINK, account_id=int(account_id), search=(search or "").strip()[:60],
-                              tariff_id=int(tariff_id) if tariff_id else None, status=status or None)
+    kept = kept_filter(search, tariff_id, status)
+    if total > EXPORT_INLINE_LIMIT:  # counted once: the request takes this count
+        return ExportStart(order=_order_export(session, actor, int(account_id), kept, total, idempotency_key))
+    link = links.session_link(actor, _FILE_LINK, account_id=int(account_id), **kept)
     return ExportStart(url=f"{FILE_PATH}?link={link}")
 
 

@@ -23,7 +23,7 @@ from cabinet.services import access
 from cabinet.services.access import COMPANY, Actor, serves
 from cabinet.services.errors import DomainError
 from cabinet.services.paging import Page, bounds
-from cabinet.services.validation import clean_digits
+from cabinet.services.validation import TEXT_LIMITS, clean_digits
 
 SORTS = ("number", "name", "tariff", "status")
 _STATUS_ORDER = case({s.value: i for i, s in enumerate(SubscriberStatus)}, value=Subscriber.status, else_=99)
@@ -55,11 +55,22 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def clean_search(search: str | None) -> str:
+    """The search as it is matched: trimmed, at most as long as a search field takes."""
+    return (search or "").strip()[:TEXT_LIMITS["search"]]
+
+
+def kept_filter(search: str | None = "", tariff_id: int | None = None, status: str | None = None) -> dict:
+    """The filter as a link or a request keeps it, to be matched again later (see `matching`)."""
+    return {"search": clean_search(search), "tariff_id": int(tariff_id) if tariff_id else None,
+            "status": status or None}
+
+
 def _search_condition(search: str):
     """A 12-digit 375… number: exact match (index). More digits: (a part of) an ICCID. Fewer: a part of the
     number or of the ICCID. Anything else: a part of the name, as typed, lower, upper and capitalised (SQLite
     and PostgreSQL in the C locale fold only Latin letters)."""
-    text = (search or "").strip()[:60]
+    text = clean_search(search)
     if not text:
         return None
     digits = clean_digits(text)
