@@ -43,6 +43,7 @@ ADMIN, ADMIN_PASSWORD = "375290000001", "Admin#2026"  # Administrator of company
 OTHER_ADMIN, OTHER_PASSWORD = "375290000101", "Other#2026"  # Administrator of company 2
 # What a stored attempt would leave behind: a request, its items, an audit line, a letter.
 STORED_TABLES = ("request", "requestitem", "auditevent", "outboxemail")
+SHOWN_ON_FAILURE = 3000  # characters of the replies a failed wait prints
 
 
 def handler(state: type[State], name: str) -> str:
@@ -115,7 +116,7 @@ class Tab:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise AssertionError(f"No reply with {what} in {timeout} s; got: "
-                                         f"{json.dumps(self.updates[mark:], ensure_ascii=False)[:3000]}")
+                                         f"{json.dumps(self.updates[mark:], ensure_ascii=False)[:SHOWN_ON_FAILURE]}")
                 self._arrived.wait(left)
 
     def settle(self, mark: int, path: str = "/") -> list[dict]:

@@ -234,8 +234,14 @@ def _refuse_document_type(*_: object) -> None:
     raise UploadRejected(UNREADABLE)  # a sheet never declares one; entities are how XML grows without bound
 
 
+_READABLE_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # what Excel and other writers use
+
+
 def _stream(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, start: Callable[[str, dict[str, str]], None]) -> None:
-    """Feed one entry of the archive to expat a chunk at a time, `start` called for every element."""
+    """Feed one entry of the archive to expat a chunk at a time, `start` called for every element. An entry
+    compressed otherwise than workbook writers do, or encrypted (flag 0x1), is refused before it is opened."""
+    if entry.compress_type not in _READABLE_COMPRESSION or entry.flag_bits & 0x1:
+        raise UploadRejected(UNREADABLE)
     parser = expat.ParserCreate()
     parser.StartElementHandler = start
     parser.StartDoctypeDeclHandler = _refuse_document_type
@@ -271,7 +277,7 @@ def _check_extent(content: bytes, max_rows: int) -> None:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             for entry in _sheet_entries(archive):
                 _stream(archive, entry, _SheetExtent(max_rows).start)
-    except (zipfile.BadZipFile, zlib.error, expat.ExpatError, EOFError, NotImplementedError, RuntimeError):
+    except (zipfile.BadZipFile, zlib.error, expat.ExpatError, EOFError):
         raise UploadRejected(UNREADABLE) from None
 
 

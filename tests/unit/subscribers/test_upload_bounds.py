@@ -126,3 +126,14 @@ def rejected(content: bytes, **kwargs) -> UploadRejected:
     with pytest.raises(UploadRejected) as refused:
         parse_numbers_xlsx(content, **kwargs)
     return refused.value
+
+
+def test_a_sheet_compressed_otherwise_than_workbook_writers_do_is_refused_as_unreadable():
+    source, target = zipfile.ZipFile(io.BytesIO(two_cells(2, 1))), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in source.infolist():
+            method = zipfile.ZIP_BZIP2 if entry.filename == "xl/worksheets/sheet1.xml" else zipfile.ZIP_DEFLATED
+            archive.writestr(entry.filename, source.read(entry), compress_type=method)
+    with pytest.raises(UploadRejected) as refused:
+        parse_numbers_xlsx(target.getvalue())
+    assert refused.value.message == uploads.UNREADABLE
