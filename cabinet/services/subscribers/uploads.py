@@ -106,6 +106,8 @@ def _check_container(content: bytes, max_bytes: int) -> None:
                                      "Сохраните номера в новом файле и загрузите его.")
             if "xl/workbook.xml" not in {entry.filename for entry in entries}:
                 raise not_xlsx
+            if any(entry.flag_bits & 0x1 for entry in entries):  # encrypted: no reader opens it without a password
+                raise not_xlsx
             too_big = UploadRejected(f"Файл в распакованном виде больше {_megabytes(MAX_INFLATED_BYTES)}. "
                                      "Загрузите файл меньшего размера.")
             if sum(entry.file_size for entry in entries) > MAX_INFLATED_BYTES:
@@ -234,14 +236,8 @@ def _refuse_document_type(*_: object) -> None:
     raise UploadRejected(UNREADABLE)  # a sheet never declares one; entities are how XML grows without bound
 
 
-_READABLE_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # what Excel and other writers use
-
-
 def _stream(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, start: Callable[[str, dict[str, str]], None]) -> None:
-    """Feed one entry of the archive to expat a chunk at a time, `start` called for every element. An entry
-    compressed otherwise than workbook writers do, or encrypted (flag 0x1), is refused before it is opened."""
-    if entry.compress_type not in _READABLE_COMPRESSION or entry.flag_bits & 0x1:
-        raise UploadRejected(UNREADABLE)
+    """Feed one entry of the archive to expat a chunk at a time, `start` called for every element."""
     parser = expat.ParserCreate()
     parser.StartElementHandler = start
     parser.StartDoctypeDeclHandler = _refuse_document_type
