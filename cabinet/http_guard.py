@@ -19,14 +19,14 @@ from reflex_base.event import EventSpec
 from cabinet import db
 from cabinet.services.auth import sessions
 from cabinet.services.errors import DomainError, SessionExpired
+from cabinet.services.subscribers.uploads import MAX_FILE_BYTES, too_large
 
 ASGIApp = Callable[..., Awaitable[None]]
 Message = dict[str, Any]
 
-MAX_FILE_BYTES = 2_000_000  # as `cabinet.state.picker.MAX_UPLOAD_BYTES`, the largest xlsx the picker takes
 MULTIPART_ALLOWANCE = 64 * 1024  # the form's boundaries, part headers and file name around the file
 MAX_UPLOAD_BODY = MAX_FILE_BYTES + MULTIPART_ALLOWANCE
-TOO_LARGE = f"Файл больше {MAX_FILE_BYTES // 1_000_000} МБ. Загрузите файл меньшего размера."
+TOO_LARGE = too_large()
 NOT_SIGNED_IN = SessionExpired().message
 BAD_REQUEST = "Запрос не принят: неверная длина тела запроса."
 

@@ -15,7 +15,7 @@ from cabinet.state.page import Paged, PageState, event
 
 PAGE_SIZE = 20
 MAX_TICKED = 1000  # ticked by hand; a longer list is a file or «all that match»
-MAX_UPLOAD_BYTES = 2_000_000
+MAX_UPLOAD_BYTES = uploads.MAX_FILE_BYTES  # the dropzone's bound: components take it from here
 
 
 @dataclass
@@ -98,7 +98,7 @@ class PickerState(Paged, PageState, rx.State):
         codes = [code for code in codes[:10] if isinstance(code, str)] if isinstance(codes, list) else []
         self.file_errors, self.file_count, self._upload_id = [], 0, 0
         if "file-too-large" in codes:
-            self.error = f"Файл больше {MAX_UPLOAD_BYTES // 1_000_000} МБ. Загрузите файл меньшего размера."
+            self.error = uploads.too_large()
         elif "too-many-files" in codes:
             self.error = "Загрузите один файл."
         else:
@@ -111,12 +111,9 @@ class PickerState(Paged, PageState, rx.State):
         self.error, self.file_errors, self.file_count, self._upload_id = "", [], 0, 0
         file = files[0]
         self.file_name = file.filename or "файл"
-        if (file.size or 0) > MAX_UPLOAD_BYTES:
-            self.error = f"Файл больше {MAX_UPLOAD_BYTES // 1_000_000} МБ. Загрузите файл меньшего размера."
-            return
-        content = await file.read(MAX_UPLOAD_BYTES + 1)
+        content = await file.read(MAX_UPLOAD_BYTES + 1)  # one byte more: the service refuses a larger file
         try:
-            stored = await self._call(uploads.store_upload, content=content, max_bytes=MAX_UPLOAD_BYTES)
+            stored = await self._call(uploads.store_upload, content=content)
         except uploads.UploadRejected as rejected:
             self.error = rejected.message
             self.file_errors = [FileError(row=str(e.row), value=e.value, reason=e.reason) for e in rejected.errors]

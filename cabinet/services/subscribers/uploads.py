@@ -87,11 +87,18 @@ def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:g} МБ"
 
 
+MAX_FILE_BYTES = 2_000_000  # the largest xlsx taken: the page's dropzone and the upload route refuse larger ones too
+
+
+def too_large(max_bytes: int = MAX_FILE_BYTES) -> str:
+    return f"Файл больше {_megabytes(max_bytes)}. Загрузите файл меньшего размера."
+
+
 # --- the container ---------------------------------------------------------------------------------------------
 
 def _check_container(content: bytes, max_bytes: int) -> None:
     if len(content) > max_bytes:
-        raise UploadRejected(f"Файл больше {_megabytes(max_bytes)}. Загрузите файл меньшего размера.")
+        raise UploadRejected(too_large(max_bytes))
     if not content:
         raise UploadRejected("Файл пуст. Загрузите файл xlsx с номерами абонентов.")
     not_xlsx = UploadRejected("Файл должен быть в формате xlsx (Excel). Сохраните его как «Книга Excel» "
@@ -472,7 +479,7 @@ def _numbers(values: list[object]) -> list[str]:
     return numbers
 
 
-def parse_numbers_xlsx(content: bytes, *, max_bytes: int = 2_000_000, max_rows: int = 100_000) -> list[str]:
+def parse_numbers_xlsx(content: bytes, *, max_bytes: int = MAX_FILE_BYTES, max_rows: int = 100_000) -> list[str]:
     """The 12-digit numbers of an uploaded xlsx, in row order (the n-th number is in row n).
 
     Raises UploadRejected for the whole file on any problem: not an xlsx, too big, a zip bomb, data on more than
@@ -551,7 +558,7 @@ _INSERT_CHUNK = 5_000
 
 @serves(COMPANY)
 def store_upload(session: Session, *, actor: Actor, account_id: int, content: bytes,
-                 max_bytes: int = 2_000_000) -> StoredUpload:
+                 max_bytes: int = MAX_FILE_BYTES) -> StoredUpload:
     """An uploaded xlsx checked whole (every row a valid number, every number on this account), then kept on the
     server as the account's subscribers in file order, for an order to name by its id (`Choice.upload_id`). The
     user's earlier lists and everybody's lists older than UPLOAD_LIFETIME are removed."""
