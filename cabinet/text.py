@@ -43,6 +43,12 @@ def ddmmyyyy(day: dt.date) -> str:
     return f"{day:%d.%m.%Y}"
 
 
+def next_minute(moment: dt.datetime) -> dt.datetime:
+    """The first whole minute not before `moment`: the time to name when something is allowed again."""
+    shown = moment.replace(second=0, microsecond=0)
+    return shown if shown == moment else shown + dt.timedelta(minutes=1)
+
+
 # --- counts -----------------------------------------------------------------------------------------------------
 
 def thousands(count: int) -> str:

@@ -43,6 +43,7 @@ from cabinet import clock
 from cabinet.models import AbuseCounter, SignInThrottle
 from cabinet.services import audit
 from cabinet.services.errors import DomainError
+from cabinet.text import next_minute
 
 PASSWORD_FAILURES_BEFORE_LOCK = 5
 FIRST_LOCK = dt.timedelta(minutes=1)
@@ -61,9 +62,7 @@ class TryLater(DomainError):
 
 def _moment(until: dt.datetime) -> str:
     """The first whole minute at which a try is admitted: «14:35» today, «17.11.2026 09:12» another day."""
-    shown = until.replace(second=0, microsecond=0)
-    if shown < until:
-        shown += dt.timedelta(minutes=1)
+    shown = next_minute(until)
     return f"{shown:%H:%M}" if shown.date() == clock.today() else f"{shown:%d.%m.%Y %H:%M}"
 
 

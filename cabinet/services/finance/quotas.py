@@ -35,7 +35,7 @@ from cabinet.services.access import EVERY_CABINET, Actor, account_for, serves
 from cabinet.services.errors import DomainError
 from cabinet.services.requests import store
 from cabinet.services.requests.store import ItemDraft, RequestDTO
-from cabinet.text import ddmmyyyy, plural_word
+from cabinet.text import ddmmyyyy, next_minute, plural_word
 
 ORDERED_DOCUMENTS = (RequestKind.INVOICE_EMAIL, RequestKind.CALL_DETAIL, RequestKind.RECONCILIATION,
                      RequestKind.PRELIMINARY_INVOICE)
@@ -59,8 +59,7 @@ CONFIRMATIONS_PER_DAY = Quota(10, dt.timedelta(days=1), "за последние
 
 def moment_words(moment: dt.datetime) -> str:
     """«16.11.2026 в 11:05», rounded up to the minute: at the moment named the action is allowed."""
-    if moment.second or moment.microsecond:
-        moment = moment.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    moment = next_minute(moment)
     return f"{ddmmyyyy(moment.date())} в {moment:%H:%M}"
 
 
