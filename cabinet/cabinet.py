@@ -8,6 +8,7 @@ import reflex as rx
 
 from cabinet import bootstrap, http_guard, settings
 from cabinet.api import api
+from cabinet.components import connection
 from cabinet.delivery import smtp_sink
 from cabinet.pages import (  # noqa: F401 - each module declares its pages
     account,
@@ -34,14 +35,14 @@ from cabinet.worker import Worker
 
 
 def guarded(backend):
-    """The backend behind the guard, which reads the session token a client holds from this app's states."""
-    upload_path = rx.config.get_config().prepend_backend_path("/_upload")
-    return http_guard.HttpGuard(backend, session_token_of=http_guard.reflex_session_token_of(app),
-                                upload_path=upload_path)
+    """The backend behind the guard of what it lets in."""
+    return http_guard.HttpGuard(backend, upload_path=rx.config.get_config().prepend_backend_path("/_upload"))
 
 
 app = rx.App(head_components=[rx.el.meta(name="theme-color", content="#3e63dd")], api_transformer=[api, guarded],
              backend_exception_handler=http_guard.shown_backend_error)
+
+app.app_wraps[(5, "Overlay")] = lambda stateful: connection.overlay() if stateful else None  # Reflex's: English
 
 for declared in DECLARED:
     app.add_page(declared.component, route=declared.route, title=declared.title, on_load=declared.on_load)

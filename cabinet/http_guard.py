@@ -7,7 +7,6 @@ an unexpected error of an event handler is shown in Russian with a reference num
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -16,7 +15,7 @@ from typing import Any
 import reflex as rx
 from reflex_base.event import EventSpec
 
-from cabinet import db
+from cabinet import db, session_cookie
 from cabinet.services.auth import sessions
 from cabinet.services.errors import DomainError, SessionExpired
 from cabinet.services.subscribers.uploads import MAX_FILE_BYTES, too_large
@@ -32,9 +31,6 @@ BAD_REQUEST = "Запрос не принят: неверная длина те�
 
 FRAME_HEADERS = [(b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'")]
 
-SessionTokenOf = Callable[[str], Awaitable[str]]  # a Reflex client's token -> the cabinet session's token, or ""
-
-
 def _signed_in(session_token: str) -> bool:
     if not session_token:
         return False
@@ -49,9 +45,8 @@ def _signed_in(session_token: str) -> bool:
 class HttpGuard:
     """ASGI middleware: frame headers on every HTTP response; the upload endpoint bounded and signed-in only."""
 
-    def __init__(self, app: ASGIApp, *, session_token_of: SessionTokenOf, upload_path: str = "/_upload"):
+    def __init__(self, app: ASGIApp, *, upload_path: str = "/_upload"):
         self.app = app
-        self.session_token_of = session_token_of
         self.upload_path = upload_path
 
     async def __call__(self, scope: Message, receive: Callable[[], Awaitable[Message]],
@@ -83,8 +78,7 @@ class HttpGuard:
             if int(declared) > MAX_UPLOAD_BODY:
                 await _refuse(send, 413, TOO_LARGE)
                 return
-        client_token = headers.get(b"reflex-client-token", b"").decode("latin-1")
-        session_token = await self.session_token_of(client_token) if client_token else ""
+        session_token = session_cookie.token_in(headers.get(b"cookie", b"").decode("latin-1"))
         if not await asyncio.to_thread(_signed_in, session_token):
             await _refuse(send, 403, NOT_SIGNED_IN)
             return
@@ -136,33 +130,6 @@ async def _refuse(send: Callable[[Message], Awaitable[None]], status: int, text:
         (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(content)).encode()),
         (b"connection", b"close")]})
     await send({"type": "http.response.body", "body": content})
-
-
-def reflex_session_token_of(app: Any) -> SessionTokenOf:
-    """How the guard finds the session token a Reflex client holds (`SessionState._token`) in `app`'s state
-    manager, without ever making a state for a client it does not know."""
-
-    async def session_token_of(client_token: str) -> str:
-        from reflex.istate.manager.memory import StateManagerMemory
-        from reflex.istate.manager.token import BaseStateToken
-
-        # Imported by name: the Reflex states are outside what mypy checks (pyproject), and an import would pull
-        # them in.
-        SessionState = importlib.import_module("cabinet.state.session").SessionState
-
-        manager = app.state_manager
-        if isinstance(manager, StateManagerMemory):
-            root = manager.states.get(client_token)  # get_state would make and keep one for any token sent
-            if root is None:
-                return ""
-        else:  # Redis: reading a client it does not know stores nothing
-            root = await manager.get_state(BaseStateToken(ident=client_token, cls=SessionState))
-        try:
-            return root.get_substate(SessionState._get_substate_path())._token or ""
-        except (ValueError, AttributeError):
-            return ""
-
-    return session_token_of
 
 
 # --- unexpected errors of event handlers ------------------------------------------------------------------------

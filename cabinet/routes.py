@@ -40,3 +40,15 @@ def sip_card(subscriber_id) -> str:
 
 def address_confirmation(token: str) -> str:
     return f"{CONFIRM_ADDRESS}?token={token}"
+
+
+def local_path(target: str | None, default: str = HOME) -> str:
+    """`target` if it is a path of this site («/subscribers?q=…»), else `default`: a return address taken from a
+    link must never lead to another site (`//evil.example`, `https://…`, `/\\evil.example`)."""
+    from urllib.parse import urlsplit
+
+    text = (target or "").strip()
+    if not text.startswith("/") or text.startswith("//") or "\\" in text or any(ord(c) < 32 for c in text):
+        return default
+    parts = urlsplit(text)
+    return text if not parts.scheme and not parts.netloc else default

@@ -104,7 +104,7 @@ class PageState(Refusals, mixin=True):
         session = await self._session()
         if on_account:
             kwargs["account_id"] = int(session.account_id or 0)
-        return await call_as(session._token, service, **kwargs)
+        return await call_as(session._token(), service, **kwargs)
 
     async def _run(self, service, **kwargs):
         """Like _call, with a refusal shown in place and the handler stopped (see `event`)."""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import inspect
+import json
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import reflex as rx
 
-from cabinet import routes
+from cabinet import routes, session_cookie
 from cabinet.services.auth import sessions
 from cabinet.services.auth.sessions import PasswordChangeRequired, RoleNotChosen
 from cabinet.services.errors import DomainError, SessionExpired
@@ -36,8 +38,16 @@ def entry(route: str, *, sip: bool, loads=()):
     return SessionState.enter(route)
 
 
+def _navigate(path: str):
+    """A real page load (not the router's): the backend's cookie routes answer it, and the new websocket carries
+    the cookie they set."""
+    return rx.call_script(f"window.location.replace({json.dumps(path)})")
+
+
 class SessionState(rx.State):
-    _token: str = ""
+    """The session's token is not here: it is the browser's HttpOnly cookie, read from the websocket's handshake
+    on every event, so every tab of the browser is signed in and a backend restart loses nothing."""
+
     user_name: str = ""
     organization_name: str = ""
     role: str = ""
@@ -60,23 +70,30 @@ class SessionState(rx.State):
         self.accounts = options((a.id, a.title) for a in view.accounts)
         self.account_id = str(view.account_id or "")
 
-    def _forget(self, notice: str = "") -> None:
-        self._token = ""
+    def _token(self) -> str:
+        return session_cookie.token_in(self.router.headers.cookie)
+
+    def _forget(self, notice: str = ""):
+        """Everything of the session off this tab; returns the load of the sign-in page (a real one: the cookie
+        may have changed since this tab's websocket opened)."""
         self.reset()
         self.notice = notice
+        return _navigate(routes.LOGIN)
 
-    def _signed_in(self, token: str) -> None:
-        """Called by the sign-in page once a service has issued a token."""
-        self._token = token
+    async def _signed_in(self, token: str, then: str):
+        """Called by the sign-in pages once a service has issued a token: the browser fetches its cookie by a
+        ticket, then opens `then`."""
+        ticket = await call(sessions.handover, token=token)
         self.notice = ""
+        return _navigate(f"{session_cookie.ADOPT_PATH}?{urlencode({'ticket': ticket, 'next': then})}")
 
     async def _guard(self, *, sip: bool):
         """Load the session for a page, or send the user where they must go first."""
+        token = self._token()
         try:
-            view = await call(sessions.view, token=self._token)
+            view = await call(sessions.view, token=token)
         except SessionExpired as expired:
-            self._forget("" if not self._token else expired.message)
-            return rx.redirect(routes.LOGIN)
+            return self._forget(expired.message if token else "")
         self._show(view)
         if view.must_change_password:
             return rx.redirect(routes.PASSWORD)
@@ -107,10 +124,9 @@ class SessionState(rx.State):
     @rx.event
     async def switch_account(self, account_id: str):
         try:
-            view = await call(sessions.switch_account, token=self._token, account_id=int(account_id))
+            view = await call(sessions.switch_account, token=self._token(), account_id=int(account_id))
         except SessionExpired as expired:
-            self._forget(expired.message)
-            return rx.redirect(routes.LOGIN)
+            return self._forget(expired.message)
         except (DomainError, ValueError):
             return rx.toast.error("Этот лицевой счет вам недоступен.")
         self._show(view)
@@ -118,15 +134,14 @@ class SessionState(rx.State):
 
     @rx.event
     async def sign_out(self):
-        await call(sessions.sign_out, token=self._token)
+        await call(sessions.sign_out, token=self._token())
         self._forget("Вы вышли из Личного кабинета.")
-        return rx.redirect(routes.LOGIN)
+        return _navigate(f"{session_cookie.END_PATH}?{urlencode({'next': routes.LOGIN})}")
 
     async def _handle(self, error: DomainError):
         """What a page does with a refusal that is about the session rather than the page."""
         if isinstance(error, SessionExpired):
-            self._forget(error.message)
-            return rx.redirect(routes.LOGIN)
+            return self._forget(error.message)
         if isinstance(error, PasswordChangeRequired):
             return rx.redirect(routes.PASSWORD)
         if isinstance(error, RoleNotChosen):

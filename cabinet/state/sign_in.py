@@ -45,9 +45,8 @@ class SignInState(Refusals, rx.State):
 
     async def _enter(self, result: auth.SignInResult):
         session = await self.get_state(SessionState)
-        session._signed_in(result.token)
         self.opened = False  # until the sign-in page is opened again
-        return rx.redirect(NEXT_PAGE[result.next_step])
+        return await session._signed_in(result.token, NEXT_PAGE[result.next_step])
 
     @event
     async def sign_in(self, form: dict):
@@ -79,8 +78,16 @@ class SignInState(Refusals, rx.State):
 
     @rx.event
     async def open_page(self):
+        """The sign-in page; a browser still signed in (in another tab, say) goes on to the cabinet instead."""
         session = await self.get_state(SessionState)
         self.error, self.busy, self.opened = session.notice, False, True
+        if session._token():
+            try:
+                await call(sessions.view, token=session._token())
+            except DomainError:  # the cookie's session has ended: sign in anew
+                return None
+            return rx.redirect(routes.HOME)
+        return None
 
 
 class RecoverState(Refusals, rx.State):
@@ -112,7 +119,7 @@ class AfterSignInState(Refusals, rx.State):
     async def load(self):
         session = await self.get_state(SessionState)
         try:
-            view = await call(sessions.view, token=session._token)
+            view = await call(sessions.view, token=session._token())
         except DomainError as refusal:
             return await session._handle(refusal)
         self.roles = options(view.roles)
@@ -121,7 +128,7 @@ class AfterSignInState(Refusals, rx.State):
     @event
     async def choose(self, role: str):
         session = await self.get_state(SessionState)
-        view = await self._ask(sessions.choose_role, token=session._token, role=role)
+        view = await self._ask(sessions.choose_role, token=session._token(), role=role)
         return rx.redirect(routes.SIP_HOME if view.is_sip_admin else routes.HOME)
 
     @event
@@ -130,7 +137,6 @@ class AfterSignInState(Refusals, rx.State):
             self.error = "Пароли не совпадают."
             return
         session = await self.get_state(SessionState)
-        token = await self._ask(auth.change_password, token=session._token, new_password=form.get("new_password", ""),
+        token = await self._ask(auth.change_password, token=session._token(), new_password=form.get("new_password", ""),
                                 current_password=form.get("current_password") or None)
-        session._signed_in(token)
-        return [rx.toast.success("Пароль изменен."), rx.redirect(routes.HOME)]
+        return [rx.toast.success("Пароль изменен."), await session._signed_in(token, routes.HOME)]

@@ -36,9 +36,29 @@ def _free_port() -> int:
 class Cabinet:
     """The running app and where its embedded mail and SMS land."""
 
-    def __init__(self, url: str, data_dir: Path):
+    def __init__(self, url: str, data_dir: Path, env: dict[str, str]):
         self.url = url
         self.data_dir = data_dir
+        self.env = env
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        log = self.data_dir / "app.log"
+        with open(log, "a") as output:
+            self.process = subprocess.Popen([sys.executable, "-m", "cabinet.launch"], cwd=ROOT, env=self.env,
+                                            stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+        _wait_until_up(self.url, self.process, log)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        os.killpg(self.process.pid, signal.SIGINT)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.process = None
 
     @property
     def mail_dir(self) -> Path:
@@ -78,20 +98,12 @@ def cabinet():
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     env.pop("SMTP_HOST", None)
-    log = open(data_dir / "app.log", "w")
-    process = subprocess.Popen([sys.executable, "-m", "cabinet.launch"], cwd=ROOT, env=env, stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://localhost:{port}"
+    running = Cabinet(f"http://localhost:{port}", data_dir, env)
     try:
-        _wait_until_up(url, process, data_dir / "app.log")
-        yield Cabinet(url, data_dir)
+        running.start()
+        yield running
     finally:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
+        running.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
 
 

@@ -97,7 +97,7 @@ def test_sign_out_returns_to_the_sign_in_page(page, cabinet):
     page.get_by_role("button", name="Выйти").click()
     expect(page.get_by_role("tab", name="Мобильная связь")).to_be_visible()
     page.goto("/")
-    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page).to_have_url(re.compile(r"/login/?$"))
 
 
 def test_navigation_fits_the_screen_and_the_finger(page, cabinet):

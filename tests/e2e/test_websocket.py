@@ -13,6 +13,8 @@ import json
 import re
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable
 
@@ -75,15 +77,25 @@ class Tab:
     """One browser tab's connection, without the browser: its client token identifies its states on the
     backend; every update the backend sends it is kept, in order."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, origin: str | None = None):
+        self.url = url
+        self.origin = origin or url  # the page's site, as the browser sends it
         self.token = str(uuid.uuid4())
         self.updates: list[dict] = []
         self._arrived = threading.Condition()
         self._probes = 0
-        self.sio = _InOrderSocketIO(reconnection=False)
+        self._connect({})
+
+    def _connect(self, headers: dict[str, str]) -> None:
+        self.sio = _InOrderSocketIO(reconnection=False, websocket_extra_options={"origin": self.origin})
         self.sio.on("event", self._receive, namespace=NAMESPACE)
-        self.sio.connect(f"{url}?token={self.token}", socketio_path="/_event", namespaces=[NAMESPACE],
-                         transports=["websocket"], wait_timeout=REPLY_SECONDS)
+        self.sio.connect(f"{self.url}?token={self.token}", socketio_path="/_event", namespaces=[NAMESPACE],
+                         transports=["websocket"], wait_timeout=REPLY_SECONDS, headers=headers)
+
+    def reopen_with_cookie(self, cookie: str) -> None:
+        """The tab's next page load: the same client token, a new websocket that carries the browser's cookie."""
+        self.sio.disconnect()
+        self._connect({"Cookie": cookie})
 
     def _receive(self, update: dict) -> None:
         with self._arrived:
@@ -195,11 +207,29 @@ def signed_in(cabinet, login: str, password: str) -> Tab:
     tab.wait_for(mark, lambda updates: any(State.get_full_name() in (u.get("delta") or {}) for u in updates),
                  "the hydrated state")
     mark = tab.send(handler(SignInState, "sign_in"), path="/login", form={"login": login, "password": password})
-    tab.wait_for(mark, lambda updates: "/" in redirects(updates), "the redirect to the main page")
+    adopt = tab.wait_for(mark, lambda updates: re.search(r'"(/session/adopt\?[^"]+)"', shown_text(updates)),
+                         "the page load that takes the session's cookie")
+    tab.reopen_with_cookie(session_cookie_of(cabinet, adopt.group(1)))
     home = tab.call(handler(SessionState, "enter"), route="/")
     assert state_delta(home, HomeState).get("loaded") is True
     assert not redirects(home)
     return tab
+
+
+def session_cookie_of(cabinet, adopt_path: str) -> str:
+    """What the browser does with the sign-in page's handover: load the path, keep the cookie it sets."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        opener.open(cabinet.url + adopt_path, timeout=REPLY_SECONDS)
+    except urllib.error.HTTPError as answer:  # the 303 to the page, not followed
+        assert answer.code == 303, answer.code
+        return answer.headers["Set-Cookie"].split(";")[0]
+    raise AssertionError("the handover did not answer with a redirect")
 
 
 def own_account_number(cabinet, login: str) -> str:
@@ -407,3 +437,9 @@ def test_another_companys_request_cannot_be_opened(cabinet, tabs):
 
     assert stored(cabinet) == before
     assert_still_signed_in(cabinet, tab, OTHER_ADMIN)
+
+
+def test_a_websocket_opened_from_another_site_is_refused(cabinet):
+    """Another site's page cannot open the cabinet's websocket in the user's browser and ride their cookie."""
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        Tab(cabinet.url, origin="https://evil.example")

@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from cabinet import http_guard
+from cabinet import http_guard, session_cookie
 from cabinet.http_guard import MAX_UPLOAD_BODY, HttpGuard
 from tests.unit.factories import make_account, make_org, make_user, signed_in
 
@@ -70,11 +70,13 @@ def request(path="/_upload", method="POST", headers=None, scope_type="http"):
             "headers": [(name.encode(), value.encode()) for name, value in (headers or {}).items()]}
 
 
-def guard(backend, session_tokens=None):
-    async def session_token_of(client_token):
-        return (session_tokens or {}).get(client_token, "")
+def guard(backend):
+    return HttpGuard(backend)
 
-    return HttpGuard(backend, session_token_of=session_token_of)
+
+def with_session(token: str, **headers: str) -> dict[str, str]:
+    """The headers of a browser that holds the session's cookie (among others)."""
+    return {**headers, "cookie": f"theme=dark; {session_cookie.NAME}={token}"}
 
 
 def run(guarded, scope, client):
@@ -99,21 +101,19 @@ def test_every_response_forbids_framing_and_keeps_its_own_headers():
     assert [name for name, _ in headers].count(b"x-frame-options") == 1
 
 
-def test_a_declared_body_over_the_cap_is_refused_unread_before_the_session_is_looked_up():
-    async def never(client_token):
-        pytest.fail("the session was looked up")
-
+def test_a_declared_body_over_the_cap_is_refused_unread_before_the_session_is_looked_up(monkeypatch):
+    monkeypatch.setattr(http_guard, "_signed_in", lambda token: pytest.fail("the session was looked up"))
     backend, client = Backend(), Client([b"x" * 1000])
-    huge = {"content-length": str(2 * 10**9), "reflex-client-token": "t"}
-    run(HttpGuard(backend, session_token_of=never), request(headers=huge), client)
+    huge = with_session("t", **{"content-length": str(2 * 10**9)})
+    run(guard(backend), request(headers=huge), client)
     assert (client.status, client.text) == (413, "Файл больше 2 МБ. Загрузите файл меньшего размера.")
     assert client.read == 0 and not backend.called
     assert {name: value for name, value in client.headers if name in FRAME} == FRAME
 
 
 def test_an_upload_without_a_live_session_is_refused_unread(engine):
-    for headers in ({"content-length": "10"}, {"content-length": "10", "reflex-client-token": "unknown"},
-                    {"reflex-client-token": "unknown"}):
+    for headers in ({"content-length": "10"}, with_session("unknown", **{"content-length": "10"}),
+                    with_session("unknown"), {"cookie": "garbled\"; ;="}):
         backend, client = Backend(), Client([b"x" * 10])
         run(guard(backend), request(headers=headers), client)
         assert (client.status, client.text) == (403, "Сеанс завершен. Войдите снова.")
@@ -122,20 +122,20 @@ def test_an_upload_without_a_live_session_is_refused_unread(engine):
 
 def test_a_signed_in_upload_reaches_the_app_whole(session_token):
     backend, client = Backend(), Client([b"a" * 1000, b"b" * 1000])
-    headers = {"content-length": "2000", "reflex-client-token": "client"}
-    run(guard(backend, {"client": session_token}), request(headers=headers), client)
+    headers = with_session(session_token, **{"content-length": "2000"})
+    run(guard(backend), request(headers=headers), client)
     assert client.status == 200 and backend.body == b"a" * 1000 + b"b" * 1000
 
 
 def test_a_chunked_body_is_counted_as_it_comes_and_refused_past_the_cap(session_token):
     chunk = b"x" * 500_000
     backend, client = Backend(), Client([chunk] * 100)  # 50 MB without a Content-Length
-    run(guard(backend, {"client": session_token}), request(headers={"reflex-client-token": "client"}), client)
+    run(guard(backend), request(headers=with_session(session_token)), client)
     assert client.status == 413 and not backend.called
     assert client.read <= MAX_UPLOAD_BODY + len(chunk)
 
     backend, client = Backend(), Client([chunk] * 3)
-    run(guard(backend, {"client": session_token}), request(headers={"reflex-client-token": "client"}), client)
+    run(guard(backend), request(headers=with_session(session_token)), client)
     assert client.status == 200 and backend.body == chunk * 3
 
 
@@ -160,25 +160,3 @@ def test_other_routes_and_websockets_pass_as_they_are():
 
     asyncio.run(guard(websocket_app)(request("/_event", scope_type="websocket"), Client().receive, collect))
     assert sent == [{"type": "websocket.accept"}]
-
-
-def test_the_session_token_is_read_from_the_memory_states_without_making_one():
-    from reflex.istate.manager.memory import StateManagerMemory
-    from reflex.istate.manager.token import BaseStateToken
-    from reflex.state import State
-
-    from cabinet.state.session import SessionState
-
-    class App:
-        state_manager = StateManagerMemory()
-
-    async def scenario():
-        token_of = http_guard.reflex_session_token_of(App)
-        assert await token_of("nobody") == ""
-        assert "nobody" not in App.state_manager.states
-        root = await App.state_manager.get_state(BaseStateToken(ident="client", cls=State))
-        root.get_substate(SessionState._get_substate_path())._token = "the-session"
-        assert await token_of("client") == "the-session"
-        await App.state_manager.close()
-
-    asyncio.run(scenario())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
@@ -11,11 +12,12 @@ from cabinet import clock, settings
 from cabinet.models import Organization, PersonalAccount, Role, User, UserSession
 from cabinet.models.base import ACCOUNT_KIND_TITLES, ROLE_TITLES
 from cabinet.services import audit
-from cabinet.services.access import SIGNED_IN, Actor, account_ids_for, accounts_for, serves
+from cabinet.services.access import BY_LINK, SIGNED_IN, Actor, account_ids_for, accounts_for, serves
 from cabinet.services.auth.passwords import keyed_hash, new_token
 from cabinet.services.errors import AccessDenied, DomainError, SessionExpired
 
 TOUCH_EVERY = dt.timedelta(minutes=1)  # how finely idleness is measured
+HANDOVER_FOR = dt.timedelta(minutes=1)  # how long the browser has to take a new session's token as its cookie
 
 
 class PasswordChangeRequired(DomainError):
@@ -190,6 +192,38 @@ def switch_account(session: Session, *, token: str | None, account_id: int) -> S
     session.add(user_session)
     session.commit()
     return view(session, token=token)
+
+
+def _handover_mac(user_session: UserSession, until: int) -> str:
+    return keyed_hash(f"handover:{user_session.id}:{until}:{user_session.token_hash}")
+
+
+@serves(SIGNED_IN)
+def handover(session: Session, *, token: str | None) -> str:
+    """A ticket for the browser to fetch the session's cookie with (`adopt`): the token itself never reaches the
+    page's JavaScript. Valid a minute, and once: adopting it changes the token it is bound to."""
+    user_session, _user = live(session, token)
+    session.commit()
+    until = int((clock.now() + HANDOVER_FOR).timestamp())
+    return f"{user_session.id}.{until}.{_handover_mac(user_session, until)}"
+
+
+@serves(BY_LINK)
+def adopt(session: Session, *, ticket: str) -> str:
+    """The session of a handover ticket, given a new token (the one the browser keeps as an HttpOnly cookie)."""
+    session_id, _, rest = ticket.partition(".")
+    until, _, mac = rest.partition(".")
+    if not (session_id.isdigit() and until.isdigit()) or clock.now().timestamp() > int(until):
+        raise SessionExpired()
+    found = session.get(UserSession, int(session_id))
+    if found is None or not hmac.compare_digest(mac, _handover_mac(found, int(until))):
+        raise SessionExpired()
+    _alive(session, found, touch=False)
+    token = new_token()
+    found.token_hash = keyed_hash(token)
+    session.add(found)
+    session.commit()
+    return token
 
 
 @serves(SIGNED_IN)
