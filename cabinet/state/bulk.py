@@ -20,6 +20,10 @@ class BulkState(ListWizard, rx.State):
 
     @event
     async def load(self):
+        wizard = await self.get_state(BulkRenameState) if self.tab == "rename" else self
+        if wizard._kept():
+            self.loaded = True
+            return None
         self._begin()
         self.loaded = True
         return await self._start(self.tab)

@@ -42,6 +42,8 @@ class BulkServicesState(ListWizard, rx.State):
 
     @event
     async def load(self):
+        if self._kept():
+            return None
         self._begin()
         found = await self._run(bulk_catalogue.service_options)
         self.services = [ServiceOption(id=str(s.id), name=s.name, category=s.category, fee=money(s.monthly_fee))

@@ -18,6 +18,8 @@ class BulkTariffState(ListWizard, TariffPick, rx.State):
 
     @event
     async def load(self):
+        if self._kept():
+            return None
         self._begin()
         self._offer(await self._run(bulk_catalogue.account_tariffs))
         self.loaded = True

@@ -61,8 +61,17 @@ class ListWizard(PageState, mixin=True):
     request_href: str = ""
     _key: str = ""
 
+    def _kept(self) -> bool:
+        """Whether the page shows what this wizard ordered last, as the page's load finds it (the page was
+        reloaded, or its connection came back): the load then keeps it, and the worker's progress goes on being
+        shown; otherwise the load starts a new draft."""
+        if not self.request_href:
+            return False
+        self.loaded = self.opened = True
+        return True
+
     async def _restart(self, status: str = ""):
-        self.step, self.error, self.done, self._key = 1, "", "", self._new_key()
+        self.step, self.error, self.done, self._key, self.request_href = 1, "", "", self._new_key(), ""
         (await self.get_state(ProgressState)).following = False
         return await (await self.get_state(PickerState))._reset_choice(status=status)
 
