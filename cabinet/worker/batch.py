@@ -15,8 +15,8 @@ from sqlmodel import Session
 from cabinet import clock, db
 from cabinet.models import ItemStatus, Request, RequestItem
 from cabinet.services.errors import DomainError
-from cabinet.services.requests.handling import Handler, Registry
-from cabinet.worker.claims import own_items
+from cabinet.services.requests.handling import Handler, Prepared, Registry
+from cabinet.worker.claims import heartbeat, own_items
 
 log = logging.getLogger("cabinet.worker")
 
@@ -126,8 +126,17 @@ class BatchSession(Session):
         super().rollback()
 
 
-def attempt(session: BatchSession, handler: Handler | None, request: Request, item: RequestItem) -> Outcome:
-    """Run the item's handler in a savepoint of its own: a refusal or a failure undoes this item's effect only."""
+@dataclass(frozen=True)
+class Ready:
+    """What a `Prepared` handler's slow part made for its item."""
+
+    value: object
+
+
+def attempt(session: BatchSession, handler: Handler | None, request: Request, item: RequestItem,
+            ready: Ready | None = None) -> Outcome:
+    """Run the item's handler (a prepared one's `record`) in a savepoint of its own: a refusal or a failure undoes
+    this item's effect only."""
     item_id, attempts, request_id = item.id, item.attempts, request.id
     try:
         with session.begin_nested():
@@ -135,7 +144,11 @@ def attempt(session: BatchSession, handler: Handler | None, request: Request, it
                 raise LookupError(f"no handler registered for request kind {request.kind!r}")
             session.handling = True
             try:
-                result = handler(session, request, item)
+                if isinstance(handler, Prepared):
+                    assert ready is not None, "a prepared handler's item is recorded with what was prepared"
+                    result = handler.record(session, request, item, ready.value)
+                else:
+                    result = handler(session, request, item)
             finally:
                 session.handling = False
     except DomainError as refusal:  # ItemRefused, or a service's rule refusal: final, not retried
@@ -163,6 +176,9 @@ class Batches:
         per transaction instead, so that only a faulty item is retried.
 
         Returns (items attempted, the claimed items not reached and still ours)."""
+        handler = self.registry.handler(_kind_of(request_id))
+        if isinstance(handler, Prepared):
+            return self._prepared(request_id, item_ids, handler)
         try:
             return self._transaction(request_id, item_ids, halt)
         except Exception:
@@ -213,6 +229,32 @@ class Batches:
                 raise
         return len(outcomes), later
 
+    def _prepared(self, request_id: int, item_ids: list[int], handler: Prepared) -> tuple[int, list[int]]:
+        """The first of the items by a prepared handler: its slow part with no write lock held (the claims kept
+        alive meanwhile), then its writes in a transaction of its own."""
+        item_id, later = item_ids[0], item_ids[1:]
+        try:
+            with heartbeat(item_ids, self.worker_id):
+                ready = _prepare(request_id, item_id, self.worker_id, handler)
+            if ready is None:
+                return 0, later  # no longer ours
+            with BatchSession(db.write_engine(), expire_on_commit=False) as session:
+                try:
+                    item = own_items(session, [item_id], self.worker_id).get(item_id)
+                    if item is not None:
+                        request = session.get(Request, request_id)
+                        outcome = ready if isinstance(ready, Outcome) else attempt(session, handler, request, item,
+                                                                                    ready)
+                        write_outcomes(session, request_id, self.worker_id, [outcome])
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+        except Exception:
+            log.exception("Ошибка при обработке позиции %s заявки %s", item_id, request_id)
+            self._record_failure(request_id, item_id)
+        return 1, later
+
     def _record_failure(self, request_id: int, item_id: int) -> None:
         """Count a failed attempt in a transaction of its own; retry later, or refuse after MAX_ITEM_ATTEMPTS."""
         with db.session_scope(writes=True) as session:
@@ -220,3 +262,26 @@ class Batches:
             if item is None:
                 return
             write_outcomes(session, request_id, self.worker_id, [failure(request_id, item_id, item.attempts + 1)])
+
+
+def _kind_of(request_id: int) -> str:
+    with db.session_scope() as session:
+        request = session.get(Request, request_id)
+        return request.kind if request is not None else ""
+
+
+def _prepare(request_id: int, item_id: int, worker_id: str, handler: Prepared) -> Ready | Outcome | None:
+    """A prepared handler's slow part for one item, in a session that only reads; its refusal or failure is the
+    item's outcome. None when the item is no longer this worker's."""
+    with db.session_scope() as session:
+        item = own_items(session, [item_id], worker_id, lock=False).get(item_id)
+        request = session.get(Request, request_id)
+        if item is None or request is None:
+            return None
+        try:
+            return Ready(handler.prepare(session, request, item))
+        except DomainError as refusal:
+            return Outcome(item_id, ItemStatus.REFUSED, refusal.message)
+        except Exception:
+            log.exception("Ошибка при подготовке позиции %s заявки %s", item_id, request_id)
+            return failure(request_id, item_id, item.attempts + 1)

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import os
 import socket
+import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from sqlalchemy import exists, select, update
 from sqlmodel import Session
@@ -15,6 +18,8 @@ from sqlmodel import Session
 from cabinet import clock, db
 from cabinet.delivery import leases
 from cabinet.models import ItemStatus, Request, RequestItem, RequestStatus
+
+log = logging.getLogger("cabinet.worker")
 
 # A live worker renews the lease of the items it still holds after every batch (a heartbeat), so a dead worker's
 # items are taken over this soon; a batch that outlasts it is still safe: each transaction locks its items again
@@ -95,9 +100,11 @@ def _update_held(item_ids: list[int], worker_id: str, **values) -> None:
         )
 
 
-def own_items(session: Session, item_ids: Sequence[int], worker_id: str) -> dict[int, RequestItem]:
-    """Those of the items still waiting and still ours, locked for this transaction (one SELECT), by id."""
-    items = session.execute(
+def own_items(session: Session, item_ids: Sequence[int], worker_id: str, *, lock: bool = True
+              ) -> dict[int, RequestItem]:
+    """Those of the items still waiting and still ours, locked for this transaction (one SELECT) unless `lock` is
+    false, by id."""
+    query = (
         select(RequestItem)
         .where(
             RequestItem.id.in_(item_ids),
@@ -105,6 +112,28 @@ def own_items(session: Session, item_ids: Sequence[int], worker_id: str) -> dict
             RequestItem.claimed_by == worker_id,
         )
         .order_by(RequestItem.id)  # locks taken in one order by every worker
-        .with_for_update()
-    ).scalars()
+    )
+    items = session.execute(query.with_for_update() if lock else query).scalars()
     return {item.id: item for item in items}
+
+
+@contextlib.contextmanager
+def heartbeat(item_ids: list[int], worker_id: str) -> Iterator[None]:
+    """Renew the items' lease every third of ITEM_LEASE while the block runs (slow work on one of them), so they
+    are not taken over from a worker that is alive."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(ITEM_LEASE.total_seconds() / 3):
+            try:
+                renew_items(item_ids, worker_id)
+            except Exception:  # noqa: BLE001 - a missed beat only shortens the lease
+                log.warning("Не удалось продлить захват позиций %s", item_ids[:5], exc_info=True)
+
+    thread = threading.Thread(target=beat, name=f"heartbeat {worker_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()

@@ -14,8 +14,8 @@ from sqlmodel import Session
 from cabinet import clock, db
 from cabinet.models import ItemStatus, Request, RequestItem, RequestStatus
 from cabinet.services import audit
-from cabinet.services.requests.handling import Registry
-from cabinet.worker.batch import INTERNAL_ERROR, RETRY_BASE_SECONDS
+from cabinet.services.requests.handling import PreparedHook, Registry
+from cabinet.worker.batch import INTERNAL_ERROR, RETRY_BASE_SECONDS, Ready
 from cabinet.worker.claims import UNFINISHED, waiting
 
 log = logging.getLogger("cabinet.worker")
@@ -44,22 +44,34 @@ class Finisher:
         failures, not_before = self.failures.get(request_id, (0, now))
         if not_before > now:
             return False
-        with Session(db.write_engine(), expire_on_commit=False) as session:
-            try:
-                closed = self._close(session, request_id, give_up_hook=failures >= MAX_FINISH_ATTEMPTS)
-            except Exception:
-                session.rollback()
-                log.exception("Не удалось завершить заявку %s", request_id)
-                failures += 1
-                self.failures[request_id] = (failures, now + dt.timedelta(seconds=RETRY_BASE_SECONDS * 2**failures))
-                return False
-            except BaseException:
-                session.rollback()
-                raise
+        give_up_hook = failures >= MAX_FINISH_ATTEMPTS
+        try:
+            ready = None if give_up_hook else self._prepare_hook(request_id)
+            with Session(db.write_engine(), expire_on_commit=False) as session:
+                try:
+                    closed = self._close(session, request_id, give_up_hook=give_up_hook, ready=ready)
+                except BaseException:
+                    session.rollback()
+                    raise
+        except Exception:
+            log.exception("Не удалось завершить заявку %s", request_id)
+            failures += 1
+            self.failures[request_id] = (failures, now + dt.timedelta(seconds=RETRY_BASE_SECONDS * 2**failures))
+            return False
         self.failures.pop(request_id, None)
         return closed
 
-    def _close(self, session: Session, request_id: int, *, give_up_hook: bool) -> bool:
+    def _prepare_hook(self, request_id: int) -> Ready | None:
+        """A prepared finish hook's slow part, in a session that only reads, once no item waits."""
+        with db.session_scope() as session:
+            request = session.get(Request, request_id)
+            if (request is None or request.finished_at is not None
+                    or session.execute(select(waiting(request_id))).scalar()):
+                return None
+            hook = self.registry.finish_hook(request.kind)
+            return Ready(hook.prepare(session, request)) if isinstance(hook, PreparedHook) else None
+
+    def _close(self, session: Session, request_id: int, *, give_up_hook: bool, ready: Ready | None) -> bool:
         now = clock.now()
         if session.execute(select(waiting(request_id))).scalar():
             return False
@@ -76,6 +88,8 @@ class Finisher:
         done, refused = counts.get(ItemStatus.DONE.value, 0), counts.get(ItemStatus.REFUSED.value, 0)
         status = final_status(done, refused)
         hook = self.registry.finish_hook(request.kind)
+        if isinstance(hook, PreparedHook) and ready is None and not give_up_hook:
+            return False  # its last item was done after the look that prepares: prepared at the next look
         give_up = hook is not None and give_up_hook
         values = dict(status=status.value, finished_at=now, started_at=request.started_at or now,
                       done_items=done, refused_items=refused)
@@ -89,7 +103,11 @@ class Finisher:
             return False
         session.expire(request)
         if hook is not None and not give_up:
-            hook(session, request)
+            if isinstance(hook, PreparedHook):
+                assert ready is not None
+                hook.record(session, request, ready.value)
+            else:
+                hook(session, request)
         audit.record(session, action="request.finished", user_id=None, organization_id=request.organization_id,
                      account_id=request.account_id, object_kind="request", object_id=request_id,
                      status=status.value, done=done, refused=refused, finish_hook_failed=give_up)

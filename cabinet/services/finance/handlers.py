@@ -1,13 +1,15 @@
 """The worker's handlers of the finance orders: the invoice (C2, P5), call detail (C6, P8), the reconciliation act
 (C7); `mail_document` serves the SIP preliminary invoice (P9) too.
 
-Each renders its document with `cabinet.documents` and queues the e-mail in the worker's transaction, so the
-e-mail exists if and only if the item (or, for call detail, the whole request) is recorded as done.
+Each renders its document with `cabinet.documents` first, in a session that only reads (rendering is slow, and
+no one's write may wait for it), and then queues the e-mail in the worker's write transaction, so the e-mail
+exists if and only if the item (or, for call detail, the whole request) is recorded as done.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
@@ -26,10 +28,46 @@ from cabinet.models import (
     Subscriber,
 )
 from cabinet.services.errors import ItemRefused
+from cabinet.services.requests.handling import Prepared, PreparedHook
 from cabinet.text import ddmmyyyy, month_words
 
 SIGNATURE = ("\n\nПисьмо отправлено из Личного кабинета корпоративного клиента по вашей заявке "
              "№ {request_id}. Отвечать на него не нужно.")
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A rendered document and the words of its e-mail; `done` is what the item (or the request's summary) says
+    once it is queued, with `{recipients}` in it."""
+
+    document: RenderedDocument
+    subject: str
+    text: str
+    done: str
+
+
+def mail_letter(session: Session, request: Request, letter: Letter) -> str:
+    """Queue the letter (the quick part, in the write transaction); returns what it says it did."""
+    recipients = mail_document(session, request, letter.document, subject=letter.subject, text=letter.text)
+    return letter.done.format(recipients=", ".join(recipients))
+
+
+def mailed_item(render) -> Prepared:
+    """An item handler that renders `render(session, request, item) -> Letter`, then queues it."""
+    return Prepared(prepare=render, record=lambda session, request, item, letter: mail_letter(session, request,
+                                                                                                letter))
+
+
+def mailed_summary(render) -> PreparedHook:
+    """A finish hook that renders `render(session, request) -> Letter | None` (None: nothing to send), then queues
+    it and says so in the request's summary."""
+
+    def record(session: Session, request: Request, letter: Letter | None) -> None:
+        if letter is not None:
+            request.summary = mail_letter(session, request, letter)
+            session.add(request)
+
+    return PreparedHook(prepare=render, record=record)
 
 
 def mail_document(session: Session, request: Request, rendered: RenderedDocument, *, subject: str, text: str) -> list[str]:
@@ -66,15 +104,14 @@ def account_of(session: Session, request: Request) -> PersonalAccount:
 
 # --- C2: the invoice ------------------------------------------------------------------------------------------
 
-def send_invoice(session: Session, request: Request, item: RequestItem) -> str:
+def invoice_letter(session: Session, request: Request, item: RequestItem) -> Letter:
     invoice = session.get(Invoice, int(request.params.get("invoice_id") or 0))
     if invoice is None or invoice.account_id != request.account_id:
         raise ItemRefused("Счет не найден на этом лицевом счете.")
     rendered = render_invoice(load_invoice(session, invoice.id), request.params.get("format") or DEFAULT_FORMAT)
     period = month_words(invoice.period)
-    recipients = mail_document(session, request, rendered, subject=f"Счет за {period}",
-                       text=f"счет № {invoice.number} за {period}")
-    return f"Счет отправлен на {', '.join(recipients)}"
+    return Letter(rendered, subject=f"Счет за {period}", text=f"счет № {invoice.number} за {period}",
+                  done="Счет отправлен на {recipients}")
 
 
 # --- C6: call detail: items are only checked, the one document is built when all are done -----------------------
@@ -99,10 +136,10 @@ def include_in_detail(session: Session, request: Request, item: RequestItem) -> 
     return "Включен в детализацию"
 
 
-def mail_call_detail(session: Session, request: Request) -> None:
+def call_detail_letter(session: Session, request: Request) -> Letter | None:
     subscriber_ids = [s.id for s in done_subscribers(session, request)]
     if not subscriber_ids:
-        return  # every item refused: nothing to send
+        return None  # every item refused: nothing to send
     year, month = int(request.params["year"]), int(request.params["month"])
     rendered = render_call_detail(
         session,
@@ -113,29 +150,26 @@ def mail_call_detail(session: Session, request: Request) -> None:
         layout=request.params.get("layout") or "sheet_per_subscriber",
     )
     period = month_words(dt.date(year, month, 1))
-    recipients = mail_document(session, request, rendered, subject=f"Детализация за {period}",
-                       text=f"детализация звонков за {period} (абонентов: {len(subscriber_ids)})")
-    request.summary = (f"Детализация за {period} (абонентов: {len(subscriber_ids)}) "
-                       f"отправлена на {', '.join(recipients)}")
-    session.add(request)
+    return Letter(rendered, subject=f"Детализация за {period}",
+                  text=f"детализация звонков за {period} (абонентов: {len(subscriber_ids)})",
+                  done=f"Детализация за {period} (абонентов: {len(subscriber_ids)}) отправлена на {{recipients}}")
 
 
 
 # --- C7: the reconciliation act ------------------------------------------------------------------------------
 
-def send_reconciliation(session: Session, request: Request, item: RequestItem) -> str:
+def reconciliation_letter(session: Session, request: Request, item: RequestItem) -> Letter:
     date_from = dt.date.fromisoformat(request.params["date_from"])
     date_to = dt.date.fromisoformat(request.params["date_to"])
     rendered = render_reconciliation(session, account_id=request.account_id, date_from=date_from, date_to=date_to)
     period = f"{ddmmyyyy(date_from)}–{ddmmyyyy(date_to)}"
-    recipients = mail_document(session, request, rendered, subject=f"Акт сверки за {period}",
-                       text=f"акт сверки взаиморасчетов за {period}")
-    return f"Акт сверки отправлен на {', '.join(recipients)}"
+    return Letter(rendered, subject=f"Акт сверки за {period}", text=f"акт сверки взаиморасчетов за {period}",
+                  done="Акт сверки отправлен на {recipients}")
 
 
 HANDLERS = {
-    RequestKind.INVOICE_EMAIL: send_invoice,  # C2, P5
+    RequestKind.INVOICE_EMAIL: mailed_item(invoice_letter),  # C2, P5
     RequestKind.CALL_DETAIL: include_in_detail,  # C6, P8
-    RequestKind.RECONCILIATION: send_reconciliation,  # C7
+    RequestKind.RECONCILIATION: mailed_item(reconciliation_letter),  # C7
 }
-FINISH_HOOKS = {RequestKind.CALL_DETAIL: mail_call_detail}
+FINISH_HOOKS = {RequestKind.CALL_DETAIL: mailed_summary(call_detail_letter)}

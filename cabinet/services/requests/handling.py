@@ -11,21 +11,44 @@ into one `Registry` and hands it to the worker, so the worker imports no handler
 
     def mail_detail(session, request) -> None:
         ...                      # e.g. enqueue_email(...) once every item is done, in the same transaction
+
+Slow work (rendering a document, writing a file) must not hold the write lock that every other user's write waits
+for: such a handler is a `Prepared` pair, `prepare` run first in a session that only reads, then `record`, which
+does the item's writes with what was prepared, in the worker's short write transaction (a `PreparedHook` for a
+finish hook). The same rules of refusal hold for both parts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlmodel import Session
 
 from cabinet.models import Request, RequestItem, RequestKind
 
-Handler = Callable[[Session, Request, RequestItem], str]
-FinishHook = Callable[[Session, Request], None]
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Prepared(Generic[T]):
+    """An item handler in two parts: `prepare` (slow, reads only) and `record` (quick, writes); see above."""
+
+    prepare: Callable[[Session, Request, RequestItem], T]
+    record: Callable[[Session, Request, RequestItem, T], str]
+
+
+@dataclass(frozen=True)
+class PreparedHook(Generic[T]):
+    """A finish hook in two parts: `prepare` (slow, reads only) and `record` (quick, writes)."""
+
+    prepare: Callable[[Session, Request], T]
+    record: Callable[[Session, Request, T], None]
+
+
+Handler = Callable[[Session, Request, RequestItem], str] | Prepared[Any]
+FinishHook = Callable[[Session, Request], None] | PreparedHook[Any]
 
 
 @dataclass(frozen=True)

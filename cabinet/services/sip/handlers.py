@@ -8,7 +8,7 @@ from sqlmodel import Session
 from cabinet import clock
 from cabinet.documents.preliminary import render_preliminary_invoice
 from cabinet.models import Request, RequestItem, RequestKind
-from cabinet.services.finance.handlers import account_of, done_subscribers, mail_document, still_on_account
+from cabinet.services.finance.handlers import Letter, account_of, done_subscribers, mailed_summary, still_on_account
 from cabinet.services.sip import channels
 from cabinet.services.sip.subscribers import charged_so_far
 from cabinet.services.subscribers.handlers import item_params, locked_subscriber, record_change
@@ -29,24 +29,22 @@ def include_in_preliminary(session: Session, request: Request, item: RequestItem
     return "Включен в предварительный счет"
 
 
-def mail_preliminary_invoice(session: Session, request: Request) -> None:
+def preliminary_invoice_letter(session: Session, request: Request) -> Letter | None:
     subscribers = done_subscribers(session, request)
     if not subscribers:
-        return  # every item refused: nothing to send
+        return None  # every item refused: nothing to send
     period = request.params.get("period") or month_words(clock.today())
     start = clock.today().replace(day=1)
     charges = [(s.number, s.name or "", [(r.description, r.amount) for r in charged_so_far(session, s, start)])
                for s in subscribers]
     rendered = render_preliminary_invoice(account_of(session, request).number, period, charges)
-    recipients = mail_document(session, request, rendered, subject=f"Предварительный счет за {period}",
-                               text=f"предварительный счет за {period} на текущую дату "
-                                    f"(абонентов: {len(subscribers)})")
-    request.summary = f"Предварительный счет за {period} отправлен на {', '.join(recipients)}"
-    session.add(request)
+    return Letter(rendered, subject=f"Предварительный счет за {period}",
+                  text=f"предварительный счет за {period} на текущую дату (абонентов: {len(subscribers)})",
+                  done=f"Предварительный счет за {period} отправлен на {{recipients}}")
 
 
 HANDLERS = {
     RequestKind.CHANNELS: change_channels,  # P13
     RequestKind.PRELIMINARY_INVOICE: include_in_preliminary,  # P9
 }
-FINISH_HOOKS = {RequestKind.PRELIMINARY_INVOICE: mail_preliminary_invoice}
+FINISH_HOOKS = {RequestKind.PRELIMINARY_INVOICE: mailed_summary(preliminary_invoice_letter)}

@@ -42,6 +42,7 @@ from cabinet.models import (
 )
 from cabinet.services import audit
 from cabinet.services.errors import ItemRefused
+from cabinet.services.requests.handling import Prepared
 from cabinet.services.subscribers import rules
 from cabinet.services.subscribers.excel import export_path, progress_path, write_export
 from cabinet.services.subscribers.numbers import NUMBER_CHANGE_OFF, SELF_SIM_OFF, SIM_OFF
@@ -230,9 +231,10 @@ def replace_sim(session: Session, request: Request, item: RequestItem) -> str:
 
 # --- S1: a large export ---------------------------------------------------------------------------------------
 
-def export(session: Session, request: Request, item: RequestItem) -> str:
+def write_exported(session: Session, request: Request, item: RequestItem) -> int:
     """Write the xlsx under data/exports/{request id}.xlsx (through a temporary name, so a half-written file is
-    never served), reporting rows written every few thousand for the progress bar."""
+    never served), reporting rows written every few thousand for the progress bar; returns the rows written. Slow,
+    and only reads: it runs before the item's write transaction."""
     params = item_params(request, item)
     path = export_path(request.id)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -250,6 +252,10 @@ def export(session: Session, request: Request, item: RequestItem) -> str:
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
+    return count
+
+
+def record_export(session: Session, request: Request, item: RequestItem, count: int) -> str:
     request.summary = f"Выгрузка в Excel: абонентов — {count}"
     session.add(request)
     return f"Выгружено абонентов: {count}"
@@ -263,6 +269,6 @@ HANDLERS = {
     RequestKind.FORWARDING: set_forwarding,  # S6
     RequestKind.NUMBER_CHANGE: change_number,  # S7
     RequestKind.SIM_REPLACEMENT: replace_sim,  # S8
-    RequestKind.EXPORT: export,  # S1
+    RequestKind.EXPORT: Prepared(prepare=write_exported, record=record_export),  # S1
 }
 FINISH_HOOKS: dict = {}

@@ -20,10 +20,9 @@ from cabinet.delivery import enqueue_email, smtp_sink
 from cabinet.models import AuditEvent, OutboxEmail, Request, RequestItem, RequestKind, Subscriber
 from cabinet.services.errors import DomainError, ItemRefused
 from cabinet.services.requests import history, store
-from cabinet.services.requests.handling import Registry
 from cabinet.services.requests.store import ItemDraft
 from tests.conftest import TEST_DATABASE_URL
-from tests.unit.factories import make_account, make_actor, make_org, make_subscriber, make_user
+from tests.unit.factories import make_subscriber
 
 postgres_only = pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs PostgreSQL (TEST_DATABASE_URL)")
 sqlite_only = pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="runs against an SQLite file")
@@ -31,48 +30,6 @@ sqlite_only = pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="runs against a
 
 class WorkerKilled(BaseException):
     """Stands for the process dying: not an Exception, so nothing in the worker handles it."""
-
-
-class OwnRegistry(Registry):
-    """A registry a test fills with its own handlers."""
-
-    def handles(self, kind):
-        return lambda fn: self.handlers.__setitem__(RequestKind(kind).value, fn) or fn
-
-    def on_finish(self, kind):
-        return lambda fn: self.finish_hooks.__setitem__(RequestKind(kind).value, fn) or fn
-
-
-# Transactions end by their number of items only, however slow the machine; a test of the time limit sets it.
-UNTIMED = worker.Limits(transaction_seconds=3600)
-
-
-@pytest.fixture
-def registry():
-    return OwnRegistry(handlers={}, finish_hooks={})
-
-
-@pytest.fixture
-def process(registry):
-    """process("w1", …): the next request, done by worker w1 (one worker per name and limits, as a process)."""
-    workers: dict = {}
-
-    def run(worker_id: str = "w1", *, limits: worker.Limits = UNTIMED, **options) -> bool:
-        key = (worker_id, limits)
-        if key not in workers:
-            workers[key] = worker.Worker(registry, worker_id=worker_id, limits=limits)
-        return workers[key].process_next_request(**options)
-
-    return run
-
-
-@pytest.fixture
-def owner(session):
-    org = make_org(session)
-    account = make_account(session, org, delivery_emails=["buh@example.test"])
-    user = make_user(session, org, [account])
-    session.commit()
-    return make_actor(user, [account]), account
 
 
 def submit(session, owner, n=5, key="k1", kind=RequestKind.RENAME) -> int:
