@@ -260,6 +260,14 @@ def signed_in(session: Session, user_id: int) -> tuple[Actor, str]:
     return sessions.actor_for(session, token=token), token
 
 
+def new_session_token(session: Session) -> str:
+    """The token of a live session of a new user of a new company."""
+    org = make_org(session)
+    user = make_user(session, org, [make_account(session, org)])
+    session.commit()
+    return signed_in(session, user.id)[1]
+
+
 class SmsInbox:
     """An SMS gateway that keeps what it was asked to send."""
 

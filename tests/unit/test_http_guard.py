@@ -9,7 +9,7 @@ import pytest
 
 from cabinet import http_guard, session_cookie
 from cabinet.http_guard import MAX_UPLOAD_BODY, HttpGuard
-from tests.unit.factories import make_account, make_org, make_user, signed_in
+from tests.unit.factories import new_session_token
 
 FRAME = {b"x-frame-options": b"DENY", b"content-security-policy": b"frame-ancestors 'none'"}
 
@@ -86,10 +86,7 @@ def run(guarded, scope, client):
 
 @pytest.fixture
 def session_token(session):
-    org = make_org(session)
-    user = make_user(session, org, [make_account(session, org)])
-    session.commit()
-    return signed_in(session, user.id)[1]
+    return new_session_token(session)
 
 
 def test_every_response_forbids_framing_and_keeps_its_own_headers():

@@ -13,15 +13,12 @@ from cabinet import clock, routes, session_cookie
 from cabinet.api import api
 from cabinet.services.auth import sessions
 from cabinet.services.errors import SessionExpired
-from tests.unit.factories import make_account, make_org, make_user, signed_in
+from tests.unit.factories import new_session_token
 
 
 @pytest.fixture
 def token(session):
-    org = make_org(session)
-    user = make_user(session, org, [make_account(session, org)])
-    session.commit()
-    return signed_in(session, user.id)[1]
+    return new_session_token(session)
 
 
 class Browser:
