@@ -2,7 +2,8 @@
 (C7); `mail_document` serves the SIP preliminary invoice (P9) too.
 
 Each renders its document with `cabinet.documents` and queues the e-mail in the worker's transaction, so the
-e-mail exists if and only if the item (or, for call detail, the whole request) is recorded as done.
+e-mail exists if and only if the item (or, for call detail, the whole request) is recorded as done; what became of
+the e-mail is told to that item (or request) by `cabinet.services.requests.letters`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 from sqlmodel import Session, select
 
 from cabinet.delivery.outbox import Attachment, enqueue_email
+from cabinet.delivery.outcome import queued
 from cabinet.documents.call_detail import render_call_detail
 from cabinet.documents.common import RenderedDocument
 from cabinet.documents.invoice import DEFAULT_FORMAT, load_invoice, render_invoice
@@ -32,8 +34,11 @@ SIGNATURE = ("\n\nПисьмо отправлено из Личного каби
              "№ {request_id}. Отвечать на него не нужно.")
 
 
-def mail_document(session: Session, request: Request, rendered: RenderedDocument, *, subject: str, text: str) -> list[str]:
-    """Queue the document to the request's recipients, in the item's transaction; returns the recipients."""
+def mail_document(session: Session, request: Request, rendered: RenderedDocument, *, subject: str, text: str,
+                  sent_text: str, item: RequestItem | None = None) -> str:
+    """Queue the document to the request's recipients, in the item's transaction, as the result of `item` (or of
+    the whole request); returns what that says until the server takes the letter (`requests.letters` tells the
+    rest, ending with `sent_text` «на <addresses>»)."""
     if not rendered.content:
         raise RuntimeError(f"document {rendered.filename!r} came out empty")
     recipients = _recipients(request)
@@ -47,8 +52,10 @@ def mail_document(session: Session, request: Request, rendered: RenderedDocument
         attachments=[Attachment(filename=rendered.filename, content_type=rendered.content_type,
                                 content=rendered.content)],
         request_id=request.id,
+        request_item_id=item.id if item is not None else None,
+        sent_text=sent_text,
     )
-    return recipients
+    return queued(recipients)
 
 
 def _recipients(request: Request) -> list[str]:
@@ -72,9 +79,8 @@ def send_invoice(session: Session, request: Request, item: RequestItem) -> str:
         raise ItemRefused("Счет не найден на этом лицевом счете.")
     rendered = render_invoice(load_invoice(session, invoice.id), request.params.get("format") or DEFAULT_FORMAT)
     period = month_words(invoice.period)
-    recipients = mail_document(session, request, rendered, subject=f"Счет за {period}",
-                       text=f"счет № {invoice.number} за {period}")
-    return f"Счет отправлен на {', '.join(recipients)}"
+    return mail_document(session, request, rendered, subject=f"Счет за {period}",
+                         text=f"счет № {invoice.number} за {period}", sent_text="Счет отправлен", item=item)
 
 
 # --- C6: call detail: items are only checked, the one document is built when all are done -----------------------
@@ -113,10 +119,10 @@ def mail_call_detail(session: Session, request: Request) -> None:
         layout=request.params.get("layout") or "sheet_per_subscriber",
     )
     period = month_words(dt.date(year, month, 1))
-    recipients = mail_document(session, request, rendered, subject=f"Детализация за {period}",
-                       text=f"детализация звонков за {period} (абонентов: {len(subscriber_ids)})")
-    request.summary = (f"Детализация за {period} (абонентов: {len(subscriber_ids)}) "
-                       f"отправлена на {', '.join(recipients)}")
+    request.summary = mail_document(
+        session, request, rendered, subject=f"Детализация за {period}",
+        text=f"детализация звонков за {period} (абонентов: {len(subscriber_ids)})",
+        sent_text=f"Детализация за {period} (абонентов: {len(subscriber_ids)}) отправлена")
     session.add(request)
 
 
@@ -128,9 +134,8 @@ def send_reconciliation(session: Session, request: Request, item: RequestItem) -
     date_to = dt.date.fromisoformat(request.params["date_to"])
     rendered = render_reconciliation(session, account_id=request.account_id, date_from=date_from, date_to=date_to)
     period = f"{ddmmyyyy(date_from)}–{ddmmyyyy(date_to)}"
-    recipients = mail_document(session, request, rendered, subject=f"Акт сверки за {period}",
-                       text=f"акт сверки взаиморасчетов за {period}")
-    return f"Акт сверки отправлен на {', '.join(recipients)}"
+    return mail_document(session, request, rendered, subject=f"Акт сверки за {period}",
+                         text=f"акт сверки взаиморасчетов за {period}", sent_text="Акт сверки отправлен", item=item)
 
 
 HANDLERS = {

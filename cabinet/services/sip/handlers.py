@@ -38,10 +38,10 @@ def mail_preliminary_invoice(session: Session, request: Request) -> None:
     charges = [(s.number, s.name or "", [(r.description, r.amount) for r in charged_so_far(session, s, start)])
                for s in subscribers]
     rendered = render_preliminary_invoice(account_of(session, request).number, period, charges)
-    recipients = mail_document(session, request, rendered, subject=f"Предварительный счет за {period}",
-                               text=f"предварительный счет за {period} на текущую дату "
-                                    f"(абонентов: {len(subscribers)})")
-    request.summary = f"Предварительный счет за {period} отправлен на {', '.join(recipients)}"
+    request.summary = mail_document(session, request, rendered, subject=f"Предварительный счет за {period}",
+                                    text=f"предварительный счет за {period} на текущую дату "
+                                         f"(абонентов: {len(subscribers)})",
+                                    sent_text=f"Предварительный счет за {period} отправлен")
     session.add(request)
 
 
