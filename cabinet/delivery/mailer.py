@@ -1,4 +1,4 @@
-"""Sending the outbox: claim due rows, send each over SMTP, record the outcome, back off on failure."""
+"""Sending the outbox: claim due rows, send each over SMTP, record the outcome (`outcome` judges it), tell it."""
 
 from __future__ import annotations
 
@@ -6,40 +6,35 @@ import asyncio
 import datetime as dt
 import logging
 import mimetypes
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 import aiosmtplib
 from sqlalchemy import update
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from cabinet import clock, db, settings
-from cabinet.delivery import leases
+from cabinet.delivery import leases, outcome
+from cabinet.delivery.outcome import Letter, Outcome
 from cabinet.models import OutboxAttachment, OutboxEmail
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
-BACKOFF_BASE_SECONDS = 30
-BACKOFF_CAP_SECONDS = 3600
 LEASE = dt.timedelta(minutes=10)  # longer than one SMTP conversation can last (see SMTP_TIMEOUT)
 SMTP_TIMEOUT = 60
+
+# Told each outcome in the transaction that records it on the outbox row (the worker hands the requests' one).
+Tell = Callable[[Session, Outcome], None]
 
 
 @dataclass(frozen=True)
 class _Outgoing:
     """What is needed to send one row, read out of the database before any network I/O."""
 
-    id: int
+    letter: Letter
     message: EmailMessage
-    recipients: list[str]
-    attempts: int
-
-
-def backoff(attempts: int) -> dt.timedelta:
-    """The wait after the `attempts`-th failure: 30 s, 1 min, 2 min, ... at most an hour."""
-    return dt.timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS))
 
 
 def build_message(row: OutboxEmail, attachments: list[OutboxAttachment]) -> EmailMessage:
@@ -62,8 +57,9 @@ def build_message(row: OutboxEmail, attachments: list[OutboxAttachment]) -> Emai
     return message
 
 
-async def send_message(message: EmailMessage, recipients: list[str] | None = None) -> None:
-    """Hand one message to the configured SMTP server (the embedded sink when SMTP_HOST is «embedded»)."""
+async def send_message(message: EmailMessage, recipients: list[str] | None = None) -> dict[str, str]:
+    """Hand one message to the configured SMTP server (the embedded sink when SMTP_HOST is «embedded»); returns
+    the recipients the server refused while taking it for the others, with its reply to each."""
     conf = settings.get()
     options: dict = {"port": conf.smtp_port, "timeout": SMTP_TIMEOUT}
     if conf.embedded_smtp:
@@ -77,18 +73,17 @@ async def send_message(message: EmailMessage, recipients: list[str] | None = Non
         if conf.smtp_user:
             options.update(username=conf.smtp_user, password=conf.smtp_password or "")
     refused, _response = await aiosmtplib.send(message, recipients=recipients, **options)
-    if refused:
-        log.warning("Сервер отклонил часть получателей письма %s: %s", message["Message-ID"], refused)
+    return {address: outcome.reply(answer.code, answer.message) for address, answer in refused.items()}
 
 
-def _claim_due(worker_id: str, limit: int) -> list[_Outgoing]:
+def _claim_due(worker_id: str, limit: int, tell: Tell) -> list[_Outgoing]:
     """Lease due rows in a committed transaction, then read what sending them needs."""
     now = clock.now()
     with db.session_scope(writes=True) as session:
         ids = leases.claim(
             session,
             OutboxEmail,
-            where=[OutboxEmail.status == "pending", OutboxEmail.next_attempt_at <= now],
+            where=[OutboxEmail.status == outcome.PENDING, OutboxEmail.next_attempt_at <= now],
             order_by=[OutboxEmail.next_attempt_at, OutboxEmail.id],
             limit=limit,
             worker_id=worker_id,
@@ -104,72 +99,55 @@ def _claim_due(worker_id: str, limit: int) -> list[_Outgoing]:
             select(OutboxAttachment).where(OutboxAttachment.email_id.in_(ids)).order_by(OutboxAttachment.id)
         ):
             files.setdefault(attachment.email_id, []).append(attachment)
-        broken: list[tuple[int, int, Exception]] = []
+        broken: list[Outcome] = []
         for row in rows:
+            letter = Letter(id=row.id, recipients=list(row.recipients), attempts=row.attempts,
+                            request_id=row.request_id, request_item_id=row.request_item_id, sent_text=row.sent_text)
             try:
                 message = build_message(row, files.get(row.id, []))
             except Exception as exc:  # noqa: BLE001 - a row that cannot become a message must not block the queue
-                broken.append((row.id, row.attempts, exc))
+                broken.append(outcome.failed(letter, exc))
                 continue
-            outgoing.append(_Outgoing(row.id, message, list(row.recipients), row.attempts))
-    for email_id, attempts, error in broken:
-        _mark_failed(email_id, worker_id, attempts + 1, _describe(error))
+            outgoing.append(_Outgoing(letter, message))
+    for failure in broken:
+        _record(worker_id, failure, tell)
     return outgoing
 
 
-def _describe(exc: BaseException) -> str:
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-def _mark_sent(email_id: int) -> None:
-    with db.session_scope(writes=True) as session:
-        session.execute(
-            update(OutboxEmail.__table__)
-            .where(OutboxEmail.id == email_id, OutboxEmail.status == "pending")
-            .values(
-                status="sent",
-                sent_at=clock.now(),
-                attempts=OutboxEmail.attempts + 1,
-                last_error="",
-                claimed_by=None,
-                lease_until=None,
-            )
-        )
-
-
-def _mark_failed(email_id: int, worker_id: str, attempts: int, error: str) -> None:
-    failed = attempts >= MAX_ATTEMPTS
-    with db.session_scope(writes=True) as session:
-        session.execute(
-            update(OutboxEmail.__table__)
-            .where(OutboxEmail.id == email_id, OutboxEmail.status == "pending", OutboxEmail.claimed_by == worker_id)
-            .values(
-                status="failed" if failed else "pending",
-                attempts=attempts,
-                last_error=error[:2000],
-                next_attempt_at=clock.now() + backoff(attempts),
-                claimed_by=None,
-                lease_until=None,
-            )
-        )
-    if failed:
-        log.error("Письмо %s не отправлено после %s попыток: %s", email_id, attempts, error)
+def _record(worker_id: str, result: Outcome, tell: Tell) -> None:
+    """The outcome on the outbox row, and told to what the letter was sent for, in one short transaction. A failure
+    is recorded only while the row is still this worker's; a letter the server took is recorded in any case."""
+    values: dict = dict(status=result.status, attempts=result.attempts, last_error=result.error[:2000],
+                        refused=dict(result.refused), claimed_by=None, lease_until=None)
+    ours = [OutboxEmail.id == result.letter.id, OutboxEmail.status == outcome.PENDING]
+    if result.status == outcome.SENT:
+        values["sent_at"] = clock.now()
     else:
-        log.warning("Письмо %s не отправлено (попытка %s): %s", email_id, attempts, error)
+        ours.append(OutboxEmail.claimed_by == worker_id)
+        values["next_attempt_at"] = result.next_attempt_at
+    with db.session_scope(writes=True) as session:
+        if session.execute(update(OutboxEmail.__table__).where(*ours).values(**values)).rowcount == 1:
+            tell(session, result)
+    if result.status == outcome.SENT:
+        log.info("Письмо %s отправлено: %s", result.letter.id, result.text)
+    elif result.status == outcome.FAILED:
+        log.error("Письмо %s не отправлено после %s попыток: %s", result.letter.id, result.attempts, result.error)
+    else:
+        log.warning("Письмо %s не отправлено (попытка %s): %s", result.letter.id, result.attempts, result.error)
 
 
-async def send_due_emails(worker_id: str, limit: int = 20) -> int:
-    """Send the outbox rows that are due; returns how many were sent. Database work runs in a thread."""
-    outgoing = await asyncio.to_thread(_claim_due, worker_id, limit)
+async def send_due_emails(worker_id: str, *, tell: Tell, limit: int = 20) -> int:
+    """Send the outbox rows that are due; returns how many the server took. Each outcome is recorded, and told
+    (`tell`), in a transaction of its own after the SMTP conversation; database work runs in a thread."""
+    outgoing = await asyncio.to_thread(_claim_due, worker_id, limit, tell)
     sent = 0
     for item in outgoing:
         try:
-            await send_message(item.message, item.recipients)
-        except Exception as exc:  # noqa: BLE001 - every SMTP or network failure is retried
-            await asyncio.to_thread(_mark_failed, item.id, worker_id, item.attempts + 1, _describe(exc))
-            continue
-        await asyncio.to_thread(_mark_sent, item.id)
-        sent += 1
-        log.info("Письмо %s отправлено: %s", item.message["Message-ID"], ", ".join(item.recipients))
+            refused = await send_message(item.message, item.letter.recipients)
+        except Exception as exc:  # noqa: BLE001 - every SMTP or network failure is judged, then retried or not
+            result = outcome.failed(item.letter, exc)
+        else:
+            result = outcome.accepted(item.letter, refused)
+            sent += 1
+        await asyncio.to_thread(_record, worker_id, result, tell)
     return sent

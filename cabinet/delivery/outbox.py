@@ -38,8 +38,13 @@ def enqueue_email(
     body: str,
     attachments: Iterable[Attachment] = (),
     request_id: int | None = None,
+    request_item_id: int | None = None,
+    sent_text: str = "",
 ) -> int:
-    """Queue an e-mail in the caller's session (flushed, not committed); returns the outbox row id."""
+    """Queue an e-mail in the caller's session (flushed, not committed); returns the outbox row id.
+
+    A letter a request sends names it (and the item it is the result of, if any); `sent_text` is what that item
+    (or request) says once the server has taken the letter, followed by «на <addresses>», e.g. «Счет отправлен»."""
     clean = [r.strip() for r in recipients if r and r.strip()]
     if not clean:
         raise ValueError("an e-mail needs at least one recipient")
@@ -51,6 +56,8 @@ def enqueue_email(
         subject=subject,
         body=body,
         request_id=request_id,
+        request_item_id=request_item_id,
+        sent_text=sent_text,
         next_attempt_at=clock.now(),
     )
     session.add(row)

@@ -103,16 +103,20 @@ def free_port(host: str = "127.0.0.1") -> int:
         return probe.getsockname()[1]
 
 
-def start_sink(host: str = "127.0.0.1", port: int | None = None, mail_dir: Path | None = None) -> SinkHandle:
-    """Start the sink on host:port (default: SMTP_PORT; 0 picks a free port); returns a handle with stop()."""
+def start_sink(host: str = "127.0.0.1", port: int | None = None, mail_dir: Path | None = None,
+               handler: MaildirHandler | None = None) -> SinkHandle:
+    """Start the sink on host:port (default: SMTP_PORT; 0 picks a free port); returns a handle with stop().
+    `handler` answers the SMTP conversation instead of a plain MaildirHandler of `mail_dir`."""
     if port is None:
         port = settings.get().smtp_port
     if port == 0:
         port = free_port(host)
+    if handler is not None:
+        mail_dir = handler.mail_dir
     mail_dir = Path(mail_dir) if mail_dir is not None else settings.get().mail_dir
     mail_dir.mkdir(parents=True, exist_ok=True)
     controller = Controller(
-        MaildirHandler(mail_dir),
+        handler or MaildirHandler(mail_dir),
         hostname=host,
         port=port,
         data_size_limit=DATA_SIZE_LIMIT,

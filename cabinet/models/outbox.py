@@ -18,12 +18,16 @@ class OutboxEmail(SQLModel, table=True):
     subject: str
     body: str
     request_id: int | None = Field(default=None, foreign_key="request.id", index=True)
+    # The item the letter is the result of; none for a letter of the whole request (call detail).
+    request_item_id: int | None = Field(default=None, foreign_key="requestitem.id", index=True)
+    sent_text: str = ""  # what the item (or request) says once the server accepts it, before «на <addresses>»
     status: str = Field(default="pending", max_length=10)  # pending | sent | failed
     attempts: int = 0
     next_attempt_at: NaiveDatetime = now_field()
     claimed_by: str | None = Field(default=None, max_length=60)
     lease_until: NaiveDatetime | None = None
     last_error: str = ""
+    refused: dict[str, str] = json_field(dict)  # recipient -> the server's reply, for those it would not take
     created_at: NaiveDatetime = now_field()
     sent_at: NaiveDatetime | None = None
 

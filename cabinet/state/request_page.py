@@ -37,6 +37,7 @@ class RequestState(Paged, PageState, rx.State):
     is_finished: bool = False
     items: list[ItemRow] = []
     following: bool = False
+    _sending: bool = False  # a letter of the request is still to be sent: what it says may change
 
     @rx.var
     def percent(self) -> int:
@@ -47,8 +48,11 @@ class RequestState(Paged, PageState, rx.State):
         self._begin()
         self.request_id, self.page = self._id_from_address(), 1
         await self._fetch()
-        self.following = not self.is_finished
+        self.following = not self._settled()
         return RequestState.follow if self.following else None
+
+    def _settled(self) -> bool:
+        return self.is_finished and not self._sending
 
     async def _fetch(self):
         found = await self._run(history.request_view, on_account=False, request_id=self.request_id,
@@ -60,6 +64,7 @@ class RequestState(Paged, PageState, rx.State):
         self.refused, self.waiting, self.is_finished = request.refused_items, request.waiting_items, request.is_finished
         self.items = [ItemRow(number=i.number, status=i.status_title, result=i.result, processed=when(i.processed_at))
                       for i in self._paged(found.items)]
+        self._sending = found.sending
         self.loaded = True
 
     async def _follow_step(self) -> bool:
@@ -68,12 +73,13 @@ class RequestState(Paged, PageState, rx.State):
             return True
         self.following = False  # until it is seen unfinished
         await self._fetch()
-        self.following = not self.is_finished
-        return self.is_finished
+        self.following = not self._settled()
+        return self._settled()
 
     @event(background=True)
     async def follow(self):
-        """Counts and the progress bar move while the worker runs; stop when the request is finished."""
+        """Counts and the progress bar move while the worker runs; stop when the request is finished and its letters
+        are sent (or refused)."""
         await follow_request(self, self._follow_step, every=1, seconds=FOLLOW_SECONDS)
 
     @event

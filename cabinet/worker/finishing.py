@@ -12,23 +12,15 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from cabinet import clock, db
-from cabinet.models import ItemStatus, Request, RequestItem, RequestStatus
+from cabinet.models import ItemStatus, Request, RequestItem
 from cabinet.services import audit
-from cabinet.services.requests.handling import PreparedHook, Registry
+from cabinet.services.requests.handling import PreparedHook, Registry, final_status
 from cabinet.worker.batch import INTERNAL_ERROR, RETRY_BASE_SECONDS, Ready
 from cabinet.worker.claims import UNFINISHED, waiting
 
 log = logging.getLogger("cabinet.worker")
 
 MAX_FINISH_ATTEMPTS = 3
-
-
-def final_status(done: int, refused: int) -> RequestStatus:
-    if refused == 0:
-        return RequestStatus.DONE
-    if done == 0:
-        return RequestStatus.REFUSED
-    return RequestStatus.PARTLY_DONE
 
 
 @dataclass

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from cabinet import settings
 from cabinet.delivery.mailer import send_due_emails
+from cabinet.services.requests import letters
 from cabinet.services.requests.handling import Registry
 from cabinet.worker.batch import Batches, Limits, halted
 from cabinet.worker.claims import (
@@ -77,7 +78,7 @@ class Worker:
                 busy = False
                 try:
                     busy = await asyncio.to_thread(self.process_next_request, max_items=RUN_BATCH, halt=halt)
-                    busy = await send_due_emails(self.worker_id) > 0 or busy
+                    busy = await send_due_emails(self.worker_id, tell=letters.tell) > 0 or busy
                 except Exception:
                     log.exception("Сбой цикла обработчика %s", self.worker_id)
                     busy = False
@@ -96,7 +97,7 @@ class Worker:
 
         async def drain() -> int:
             total = 0
-            while (sent := await send_due_emails(self.worker_id)) > 0:
+            while (sent := await send_due_emails(self.worker_id, tell=letters.tell)) > 0:
                 total += sent
             return total
 

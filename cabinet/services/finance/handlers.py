@@ -3,7 +3,8 @@
 
 Each renders its document with `cabinet.documents` first, in a session that only reads (rendering is slow, and
 no one's write may wait for it), and then queues the e-mail in the worker's write transaction, so the e-mail
-exists if and only if the item (or, for call detail, the whole request) is recorded as done.
+exists if and only if the item (or, for call detail, the whole request) is recorded as done; what became of the
+e-mail is told to that item (or request) by `cabinet.services.requests.letters`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from cabinet.delivery.outbox import Attachment, enqueue_email
+from cabinet.delivery.outcome import queued
 from cabinet.documents.call_detail import render_call_detail
 from cabinet.documents.common import RenderedDocument
 from cabinet.documents.invoice import DEFAULT_FORMAT, load_invoice, render_invoice
@@ -37,25 +39,26 @@ SIGNATURE = ("\n\nПисьмо отправлено из Личного каби
 
 @dataclass(frozen=True)
 class Letter:
-    """A rendered document and the words of its e-mail; `done` is what the item (or the request's summary) says
-    once it is queued, with `{recipients}` in it."""
+    """A rendered document and the words of its e-mail; `sent` is what the item (or the request's summary) says
+    once the server has taken it, before «на <addresses>» (`mail_document`)."""
 
     document: RenderedDocument
     subject: str
     text: str
-    done: str
+    sent: str
 
 
-def mail_letter(session: Session, request: Request, letter: Letter) -> str:
-    """Queue the letter (the quick part, in the write transaction); returns what it says it did."""
-    recipients = mail_document(session, request, letter.document, subject=letter.subject, text=letter.text)
-    return letter.done.format(recipients=", ".join(recipients))
+def mail_letter(session: Session, request: Request, letter: Letter, item: RequestItem | None = None) -> str:
+    """Queue the letter (the quick part, in the write transaction) as the result of `item` (or of the whole
+    request); returns what that says until the server takes it."""
+    return mail_document(session, request, letter.document, subject=letter.subject, text=letter.text,
+                         sent_text=letter.sent, item=item)
 
 
 def mailed_item(render) -> Prepared:
     """An item handler that renders `render(session, request, item) -> Letter`, then queues it."""
     return Prepared(prepare=render, record=lambda session, request, item, letter: mail_letter(session, request,
-                                                                                                letter))
+                                                                                                letter, item))
 
 
 def mailed_summary(render) -> PreparedHook:
@@ -70,8 +73,11 @@ def mailed_summary(render) -> PreparedHook:
     return PreparedHook(prepare=render, record=record)
 
 
-def mail_document(session: Session, request: Request, rendered: RenderedDocument, *, subject: str, text: str) -> list[str]:
-    """Queue the document to the request's recipients, in the item's transaction; returns the recipients."""
+def mail_document(session: Session, request: Request, rendered: RenderedDocument, *, subject: str, text: str,
+                  sent_text: str, item: RequestItem | None = None) -> str:
+    """Queue the document to the request's recipients, in the item's transaction, as the result of `item` (or of
+    the whole request); returns what that says until the server takes the letter (`requests.letters` tells the
+    rest, ending with `sent_text` «на <addresses>»)."""
     if not rendered.content:
         raise RuntimeError(f"document {rendered.filename!r} came out empty")
     recipients = _recipients(request)
@@ -85,8 +91,10 @@ def mail_document(session: Session, request: Request, rendered: RenderedDocument
         attachments=[Attachment(filename=rendered.filename, content_type=rendered.content_type,
                                 content=rendered.content)],
         request_id=request.id,
+        request_item_id=item.id if item is not None else None,
+        sent_text=sent_text,
     )
-    return recipients
+    return queued(recipients)
 
 
 def _recipients(request: Request) -> list[str]:
@@ -111,7 +119,7 @@ def invoice_letter(session: Session, request: Request, item: RequestItem) -> Let
     rendered = render_invoice(load_invoice(session, invoice.id), request.params.get("format") or DEFAULT_FORMAT)
     period = month_words(invoice.period)
     return Letter(rendered, subject=f"Счет за {period}", text=f"счет № {invoice.number} за {period}",
-                  done="Счет отправлен на {recipients}")
+                  sent="Счет отправлен")
 
 
 # --- C6: call detail: items are only checked, the one document is built when all are done -----------------------
@@ -152,7 +160,7 @@ def call_detail_letter(session: Session, request: Request) -> Letter | None:
     period = month_words(dt.date(year, month, 1))
     return Letter(rendered, subject=f"Детализация за {period}",
                   text=f"детализация звонков за {period} (абонентов: {len(subscriber_ids)})",
-                  done=f"Детализация за {period} (абонентов: {len(subscriber_ids)}) отправлена на {{recipients}}")
+                  sent=f"Детализация за {period} (абонентов: {len(subscriber_ids)}) отправлена")
 
 
 
@@ -164,7 +172,7 @@ def reconciliation_letter(session: Session, request: Request, item: RequestItem)
     rendered = render_reconciliation(session, account_id=request.account_id, date_from=date_from, date_to=date_to)
     period = f"{ddmmyyyy(date_from)}–{ddmmyyyy(date_to)}"
     return Letter(rendered, subject=f"Акт сверки за {period}", text=f"акт сверки взаиморасчетов за {period}",
-                  done="Акт сверки отправлен на {recipients}")
+                  sent="Акт сверки отправлен")
 
 
 HANDLERS = {

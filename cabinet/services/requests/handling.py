@@ -26,7 +26,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlmodel import Session
 
-from cabinet.models import Request, RequestItem, RequestKind
+from cabinet.models import Request, RequestItem, RequestKind, RequestStatus
 
 T = TypeVar("T")
 
@@ -68,6 +68,15 @@ class Registry:
     def of(cls, *parts: tuple[Mapping[RequestKind, Handler], Mapping[RequestKind, FinishHook]]) -> Registry:
         """One registry from the domains' (HANDLERS, FINISH_HOOKS); a kind handled twice is a mistake."""
         return cls(handlers=_merged(part[0] for part in parts), finish_hooks=_merged(part[1] for part in parts))
+
+
+def final_status(done: int, refused: int) -> RequestStatus:
+    """The status a request ends with, from its counts of done and refused items."""
+    if refused == 0:
+        return RequestStatus.DONE
+    if done == 0:
+        return RequestStatus.REFUSED
+    return RequestStatus.PARTLY_DONE
 
 
 def _merged(parts: Iterable[Mapping[RequestKind, T]]) -> dict[str, T]:

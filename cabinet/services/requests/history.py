@@ -11,11 +11,12 @@ from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlmodel import Session
 
+from cabinet.delivery.outcome import PENDING
 from cabinet.documents.common import XLSX, RenderedDocument, table_sheet
-from cabinet.models import ItemStatus, Request, RequestItem, User
+from cabinet.models import ItemStatus, OutboxEmail, Request, RequestItem, User
 from cabinet.models.request import REQUEST_KIND_TITLES, REQUEST_STATUS_TITLES
 from cabinet.services import access
 from cabinet.services.access import BY_LINK, COMPANY, EVERY_CABINET, Actor, serves
@@ -242,15 +243,20 @@ def history_page(session: Session, *, actor: Actor, account_id: int, page_size: 
 
 @dataclass(frozen=True)
 class RequestView:
-    """One request's page: the request with its counts, and one page of its items."""
+    """One request's page: the request with its counts, one page of its items, and whether a letter of it is still
+    to be sent (its outcome will change what the items or the summary say)."""
 
     request: RequestDTO
     items: Page[RequestItemDTO]
+    sending: bool = False
 
 
 @serves(COMPANY)
 def request_view(session: Session, *, actor: Actor, request_id: int, page: int = 1, page_size: int = 50) -> RequestView:
-    return RequestView(request=get_request(session, actor=actor, request_id=request_id),
+    request = get_request(session, actor=actor, request_id=request_id)
+    sending = session.execute(select(exists().where(OutboxEmail.request_id == request.id,
+                                                    OutboxEmail.status == PENDING))).scalar()
+    return RequestView(request=request, sending=bool(sending),
                        items=list_request_items(session, actor=actor, request_id=request_id, page=page,
                                                 page_size=page_size))
 

@@ -40,7 +40,7 @@ def preliminary_invoice_letter(session: Session, request: Request) -> Letter | N
     rendered = render_preliminary_invoice(account_of(session, request).number, period, charges)
     return Letter(rendered, subject=f"Предварительный счет за {period}",
                   text=f"предварительный счет за {period} на текущую дату (абонентов: {len(subscribers)})",
-                  done=f"Предварительный счет за {period} отправлен на {{recipients}}")
+                  sent=f"Предварительный счет за {period} отправлен")
 
 
 HANDLERS = {

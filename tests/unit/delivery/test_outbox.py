@@ -17,6 +17,7 @@ from cabinet.delivery import Attachment, enqueue_email, mailer, smtp_sink
 from cabinet.delivery.sms import EmbeddedSmsGateway, SmsGateway
 from cabinet.delivery.sms import gateway as sms_gateway
 from cabinet.models import OutboxAttachment, OutboxEmail
+from cabinet.services.requests import letters
 from tests.conftest import TEST_DATABASE_URL
 
 PDF = b"%PDF-1.4\n% test invoice\n" + bytes(range(256)) * 4
@@ -41,7 +42,7 @@ def mail_env(monkeypatch, embedded_mail, engine):
 
 
 def send(worker="w1"):
-    return asyncio.run(mailer.send_due_emails(worker))
+    return asyncio.run(mailer.send_due_emails(worker, tell=letters.tell))
 
 
 def reload(session, email_id) -> OutboxEmail:
@@ -173,8 +174,8 @@ def test_enqueue_needs_a_recipient(session):
 
 def test_a_claimed_row_is_not_taken_by_another_sender_until_its_lease_runs_out(session, mail_env):
     email_id = queue_invoice(session)
-    claimed = mailer._claim_due("worker-a", 10)  # worker A claims, then (say) dies before sending
-    assert [c.id for c in claimed] == [email_id]
+    claimed = mailer._claim_due("worker-a", 10, letters.tell)  # worker A claims, then (say) dies before sending
+    assert [c.letter.id for c in claimed] == [email_id]
     sink = mail_env()
 
     assert send("worker-b") == 0
@@ -221,9 +222,9 @@ def test_a_claim_takes_at_most_the_batch_asked_for(session, mail_env):
     for n in range(7):
         enqueue_email(session, recipients=["a@example.test"], subject=f"Письмо {n}", body="текст")
     session.commit()
-    assert len(mailer._claim_due("worker-a", 3)) == 3
-    assert len(mailer._claim_due("worker-b", 3)) == 3
-    assert len(mailer._claim_due("worker-c", 3)) == 1
+    assert len(mailer._claim_due("worker-a", 3, letters.tell)) == 3
+    assert len(mailer._claim_due("worker-b", 3, letters.tell)) == 3
+    assert len(mailer._claim_due("worker-c", 3, letters.tell)) == 1
 
 
 @pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs PostgreSQL (TEST_DATABASE_URL)")
@@ -236,8 +237,8 @@ def test_concurrent_senders_on_postgres_claim_disjoint_rows(session, mail_env):
     def run(name):
         start.wait()
         got = []
-        while batch := mailer._claim_due(name, 2):
-            got += [c.id for c in batch]
+        while batch := mailer._claim_due(name, 2, letters.tell):
+            got += [c.letter.id for c in batch]
         claimed[name] = got
 
     threads = [threading.Thread(target=run, args=(f"w{n}",)) for n in range(3)]
