@@ -1,7 +1,7 @@
 """What one attempt at a letter came to, judged from what aiosmtplib returned or raised, and how a user reads it.
 
 A 5xx reply is permanent: the same letter would be refused again, so it is not tried again. Anything else (a 4xx
-reply, a refused or dropped connection, a server that does not answer within SMTP_TIMEOUT) is temporary and tried
+reply, a refused sign-in of the cabinet itself, which its operator must mend, a refused or dropped connection, a server that does not answer within SMTP_TIMEOUT) is temporary and tried
 again with a growing wait, until MAX_ATTEMPTS. A letter the server took for some of its recipients is sent: those
 it refused are recorded with the server's reply and not tried again, as a second attempt would also reach the
 recipients who already have it.
@@ -96,6 +96,8 @@ def judged(exc: BaseException) -> tuple[bool, str]:
         if all(r.code >= 500 for r in exc.recipients):
             return True, f"почтовый сервер отказал {_refusals(refused)}"
         return False, f"почтовый сервер временно не принимает письма ({'; '.join(dict.fromkeys(refused.values()))})"
+    if isinstance(exc, aiosmtplib.SMTPAuthenticationError):  # the cabinet's own mail settings, not the letter
+        return False, f"почтовый сервер не принял вход Личного кабинета ({reply(exc.code, exc.message)})"
     if isinstance(exc, aiosmtplib.SMTPResponseException):
         said = reply(exc.code, exc.message)
         if exc.code < 500:

@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import socket
 
+import aiosmtplib
 import pytest
 from sqlmodel import select
 
@@ -214,3 +215,10 @@ def test_a_refused_call_detail_refuses_the_subscribers_it_was_for(session, world
     assert shown(session, world, result.request_id)[1] == [("Отказано", reason)] * 2
     request = session.get(Request, result.request_id)
     assert (request.done_items, request.refused_items) == (0, 2)
+
+
+def test_a_refused_sign_in_of_the_cabinet_itself_is_tried_again_not_blamed_on_the_letter():
+    letter = outcome.Letter(id=1, recipients=["buh@example.test"], attempts=0, sent_text="Счет отправлен")
+    tried = outcome.failed(letter, aiosmtplib.SMTPAuthenticationError(535, "5.7.8 Authentication failed"))
+    assert tried.status == outcome.PENDING
+    assert tried.text.startswith("Письмо не отправлено: почтовый сервер не принял вход Личного кабинета (535 ")
