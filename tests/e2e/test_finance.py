@@ -10,7 +10,16 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import account_number, attachment, numbers_file, query, sign_in, wait_for_mail
+from tests.e2e.helpers import (
+    account_number,
+    attachment,
+    follow,
+    numbers_file,
+    query,
+    sign_in,
+    wait_for_mail,
+    wait_ready,
+)
 
 PEOPLE = {
     "administrator": ("375290000001", "Admin#2026", "mobile"),
@@ -28,13 +37,14 @@ def account(request, page, cabinet):
     if request.param == "supervisor":
         page.get_by_label("Лицевой счет").select_option(label=f"Фиксированная связь · {number}")
         expect(page.get_by_text(re.compile(f"Лицевой счет {number}"))).to_be_visible()
+        wait_ready(page)  # the switch reloads the page: the one showing that account
     return number
 
 
 def open_section(page, name: str) -> None:
     if page.device == "tablet":
         page.get_by_role("button", name="Меню").tap()
-    page.get_by_role("link", name=name, exact=True).click()
+    follow(page, page.get_by_role("link", name=name, exact=True))
     expect(page.get_by_role("heading", name=name, level=1, exact=True)).to_be_visible()
 
 
