@@ -52,6 +52,13 @@ def follow(page, target) -> None:
     wait_ready(page, leaving=leaving)
 
 
+def switch_account(page, label: str) -> None:
+    """The Supervisor's account switcher set to `label`; returns once the page it reloads is ready."""
+    with page.expect_event("load"):
+        page.get_by_label("Лицевой счет").select_option(label=label)
+    wait_ready(page)
+
+
 def fill_sign_in(page, login: str, password: str, *, fixed: bool = False):
     """The sign-in page opened and its form filled; returns the button that sends it."""
     page.goto("/login")

@@ -17,8 +17,8 @@ from tests.e2e.helpers import (
     numbers_file,
     query,
     sign_in,
+    switch_account,
     wait_for_mail,
-    wait_ready,
 )
 
 PEOPLE = {
@@ -35,9 +35,8 @@ def account(request, page, cabinet):
     sign_in(page, login, password)
     expect(page.get_by_text("Сумма к оплате")).to_be_visible()
     if request.param == "supervisor":
-        page.get_by_label("Лицевой счет").select_option(label=f"Фиксированная связь · {number}")
+        switch_account(page, f"Фиксированная связь · {number}")
         expect(page.get_by_text(re.compile(f"Лицевой счет {number}"))).to_be_visible()
-        wait_ready(page)  # the switch reloads the page: the one showing that account
     return number
 
 

@@ -19,6 +19,7 @@ from tests.e2e.helpers import (
     register_sip_admin,
     shows_account,
     sign_in,
+    switch_account,
 )
 
 
@@ -43,10 +44,9 @@ def test_administrator_sees_the_accounts_figures(page, cabinet):
 
 def test_supervisor_switches_between_mobile_and_fixed_accounts(page, cabinet):
     sign_in(page, "375290000002", "Super#2026")
-    switcher = page.get_by_label("Лицевой счет")
-    expect(switcher).to_be_visible()
+    expect(page.get_by_label("Лицевой счет")).to_be_visible()
     fixed = account_number(cabinet, "fixed")
-    switcher.select_option(label=f"Фиксированная связь · {fixed}")
+    switch_account(page, f"Фиксированная связь · {fixed}")
     expect(page.get_by_text(amount_to_pay(cabinet, fixed)).first).to_be_visible()
     shows_account(page, fixed)
 
