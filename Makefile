@@ -1,5 +1,7 @@
 # make run  — set up what is missing and start the cabinet on http://localhost:$(PORT)
 # make test — set up what is missing (system packages too, as root), lint and run every test
+# make stress-test — make test $(STRESS_RUNS) times in a row (3; over an hour) with stress-ng --cpu 2 beside it,
+#                    each run's result and duration at the end; stress-ng is stopped even when a run fails
 
 SHELL := /bin/bash
 PORT ?= 3000
@@ -15,8 +17,11 @@ export PATH := $(CURDIR)/$(BUN_DIR)/node_modules/.bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 export PORT
+STRESS_RUNS ?= 3
+# what stress-test runs each time
+STRESS_TEST ?= $(MAKE) --no-print-directory test
 
-.PHONY: run test lint unit unit-postgres e2e bench deps system-deps worker clean
+.PHONY: run test stress-test lint unit unit-postgres e2e bench deps system-deps worker clean
 
 run: deps
 	$(PY) -m cabinet.launch
@@ -41,6 +46,19 @@ unit-postgres:
 e2e:
 	$(PY) -m pytest tests/e2e -q -p no:cacheprovider
 
+# The tests must pass on a loaded machine: every run goes on whatever the others' results, the target fails if one did.
+stress-test: system-deps
+	@stress-ng --cpu 2 --timeout 0 --quiet & stress=$$!; \
+	trap 'kill $$stress 2>/dev/null; wait $$stress 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	failed=0; report=""; \
+	for run in $$(seq $(STRESS_RUNS)); do \
+	  start=$$(date +%s); \
+	  if $(STRESS_TEST); then result=passed; else result=FAILED; failed=1; fi; \
+	  line="run $$run of $(STRESS_RUNS): $$result in $$(( $$(date +%s) - start )) s"; \
+	  echo "== $$line"; report="$$report$$line"$$'\n'; \
+	done; \
+	echo "== with stress-ng --cpu 2:"; printf '%s' "$$report"; exit $$failed
+
 bench: deps
 	$(PY) -m bench
 
@@ -57,12 +75,13 @@ $(BUN):
 	npm install --silent --no-audit --no-fund --prefix $(BUN_DIR) bun@$(BUN_VERSION)
 	@$(BUN) --version >/dev/null
 
-# Debian packages the tests need: a browser, a PostgreSQL server, Redis.
+# Debian packages the tests need: a browser, a PostgreSQL server, Redis, a CPU load for stress-test.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v stress-ng >/dev/null || missing="$$missing stress-ng"; \
 	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \

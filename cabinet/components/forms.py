@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.components.layout import TOUCH
+from cabinet.components.layout import TOUCH, ready
 from cabinet.state.format import text_limit
 
 
@@ -22,9 +22,9 @@ def submit(label: str, **props) -> rx.Component:
     return rx.button(label, type="submit", size="3", min_height=TOUCH, width="100%", **props)
 
 
-def centered_card(*children: rx.Component) -> rx.Component:
-    """The sign-in pages: one card in the middle of the screen."""
+def centered_card(*children: rx.Component, shown=None) -> rx.Component:
+    """The sign-in pages: one card in the middle of the screen; `shown` as for `layout.ready`."""
     return rx.center(
         rx.card(rx.vstack(*children, spacing="4", width="100%"), width="100%", max_width="440px", size="3"),
-        min_height="100vh", padding="1em", background=rx.color("gray", 2),
+        min_height="100vh", padding="1em", background=rx.color("gray", 2), data_ready=ready(shown),
     )

@@ -105,8 +105,18 @@ def header() -> rx.Component:
     )
 
 
-def shell(title: str, *content: rx.Component) -> rx.Component:
-    """A signed-in page: navigation, header, the page's title and content."""
+def ready(shown=None) -> rx.Var:
+    """The `data-ready` of a page's root element, which the browser tests wait for before they act: the address
+    (path) of the page once it is hydrated — Reflex sets `is_hydrated` after the page's on_load has run — and shows
+    what its load found (`shown`, a Var; none for a page whose load shows nothing of its own); "" until then.
+    The address is the one the backend last loaded: just after a route change the browser still holds the flags
+    of the page it left (and a page seen before, its old `loaded`), and then names the page it left."""
+    done = rx.State.is_hydrated if shown is None else rx.State.is_hydrated & shown
+    return rx.cond(done, rx.State.router.url.path, "")
+
+
+def shell(title: str, *content: rx.Component, shown=None) -> rx.Component:
+    """A signed-in page: navigation, header, the page's title and content; `shown` as for `ready`."""
     return rx.flex(
         rx.box(
             rx.heading("Личный кабинет", size="4", padding_bottom="0.5em", as_="p"),
@@ -123,20 +133,21 @@ def shell(title: str, *content: rx.Component) -> rx.Component:
                    padding="1.25em", max_width="1200px"),
             flex="1", min_width="0",
         ),
-        width="100%",
+        width="100%", data_ready=ready(shown),
     )
 
 
 def frame(title: str, state, *content: rx.Component, above: tuple = (), done: bool = True) -> rx.Component:
     """What every signed-in page repeats, written once: the shell with the page's heading, what stands above the
     content (a link back, the filters), the page's refusal, the content once loaded (a spinner before, none after a
-    refusal), and what the last action did (`done=False` when the page shows it in its own place). `state` mixes in
-    `state.page.PageState`."""
+    refusal), and what the last action did (`done=False` when the page shows it in its own place); the page is ready
+    (`ready`) once its load has shown the content or a refusal. `state` mixes in `state.page.PageState`."""
     return shell(
         title, *above, refusal(state.error),
         rx.cond(state.loaded, rx.fragment(*content),
                 rx.cond(state.error == "", rx.hstack(rx.spinner(size="3"), rx.text("Загрузка…")))),
         *([info(state.done)] if done else []),
+        shown=state.loaded | (state.error != ""),
     )
 
 

@@ -21,4 +21,5 @@ def confirm_address_page() -> rx.Component:
             info(State.confirmed), refusal(State.error)),
                 rx.text("Проверяем ссылку…")),
         rx.link("Перейти в Личный кабинет", href=routes.LOGIN),
+        shown=State.loaded,
     )

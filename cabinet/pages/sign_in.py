@@ -84,6 +84,7 @@ def sign_in_page() -> rx.Component:
         ),
         refusal(SignInState.error),
         info(SignInState.info),
+        shown=SignInState.opened,
     )
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.helpers import wait_ready
+
 ROOT = Path(__file__).resolve().parents[2]
 # The browser tests live on the 5th of a month: the last invoice is issued, payment registration is open.
 E2E_TODAY = dt.date(2026, 11, 5)
@@ -137,11 +139,26 @@ def browser():
         browser.close()
 
 
+def open_page(browser, cabinet, device: str):
+    """A page in a new browser context at the device's size (`page.context` closes it), whose `goto` returns once
+    the page it opens is ready (helpers.wait_ready)."""
+    context = browser.new_context(locale="ru-RU", base_url=cabinet.url, **VIEWPORTS[device])
+    page = context.new_page()
+    page.device = device
+    goto = page.goto
+
+    def goto_ready(url: str, **options):
+        response = goto(url, **options)
+        wait_ready(page)
+        return response
+
+    page.goto = goto_ready
+    return page
+
+
 @pytest.fixture(params=list(VIEWPORTS))
 def page(request, browser, cabinet):
-    context = browser.new_context(locale="ru-RU", base_url=cabinet.url, **VIEWPORTS[request.param])
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    page.device = request.param
+    page = open_page(browser, cabinet, request.param)
+    page.context.set_default_timeout(20_000)
     yield page
-    context.close()
+    page.context.close()

@@ -31,14 +31,48 @@ def shows_account(page, number: str) -> None:
     expect(page.get_by_text(re.compile(f"Лицевой счет {number}"))).to_be_visible()
 
 
-def sign_in(page, login: str, password: str, *, fixed: bool = False) -> None:
+# The page the browser shows is ready when its root's `data-ready` names its address (layout.ready).
+_READY = """leaving => {
+    const root = document.querySelector("[data-ready]");
+    return location.pathname !== leaving && root !== null && root.dataset.ready === location.pathname;
+}"""
+
+
+def wait_ready(page, *, leaving: str | None = None) -> None:
+    """Wait until the page the browser shows is hydrated and its load has run, so that nothing typed or clicked
+    is lost or reset by them; `leaving`: the address being left, waited for to change first. A page opened by
+    `conftest.open_page` (the `page` fixture's) waits so in every `goto`."""
+    page.wait_for_function(_READY, arg=leaving, polling=100)
+
+
+def follow(page, target) -> None:
+    """Click what opens another page (a link, a button whose handler redirects) and wait until it is ready."""
+    leaving = page.evaluate("location.pathname")
+    target.click()
+    wait_ready(page, leaving=leaving)
+
+
+def switch_account(page, label: str) -> None:
+    """The Supervisor's account switcher set to `label`; returns once the page it reloads is ready."""
+    with page.expect_event("load"):
+        page.get_by_label("Лицевой счет").select_option(label=label)
+    wait_ready(page)
+
+
+def fill_sign_in(page, login: str, password: str, *, fixed: bool = False):
+    """The sign-in page opened and its form filled; returns the button that sends it."""
     page.goto("/login")
     if fixed:
         page.get_by_role("tab", name="Фиксированная связь").click()
     panel = page.get_by_role("tabpanel")
     panel.get_by_label("Номер лицевого счета" if fixed else "Номер телефона").fill(login)
     panel.get_by_label("Пароль").fill(password)
-    panel.get_by_role("button", name="Войти").click()
+    return panel.get_by_role("button", name="Войти")
+
+
+def sign_in(page, login: str, password: str, *, fixed: bool = False) -> None:
+    """Signed in through the sign-in page; returns once the page it leads to is ready."""
+    follow(page, fill_sign_in(page, login, password, fixed=fixed))
 
 
 def wait_for_mail(cabinet, matches, timeout: float = 60) -> EmailMessage:
@@ -74,7 +108,7 @@ SIP_ADMIN, SIP_PASSWORD = "375172000001", "Sip#Office2026"  # the «SIP-соед
 def register_sip_admin(page, cabinet) -> None:
     """The SIP administrator's first registration (A4): a temporary password by e-mail, then a new one."""
     page.goto("/login")
-    page.get_by_role("link", name="Забыли пароль").click()
+    follow(page, page.get_by_role("link", name="Забыли пароль"))
     page.get_by_role("button", name="Идентификация через E-mail").click()
     page.get_by_label("Номер телефона").fill(SIP_ADMIN)
     mails_before = len(cabinet.mails())
@@ -95,7 +129,7 @@ def register_sip_admin(page, cabinet) -> None:
     expect(page.get_by_role("heading", name="Смена пароля")).to_be_visible()
     page.get_by_label("Новый пароль", exact=True).fill(SIP_PASSWORD)
     page.get_by_label("Повторите новый пароль").fill(SIP_PASSWORD)
-    page.get_by_role("button", name="Сохранить").click()
+    follow(page, page.get_by_role("button", name="Сохранить"))
     expect(page.get_by_role("heading", name="Персональная информация")).to_be_visible()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import numbers_file, query, sign_in
+from tests.e2e.helpers import follow, numbers_file, query, sign_in
 
 DONE = 30_000  # the worker polls; a small request is done within a few seconds
 
@@ -42,7 +42,7 @@ def confirm_and_follow(page, status="Выполнена"):
     expect(page.get_by_role("status")).to_contain_text("принята")
     expect(page.get_by_role("progressbar", name="Ход выполнения заявки")).to_be_visible()
     expect(page.get_by_text(f"Статус: {status}")).to_be_visible(timeout=DONE)
-    page.get_by_role("link", name="Открыть заявку и ее ход").click()
+    follow(page, page.get_by_role("link", name="Открыть заявку и ее ход"))
     expect(page.get_by_text(f"Статус: {status}")).to_be_visible(timeout=DONE)
 
 

@@ -10,7 +10,16 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import account_number, attachment, numbers_file, query, sign_in, wait_for_mail
+from tests.e2e.helpers import (
+    account_number,
+    attachment,
+    follow,
+    numbers_file,
+    query,
+    sign_in,
+    switch_account,
+    wait_for_mail,
+)
 
 PEOPLE = {
     "administrator": ("375290000001", "Admin#2026", "mobile"),
@@ -26,7 +35,7 @@ def account(request, page, cabinet):
     sign_in(page, login, password)
     expect(page.get_by_text("Сумма к оплате")).to_be_visible()
     if request.param == "supervisor":
-        page.get_by_label("Лицевой счет").select_option(label=f"Фиксированная связь · {number}")
+        switch_account(page, f"Фиксированная связь · {number}")
         expect(page.get_by_text(re.compile(f"Лицевой счет {number}"))).to_be_visible()
     return number
 
@@ -34,7 +43,7 @@ def account(request, page, cabinet):
 def open_section(page, name: str) -> None:
     if page.device == "tablet":
         page.get_by_role("button", name="Меню").tap()
-    page.get_by_role("link", name=name, exact=True).click()
+    follow(page, page.get_by_role("link", name=name, exact=True))
     expect(page.get_by_role("heading", name=name, level=1, exact=True)).to_be_visible()
 
 

@@ -7,7 +7,7 @@ import io
 import openpyxl
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import query, sign_in
+from tests.e2e.helpers import follow, query, sign_in
 
 
 def test_filter_by_type_then_open_a_request_and_export_its_results(page, cabinet):
@@ -19,7 +19,7 @@ def test_filter_by_type_then_open_a_request_and_export_its_results(page, cabinet
     expect(page.get_by_role("cell", name="Услуги")).to_have_count(0)
     cells = page.get_by_role("cell", name="Детализация на Email")
     expect(cells.first).to_be_visible()
-    page.get_by_role("link", name="№").first.click()
+    follow(page, page.get_by_role("link", name="№").first)
     expect(page.get_by_role("heading", name="Заявка", exact=True)).to_be_visible()
     expect(page.get_by_role("progressbar", name="Ход выполнения заявки")).to_be_visible()
     expect(page.get_by_role("cell", name="Выполнено").first).to_be_visible()

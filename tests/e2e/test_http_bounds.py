@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT
-from tests.e2e.helpers import numbers_file, sign_in
+from tests.e2e.helpers import numbers_file, sign_in, wait_ready
 
 FRAME_HEADERS = {"X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"}
 
@@ -92,6 +92,7 @@ def test_a_visit_that_does_not_sign_in_leaves_no_state_on_disk(browser, cabinet)
     try:
         page = context.new_page()
         page.goto("/login")
+        wait_ready(page)
         expect(page.get_by_role("tabpanel").get_by_label("Пароль")).to_be_visible()
         page.get_by_role("tabpanel").get_by_label("Пароль").fill("typed, not sent")
         time.sleep(3)  # the disk manager wrote its files within a second or two

@@ -7,16 +7,19 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import VIEWPORTS
+from tests.e2e.conftest import open_page
 from tests.e2e.helpers import (
     SIP_ADMIN,
     SIP_PASSWORD,
     account_number,
+    fill_sign_in,
+    follow,
     money,
     query,
     register_sip_admin,
     shows_account,
     sign_in,
+    switch_account,
 )
 
 
@@ -41,10 +44,9 @@ def test_administrator_sees_the_accounts_figures(page, cabinet):
 
 def test_supervisor_switches_between_mobile_and_fixed_accounts(page, cabinet):
     sign_in(page, "375290000002", "Super#2026")
-    switcher = page.get_by_label("Лицевой счет")
-    expect(switcher).to_be_visible()
+    expect(page.get_by_label("Лицевой счет")).to_be_visible()
     fixed = account_number(cabinet, "fixed")
-    switcher.select_option(label=f"Фиксированная связь · {fixed}")
+    switch_account(page, f"Фиксированная связь · {fixed}")
     expect(page.get_by_text(amount_to_pay(cabinet, fixed)).first).to_be_visible()
     shows_account(page, fixed)
 
@@ -52,7 +54,7 @@ def test_supervisor_switches_between_mobile_and_fixed_accounts(page, cabinet):
 def test_user_with_both_roles_chooses_one(page, cabinet):
     sign_in(page, "375290000003", "Both#2026")
     expect(page.get_by_role("heading", name="Выберите способ входа")).to_be_visible()
-    page.get_by_role("button", name="Супервайзер").click()
+    follow(page, page.get_by_role("button", name="Супервайзер"))
     expect(page.get_by_text("Сумма к оплате")).to_be_visible()
     expect(page.get_by_text("Супервайзер").first).to_be_visible()
 
@@ -71,7 +73,7 @@ def test_other_company_sees_only_its_own(page, cabinet):
 
 
 def test_wrong_password_is_refused_in_russian(page, cabinet):
-    sign_in(page, "375290000001", "not-the-password")
+    fill_sign_in(page, "375290000001", "not-the-password").click()
     expect(page.get_by_role("alert")).to_contain_text("Неверный номер телефона или пароль")
 
 
@@ -87,14 +89,14 @@ def test_sign_in_by_sms_code(page, cabinet):
     sent = [line for line in cabinet.sms_lines() if number in line]
     code = re.search(r"Личный кабинет: (\d{6})", sent[-1]).group(1)
     page.get_by_label("Код из SMS").fill(code)
-    page.get_by_role("button", name="Войти").click()
+    follow(page, page.get_by_role("button", name="Войти"))
     expect(page.get_by_text("Сумма к оплате")).to_be_visible()
 
 
 def test_sign_out_returns_to_the_sign_in_page(page, cabinet):
     sign_in(page, "375290000001", "Admin#2026")
     expect(page.get_by_text("Сумма к оплате")).to_be_visible()
-    page.get_by_role("button", name="Выйти").click()
+    follow(page, page.get_by_role("button", name="Выйти"))
     expect(page.get_by_role("tab", name="Мобильная связь")).to_be_visible()
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/login/?$"))
@@ -111,25 +113,23 @@ def test_navigation_fits_the_screen_and_the_finger(page, cabinet):
     link = page.get_by_role("link", name="История заявок")
     expect(link).to_be_visible()
     assert link.bounding_box()["height"] >= 44
-    link.click()
+    follow(page, link)
     expect(page.get_by_role("heading", name="История заявок")).to_be_visible()
     expect(page.get_by_role("cell", name="Детализация на Email").first).to_be_visible()
 
 
 def test_sip_first_registration_through_email(browser, cabinet):
-    desktop = browser.new_context(locale="ru-RU", base_url=cabinet.url, **VIEWPORTS["desktop"])
-    page = desktop.new_page()
+    page = open_page(browser, cabinet, "desktop")
     register_sip_admin(page, cabinet)
     expect(page.get_by_text("Сумма счета к оплате")).to_be_visible()
-    desktop.close()
+    page.context.close()
 
-    tablet = browser.new_context(locale="ru-RU", base_url=cabinet.url, **VIEWPORTS["tablet"])
-    page = tablet.new_page()
+    page = open_page(browser, cabinet, "tablet")
     sign_in(page, SIP_ADMIN, SIP_PASSWORD)
     expect(page.get_by_role("heading", name="Персональная информация")).to_be_visible()
     page.get_by_role("button", name="Меню").tap()
     expect(page.get_by_role("link", name="Выбор SIP-абонента")).to_be_visible()
-    tablet.close()
+    page.context.close()
 
 
 def test_a_sip_page_sends_the_administrator_home_with_the_reason(page, cabinet):

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import account_number, attachment, query, sign_in_sip_admin, wait_for_mail
+from tests.e2e.helpers import account_number, attachment, follow, query, sign_in_sip_admin, wait_for_mail
 
 
 @pytest.fixture
@@ -145,7 +145,7 @@ def test_choose_a_subscriber_and_free_minutes_only_on_the_connection(sip):
     sip.goto("/sip/subscribers")
     sip.get_by_role("button", name="Показать все").click()
     sip.get_by_role("radio", name="375172000001").click()
-    sip.get_by_role("button", name="Далее").click()
+    follow(sip, sip.get_by_role("button", name="Далее"))
     expect(sip.get_by_role("heading", name="375172000001 · SIP-соединение")).to_be_visible()
     expect(sip.get_by_text("Остаток бесплатных минут в другие сети")).to_be_visible()
     sip.goto("/sip/subscribers")
@@ -153,7 +153,7 @@ def test_choose_a_subscriber_and_free_minutes_only_on_the_connection(sip):
     sip.get_by_role("button", name="Найти").click()
     expect(sip.get_by_role("alert")).to_contain_text("375172000099 не найден")
     sip.get_by_label("По номеру телефона").fill("375172000003")
-    sip.get_by_role("button", name="Найти").click()
+    follow(sip, sip.get_by_role("button", name="Найти"))
     expect(sip.get_by_role("heading", name="375172000003 · SIP-номер")).to_be_visible()
     expect(sip.get_by_text("Дата подключения")).to_be_visible()
     expect(sip.get_by_text("Остаток бесплатных минут")).to_have_count(0)

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import query, sign_in
+from tests.e2e.helpers import follow, query, sign_in
 
 SLOW = 30_000  # the worker polls; a result shows within a few seconds
 
@@ -47,7 +47,7 @@ def test_search_by_number_and_by_sim_then_open_the_card(admin, cabinet):
     expect(admin.get_by_text("Найдено абонентов: 1")).to_be_visible()
     search(admin, iccid[-9:])
     expect(admin.get_by_role("link", name=number)).to_be_visible()
-    admin.get_by_role("link", name=number).click()
+    follow(admin, admin.get_by_role("link", name=number))
     expect(admin.get_by_role("heading", name=number)).to_be_visible()
 
 
@@ -86,7 +86,7 @@ def test_connect_then_disconnect_a_service(admin, cabinet):
 def test_activate_a_subscriber_found_by_sim(admin, cabinet):
     subscriber_id, number, iccid = subscriber(cabinet, admin, status="waiting")
     search(admin, iccid)
-    admin.get_by_role("link", name=number).click()
+    follow(admin, admin.get_by_role("link", name=number))
     admin.get_by_role("button", name="Активировать").click()
     admin.get_by_role("dialog").get_by_role("button", name="Активировать").click()
     expect(admin.get_by_text("Статус: Активен")).to_be_visible(timeout=SLOW)
