@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import wait_ready
 from tests.e2e.test_bulk import DONE, admin, pick, result_of, tick  # noqa: F401 - admin is the signed-in page fixture
 
 SERVICE = "Защита от спама"
@@ -23,6 +24,7 @@ def test_the_last_step_survives_a_reload_and_a_second_tab_sees_the_same(admin, c
     expect(admin.get_by_role("status")).to_contain_text("принята")
 
     admin.reload()
+    wait_ready(admin)
     expect(admin.get_by_role("status")).to_contain_text("принята")
     expect(admin.get_by_role("progressbar", name="Ход выполнения заявки")).to_be_visible()
     expect(admin.get_by_text("Статус: Выполнена")).to_be_visible(timeout=DONE)
@@ -30,6 +32,7 @@ def test_the_last_step_survives_a_reload_and_a_second_tab_sees_the_same(admin, c
     link = admin.get_by_role("link", name="Открыть заявку и ее ход").get_attribute("href")
     second = admin.context.new_page()
     second.goto(link)
+    wait_ready(second)
     expect(second.get_by_text("Статус: Выполнена")).to_be_visible(timeout=DONE)
     for number in chosen:
         expect(result_of(second, number)).to_contain_text("Выполнено")

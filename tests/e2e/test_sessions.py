@@ -8,8 +8,8 @@ import re
 from playwright.sync_api import expect
 
 from cabinet.components.connection import RESTORING
-from tests.e2e.conftest import VIEWPORTS
-from tests.e2e.helpers import sign_in
+from tests.e2e.conftest import open_page
+from tests.e2e.helpers import follow, sign_in, wait_ready
 
 ADMIN, ADMIN_PASSWORD = "375290000001", "Admin#2026"
 OPENED = {"/subscribers": "Абоненты", "/history": "История заявок", "/finance/invoices": "Счета"}
@@ -24,11 +24,12 @@ def test_new_tabs_are_signed_in_and_signing_out_in_one_signs_out_the_others(page
     for path, heading in OPENED.items():
         tab = page.context.new_page()
         tab.goto(path)
+        wait_ready(tab)
         expect(tab.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         expect(tab).to_have_url(re.compile(re.escape(path) + "/?$"))
         tabs.append(tab)
 
-    page.get_by_role("button", name="Выйти").click()
+    follow(page, page.get_by_role("button", name="Выйти"))
     expect(page).to_have_url(re.compile(r"/login/?$"))
 
     for tab in tabs:  # each one's next click finds the session ended, and says so
@@ -49,12 +50,11 @@ def test_the_session_cookie_is_out_of_javascripts_reach(page, cabinet):
 
 
 def test_a_restart_keeps_the_user_signed_in_and_the_page_says_it_reconnects(browser, cabinet):
-    context = browser.new_context(locale="ru-RU", base_url=cabinet.url, **VIEWPORTS["desktop"])
-    context.set_default_timeout(20_000)
-    page = context.new_page()
+    page = open_page(browser, cabinet, "desktop")
+    page.context.set_default_timeout(20_000)
     try:
         sign_in(page, ADMIN, ADMIN_PASSWORD)
-        page.get_by_role("link", name="История заявок").click()
+        follow(page, page.get_by_role("link", name="История заявок"))
         expect(page.get_by_role("heading", name="История заявок", exact=True)).to_be_visible()
 
         cabinet.stop()
@@ -64,9 +64,9 @@ def test_a_restart_keeps_the_user_signed_in_and_the_page_says_it_reconnects(brow
 
         # The same page, reconnected by itself and still signed in: it goes on without a new sign-in.
         expect(page).to_have_url(re.compile(r"/history/?$"))
-        page.get_by_role("link", name="Главная").click()
+        follow(page, page.get_by_role("link", name="Главная"))
         expect(page.get_by_text("Сумма к оплате")).to_be_visible()
         page.goto("/subscribers")
         expect(page.get_by_role("heading", name="Абоненты", exact=True)).to_be_visible()
     finally:
-        context.close()
+        page.context.close()
