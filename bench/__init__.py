@@ -11,11 +11,11 @@ bench/results/latest.json.
 
 from __future__ import annotations
 
-import concurrent.futures
 import multiprocessing
 import resource
 import sys
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,7 +67,7 @@ def peak_rss_mb() -> float:
 
 def in_fresh_process(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run `fn(*args, **kwargs)` in a freshly spawned interpreter and return its (picklable) result."""
-    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=spawn()) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn()) as pool:
         return pool.submit(fn, *args, **kwargs).result()
 
 
