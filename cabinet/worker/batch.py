@@ -9,7 +9,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import case, update
+from sqlalchemy import case, select, update
 from sqlmodel import Session
 
 from cabinet import clock, db
@@ -146,6 +146,11 @@ def attempt(session: BatchSession, handler: Handler | None, request: Request, it
     return Outcome(item_id, ItemStatus.DONE, str(result) if result else DEFAULT_RESULT)
 
 
+def _kind(request_id: int) -> str:
+    with db.session_scope() as session:
+        return session.execute(select(Request.kind).where(Request.id == request_id)).scalar_one()
+
+
 def halted(halt: threading.Event | None) -> bool:
     return halt is not None and halt.is_set()
 
@@ -163,6 +168,8 @@ class Batches:
         per transaction instead, so that only a faulty item is retried.
 
         Returns (items attempted, the claimed items not reached and still ours)."""
+        if self.registry.reads_only(_kind(request_id)):
+            return self._read_then_record(request_id, item_ids)
         try:
             return self._transaction(request_id, item_ids, halt)
         except Exception:
@@ -212,6 +219,30 @@ class Batches:
                 session.rollback()
                 raise
         return len(outcomes), later
+
+    def _read_then_record(self, request_id: int, item_ids: list[int]) -> tuple[int, list[int]]:
+        """The first claimed item of a request whose handler is `reads_only`: the handler run on a read-only snapshot
+        (which on SQLite takes no write lock, so it keeps no one waiting however long it reads), then its outcome
+        recorded in a short transaction of its own, if the item is still ours. Returns as `run` does."""
+        item_id, later = item_ids[0], item_ids[1:]
+        with BatchSession(db.engine(), expire_on_commit=False) as session:
+            try:
+                item = own_items(session, [item_id], self.worker_id).get(item_id)
+                if item is None:
+                    return 0, later  # done meanwhile, or its lease ran out and another worker has it
+                request = session.get(Request, request_id)
+                outcome = attempt(session, self.registry.handler(request.kind), request, item)
+            finally:
+                session.rollback()  # nothing it wrote to the database is kept
+        with BatchSession(db.write_engine(), expire_on_commit=False) as session:
+            try:
+                if own_items(session, [item_id], self.worker_id):
+                    write_outcomes(session, request_id, self.worker_id, [outcome])
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+        return 1, later
 
     def _record_failure(self, request_id: int, item_id: int) -> None:
         """Count a failed attempt in a transaction of its own; retry later, or refuse after MAX_ITEM_ATTEMPTS."""

@@ -11,6 +11,12 @@ into one `Registry` and hands it to the worker, so the worker imports no handler
 
     def mail_detail(session, request) -> None:
         ...                      # e.g. enqueue_email(...) once every item is done, in the same transaction
+
+A handler that reads for long and whose effect lies outside the database (the xlsx of a large export) is marked
+`@reads_only`: the worker runs it on a read-only snapshot, before and apart from the short transaction that
+records its item's outcome, so on SQLite it never holds the write lock that signing in and every order wait for.
+What it writes to the database is not kept, and it may be done again (a worker that dies after it, before the
+outcome is recorded, leaves the item to be done anew), so its effect must bear repeating.
 """
 
 from __future__ import annotations
@@ -28,6 +34,12 @@ FinishHook = Callable[[Session, Request], None]
 T = TypeVar("T")
 
 
+def reads_only(handler: Handler) -> Handler:
+    """Mark a handler that writes nothing to the database and reads for long (see the module)."""
+    handler.reads_only = True
+    return handler
+
+
 @dataclass(frozen=True)
 class Registry:
     """The item handler of every request kind, and the finish hooks of the kinds that have one."""
@@ -40,6 +52,10 @@ class Registry:
 
     def finish_hook(self, kind: str) -> FinishHook | None:
         return self.finish_hooks.get(kind)
+
+    def reads_only(self, kind: str) -> bool:
+        """The kind's handler is marked `@reads_only`."""
+        return getattr(self.handlers.get(kind), "reads_only", False)
 
     @classmethod
     def of(cls, *parts: tuple[Mapping[RequestKind, Handler], Mapping[RequestKind, FinishHook]]) -> Registry:

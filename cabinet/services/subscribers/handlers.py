@@ -42,6 +42,7 @@ from cabinet.models import (
 )
 from cabinet.services import audit
 from cabinet.services.errors import ItemRefused
+from cabinet.services.requests.handling import reads_only
 from cabinet.services.subscribers import rules
 from cabinet.services.subscribers.excel import export_path, progress_path, write_export
 from cabinet.services.subscribers.numbers import NUMBER_CHANGE_OFF, SELF_SIM_OFF, SIM_OFF
@@ -230,9 +231,12 @@ def replace_sim(session: Session, request: Request, item: RequestItem) -> str:
 
 # --- S1: a large export ---------------------------------------------------------------------------------------
 
+@reads_only
 def export(session: Session, request: Request, item: RequestItem) -> str:
     """Write the xlsx under data/exports/{request id}.xlsx (through a temporary name, so a half-written file is
-    never served), reporting rows written every few thousand for the progress bar."""
+    never served), reporting rows written every few thousand for the progress bar. It only reads the database, for
+    as long as 100,000 rows take, so the worker runs it outside its write transaction (`reads_only`): the
+    request's summary keeps the count of the order, the item's result says how many rows were written."""
     params = item_params(request, item)
     path = export_path(request.id)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -250,8 +254,6 @@ def export(session: Session, request: Request, item: RequestItem) -> str:
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
-    request.summary = f"Выгрузка в Excel: абонентов — {count}"
-    session.add(request)
     return f"Выгружено абонентов: {count}"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import random
 import threading
 import time
@@ -21,17 +22,18 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from cabinet import settings
-from cabinet.models import AuditEvent, Request, RequestItem, Subscriber, SubscriberStatus
+from cabinet import bootstrap, settings, worker
+from cabinet.models import AuditEvent, Request, RequestItem, RequestKind, Subscriber, SubscriberStatus
 from cabinet.seed.rows import insert_rows
 from cabinet.services.auth import sessions
 from cabinet.services.auth import sign_in as auth
 from cabinet.services.auth.passwords import hash_password
 from cabinet.services.bulk import orders
 from cabinet.services.requests import history
+from cabinet.services.requests.handling import Registry
 from cabinet.services.subscribers import excel, listing, operations
 from cabinet.state.services import call, call_as
-from tests.unit.factories import make_account, make_org, make_tariff, make_user, real_worker
+from tests.unit.factories import make_account, make_org, make_tariff, make_user
 
 USERS = 10
 PASSWORD = "Nagruzka#2026"
@@ -81,16 +83,16 @@ def sign_in(user, number: int) -> tuple[str, int]:
 
 
 @contextmanager
-def worker_running(failures: list) -> Iterator[None]:
-    """The cabinet's worker (its own handlers) in a thread of its own, as `run_forever` drives it, until the block
-    ends; what it raises goes to `failures`."""
+def worker_running(failures: list, registry: Registry | None = None) -> Iterator[None]:
+    """The cabinet's worker (its own handlers unless given others) in a thread of its own, as `run_forever` drives
+    it, until the block ends; what it raises goes to `failures`."""
     stop = threading.Event()
 
     def work() -> None:
-        worker = real_worker("concurrent")
+        one = worker.Worker(registry or bootstrap.handler_registry(), worker_id="concurrent")
         while not stop.is_set():
             try:
-                busy = worker.process_next_request(max_items=500)
+                busy = one.process_next_request(max_items=500)
             except Exception as error:
                 failures.append(("worker", repr(error)))
                 busy = False
@@ -236,6 +238,45 @@ def test_the_export_of_100000_subscribers_arrives_while_ten_users_page_the_list(
     header, *exported = first_column(path)
     assert header == excel.EXPORT_COLUMNS[0]
     assert len(exported) == 100_000 and set(exported) == set(numbers)
+
+
+def test_signing_in_and_ordering_are_answered_while_a_large_export_is_being_written(engine, session, company):
+    """The export reads for long: it must keep no one waiting (on SQLite, it must not hold the write lock). The
+    worker's export is held in the middle until a user has signed in and ordered a rename."""
+    account, user, tariff = company
+    numbers = seed_subscribers(session, account, tariff, excel.EXPORT_INLINE_LIMIT + 1)
+    first = session.exec(select(Subscriber.id).where(Subscriber.number == numbers[0])).one()
+    admin, _ = sign_in(user, USERS)
+    export_id = asyncio.run(call_as(admin, excel.start_export, account_id=account.id,
+                                    idempotency_key="export")).order.request_id
+    registry = bootstrap.handler_registry()
+    real_export = registry.handler(RequestKind.EXPORT.value)
+    exporting, answered = threading.Event(), threading.Event()
+
+    @functools.wraps(real_export)  # the same handler, marked as it is
+    def held_export(session, request, item):
+        exporting.set()
+        answered.wait(GIVE_UP_SECONDS)
+        return real_export(session, request, item)
+
+    failures: list = []
+    with worker_running(failures, Registry(handlers={**registry.handlers, RequestKind.EXPORT.value: held_export},
+                                           finish_hooks=registry.finish_hooks)):
+        assert exporting.wait(GIVE_UP_SECONDS)
+        try:
+            token, account_id = sign_in(user, 0)
+            ordered = asyncio.run(call_as(token, operations.order_rename, subscriber_id=first, name="Новое имя",
+                                          idempotency_key="rename"))
+            export_running = not finished(engine, export_id)
+        finally:
+            answered.set()
+        wait_until(lambda: finished(engine, export_id) and finished(engine, ordered.request_id))
+
+    assert failures == [] and export_running
+    assert asyncio.run(call_as(admin, history.get_request, request_id=export_id)).status_title == "Выполнена"
+    assert asyncio.run(call_as(token, history.get_request, request_id=ordered.request_id)).status_title == "Выполнена"
+    header, *exported = first_column(asyncio.run(call_as(admin, excel.export_file, request_id=export_id)))
+    assert sorted(exported) == numbers
 
 
 def first_column(path: Path) -> list[str]:
