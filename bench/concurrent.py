@@ -336,6 +336,7 @@ def run(url: str, *, subscribers: int, items: int, idle_seconds: float = IDLE_SE
         "submit (order_bulk_services)": f"{found['busy']['submit_seconds']:.2f} s with users, "
                                         f"{found['alone']['submit_seconds']:.2f} s alone",
         "users' own orders": ", ".join(f"{status} {n}" for status, n in sorted(found["users_orders"].items())),
+        "sign-in, account and first page (slowest user)": f"{found['sign_in_seconds']:.2f} s",
     }
     if found["setup_errors"] or found["worker_failures"]:
         notes["failures"] = "; ".join(found["setup_errors"] + found["worker_failures"])[:600]
