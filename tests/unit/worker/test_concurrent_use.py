@@ -208,6 +208,8 @@ def test_the_worker_and_ten_users_at_once_and_nobody_is_refused(engine, session,
 
 
 def test_the_export_of_100000_subscribers_arrives_while_ten_users_page_the_list(engine, session, company, data_dir):
+    """The full 100,000 rows on purpose, a large account's whole list: the slowest unit test (about a minute on a
+    busy machine), and it runs in every unit run like the others."""
     account, user, tariff = company
     numbers = seed_subscribers(session, account, tariff, 100_000)
     admin, _ = sign_in(user, USERS)
