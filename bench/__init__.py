@@ -11,11 +11,11 @@ bench/results/latest.json.
 
 from __future__ import annotations
 
-import concurrent.futures
 import multiprocessing
 import resource
 import sys
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,7 +67,7 @@ def peak_rss_mb() -> float:
 
 def in_fresh_process(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run `fn(*args, **kwargs)` in a freshly spawned interpreter and return its (picklable) result."""
-    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=spawn()) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn()) as pool:
         return pool.submit(fn, *args, **kwargs).result()
 
 
@@ -158,6 +158,24 @@ def _rate(value: float, unit: str) -> str:
     return f"{value:,.0f} {unit}"
 
 
+def text_table(headers: tuple[str, ...], rows: list[tuple], right: set[int],
+               notes: list[str] | None = None) -> list[str]:
+    """Lines of a text table: the headers, a rule, then each row (columns in `right` aligned right), each followed
+    by its line of notes when `notes` gives one ("" for none)."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
+
+    def line(cells) -> str:
+        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    out = [line(headers), "  ".join("-" * w for w in widths)]
+    for index, row in enumerate(rows):
+        out.append(line(row))
+        if notes and notes[index]:
+            out.append("    " + notes[index])
+    return out
+
+
 def format_table(figures: list[Figure]) -> str:
     """The figures as a text table: each beside its baseline, and the ratio; notes under each row."""
     headers = ("Benchmark", "DB", "Measured", "Time", "Baseline", "Baseline rate", "Time", "Ratio")
@@ -166,18 +184,8 @@ def format_table(figures: list[Figure]) -> str:
          _rate(f.baseline_rate, f.unit), f"{f.baseline_seconds:.2f} s", f"{f.ratio:.3f}")
         for f in figures
     ]
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
-    right = {2, 3, 5, 6, 7}
-
-    def line(cells) -> str:
-        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
-
-    out = [line(headers), "  ".join("-" * w for w in widths)]
-    for figure, row in zip(figures, rows):
-        out.append(line(row))
-        if figure.notes:
-            out.append("    " + "; ".join(f"{key}: {_note(value)}" for key, value in figure.notes.items()))
+    notes = ["; ".join(f"{key}: {_note(value)}" for key, value in f.notes.items()) for f in figures]
+    out = text_table(headers, rows, {2, 3, 5, 6, 7}, notes)
     out.append("Ratio = measured rate ÷ baseline rate (1.0: as fast as the baseline; 0.1: ten times slower).")
     return "\n".join(out)
 
@@ -197,21 +205,10 @@ def ratio_table(figures: list[Figure], time_text, measured: str) -> str:
     rows = [(f.benchmark, f.backend, time_text(f, f.seconds), f.baseline, time_text(f, f.baseline_seconds),
              f"{f.seconds / f.baseline_seconds:.2f}×", f.notes.get("aim", ""), f"{f.rate:,.0f} {f.unit}",
              f"{f.baseline_rate:,.0f} {f.unit}") for f in figures]
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
-    right = {2, 4, 5, 7, 8}
-
-    def line(cells) -> str:
-        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
-
-    out = [line(headers), "  ".join("-" * w for w in widths)]
     skip = {"kind", "time ratio", "aim"}
-    for figure, row in zip(figures, rows):
-        out.append(line(row))
-        notes = {k: v for k, v in figure.notes.items() if k not in skip}
-        if notes:
-            out.append("    " + "; ".join(f"{key}: {value:,}" if isinstance(value, int) else f"{key}: {value}"
-                                          for key, value in notes.items()))
+    notes = ["; ".join(f"{key}: {value:,}" if isinstance(value, int) else f"{key}: {value}"
+                       for key, value in figure.notes.items() if key not in skip) for figure in figures]
+    out = text_table(headers, rows, {2, 4, 5, 7, 8}, notes)
     out.append(f"{measured} Ratio = measured time ÷ baseline time (1.0: as fast; 2.0: twice as slow); the aim is "
                "that ratio's ceiling, not an assertion.")
     return "\n".join(out)

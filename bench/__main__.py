@@ -1,11 +1,12 @@
 """python -m bench [--subscribers N] [--items N] [--repeats N] [--postgres] [--documents-memory]
-                 [--only seeding|worker|subscribers|documents|uploads] [--keep]
+                 [--only seeding|worker|subscribers|documents|uploads|concurrent] [--keep]
 
 Runs every benchmark on a fresh SQLite file (and, with --postgres, on a throw-away PostgreSQL server), prints
 each figure beside its baseline measured in the same run, and writes them to bench/results/latest.json.
 The benchmarks share each database: the benchmark account seeded by `seeding` is reused by the others (each seeds
 it itself when run alone). `documents` runs in a process of its own, without its tracemalloc runs unless
---documents-memory (they take a quarter of an hour at 100,000 subscribers).
+--documents-memory (they take a quarter of an hour at 100,000 subscribers). `concurrent` runs ten users beside the
+worker doing a request of --items items (and another with no users, its baseline).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from bench import RESULTS_DIR, format_table, sqlite_url
 
-BENCHMARKS = ("seeding", "worker", "subscribers", "documents", "uploads")
+BENCHMARKS = ("seeding", "worker", "subscribers", "documents", "uploads", "concurrent")
 
 
 def _positive(text: str) -> int:
@@ -34,12 +35,12 @@ def _positive(text: str) -> int:
 
 
 def run_on(url: str, args: argparse.Namespace, scratch: Path, *, postgres: bool) -> dict[str, list]:
-    """Every chosen benchmark on the database at `url`: {"figures": [Figure] of seeding and worker,
-    "subscribers": [Figure], "documents": [row dict], "uploads": [Figure]}."""
-    from bench import documents, in_fresh_process, seeding, subscribers, uploads, worker
+    """Every chosen benchmark on the database at `url`: {"figures": [Figure] of seeding, worker and concurrent,
+    "subscribers": [Figure], "documents": [row dict], "uploads": [Figure], "concurrent": [row dict]}."""
+    from bench import concurrent, documents, in_fresh_process, seeding, subscribers, uploads, worker
 
     name = "PostgreSQL" if postgres else "SQLite"
-    results: dict[str, list] = {"figures": [], "subscribers": [], "documents": [], "uploads": []}
+    results: dict[str, list] = {"figures": [], "subscribers": [], "documents": [], "uploads": [], "concurrent": []}
     if "seeding" in args.only:
         print(f"… seeding, {args.subscribers:,} subscribers ({name})", flush=True)
         results["figures"] += seeding.run(url, subscribers=args.subscribers, scratch=scratch)
@@ -60,6 +61,11 @@ def run_on(url: str, args: argparse.Namespace, scratch: Path, *, postgres: bool)
     if "uploads" in args.only:
         print(f"… uploads: parse and match an xlsx of numbers ({name})", flush=True)
         results["uploads"] += uploads.run(url, subscribers=args.subscribers, scratch=scratch, repeats=args.repeats)
+    if "concurrent" in args.only:
+        print(f"… concurrent: {concurrent.USERS} users beside the worker, {args.items:,} items ({name})", flush=True)
+        found = concurrent.run(url, subscribers=args.subscribers, items=args.items)
+        results["figures"] += found["figures"]
+        results["concurrent"] += found["concurrent"]
     return results
 
 
@@ -93,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     started_at = dt.datetime.now().isoformat(timespec="seconds")
     load_before = os.getloadavg()
     started = time.perf_counter()
-    results: dict[str, list] = {"figures": [], "subscribers": [], "documents": [], "uploads": []}
+    results: dict[str, list] = {"figures": [], "subscribers": [], "documents": [], "uploads": [], "concurrent": []}
 
     def add(found: dict[str, list]) -> None:
         for key, values in found.items():
@@ -132,6 +138,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print()
         print(uploads.format_table(results["uploads"]))
+    if results["concurrent"]:
+        from bench import concurrent
+
+        print()
+        print(concurrent.format_rows(results["concurrent"]))
     print(f"\nLoad average (1 min) {load_before[0]:.2f} before, {load_after[0]:.2f} after, on {os.cpu_count()} CPUs: "
           "other work on the machine shows in the absolute rates more than in the ratios.")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -147,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
                     "load_average_after": load_after},
         "figures": [figure.as_json() for figure in results["figures"] + results["subscribers"] + results["uploads"]],
         "documents": results["documents"],
+        "concurrent": results["concurrent"],
     }, ensure_ascii=False, indent=2) + "\n")
     print(f"\nWritten to {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")
     return 0

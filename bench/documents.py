@@ -38,6 +38,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench import text_table
+
 CALL_SUBSCRIBERS = 5
 
 
@@ -365,14 +367,7 @@ def format_rows(rows: list[dict]) -> str:
     cells = [(r["name"], f"{r['value']:,.1f}", r["unit"], r["baseline"],
               "—" if r["baseline_value"] is None else f"{r['baseline_value']:,.1f}",
               "—" if r["ratio"] is None else f"{r['ratio']:.3f}") for r in rows]
-    widths = [max(len(str(c)) for c in column) for column in zip(headers, *cells)]
-    right = {1, 4, 5}
-
-    def line(values) -> str:
-        return "  ".join(str(v).rjust(w) if i in right else str(v).ljust(w)
-                         for i, (v, w) in enumerate(zip(values, widths))).rstrip()
-
-    return "\n".join([line(headers), "  ".join("-" * w for w in widths), *map(line, cells),
+    return "\n".join([*text_table(headers, cells, {1, 4, 5}),
                       ("Ratio = measured ÷ baseline (rates: below 1 is slower than the bare writer; "
                        "memory: above 1 uses more).")])
 

@@ -25,6 +25,9 @@ request's counters in another, and commits. So:
 - a worker killed half-way through a batch commits nothing of it: all its items stay waiting, leased to the
   dead worker; once the lease runs out another worker does them. So every item is done exactly once.
 A stop (`halt`) is noticed between items: what the batch has done so far is committed, the rest given back.
+A `Prepared` handler (a document to render, the large export) is run apart, one item at a time: its slow part in a
+session that only reads, then its item's writes in a short transaction of its own, so it never holds SQLite's
+write lock while it works (see `cabinet.services.requests.handling`).
 """
 
 from cabinet.worker.batch import INTERNAL_ERROR, MAX_ITEM_ATTEMPTS, RETRY_BASE_SECONDS, Limits
