@@ -7,10 +7,11 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from cabinet import settings
+from cabinet import db, settings
 from cabinet.delivery.mailer import send_due_emails
 from cabinet.services.requests import letters
 from cabinet.services.requests.handling import Registry
@@ -28,6 +29,10 @@ from cabinet.worker.finishing import Finisher
 log = logging.getLogger("cabinet.worker")
 
 RUN_BATCH = 500  # items per process_next_request call in run_forever, so a stop is noticed soon
+# SQLite has one writer at a time, and a writer that waits for it looks again only every 100 ms or so: between two
+# of the worker's transactions it pauses a quarter of the last one's time (at most this), so that a user's write
+# gets its turn within about one transaction instead of waiting for the whole request.
+SQLITE_WRITER_GAP = 0.1
 
 
 @dataclass
@@ -62,12 +67,18 @@ class Worker:
             if not claimed:
                 break
             while claimed and not halted(halt):
+                started = time.monotonic()
                 attempted, claimed = self._batches.run(request_id, claimed, halt)
                 processed += attempted
                 renew_items(claimed, self.worker_id)
+                self._let_others_write(time.monotonic() - started)
             release_items(claimed, self.worker_id)
         self._finisher.finish_if_complete(request_id)
         return True
+
+    def _let_others_write(self, busy_seconds: float) -> None:
+        if db.write_engine().dialect.name == "sqlite":
+            time.sleep(min(SQLITE_WRITER_GAP, busy_seconds / 4))
 
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Process requests and send due e-mails until `stop` is set (or the task is cancelled)."""
