@@ -42,7 +42,10 @@ def guarded(backend):
 app = rx.App(head_components=[rx.el.meta(name="theme-color", content="#3e63dd")], api_transformer=[api, guarded],
              backend_exception_handler=http_guard.shown_backend_error)
 
-app.app_wraps[(5, "Overlay")] = lambda stateful: connection.overlay() if stateful else None  # Reflex's: English
+# Reflex's own, in English: the connection toast and the page that failed to render.
+app.app_wraps[(5, "Overlay")] = lambda stateful: connection.overlay() if stateful else None
+app.app_wraps[(55, "ErrorBoundary")] = lambda stateful: connection.render_failure(
+    **({} if stateful else {"on_error": rx.noop()}))
 
 for declared in DECLARED:
     app.add_page(declared.component, route=declared.route, title=declared.title, on_load=declared.on_load)
