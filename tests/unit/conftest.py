@@ -43,3 +43,21 @@ def mail_sink(embedded_mail):
     sink = smtp_sink.start_sink()
     yield sink
     sink.stop()
+
+
+@pytest.fixture
+def world(session):
+    """An account with its administrator and delivery addresses, a sibling account and another company
+    (`make_world`); a test module that needs another world defines its own `world`."""
+    from tests.unit.finance_factories import make_world
+
+    return make_world(session)
+
+
+@pytest.fixture
+def data_dir(monkeypatch, tmp_path):
+    """The exports and the embedded secret under the test's own folder."""
+    monkeypatch.setenv("CABINET_DATA_DIR", str(tmp_path / "data"))
+    settings.reset()
+    yield tmp_path / "data"
+    settings.reset()

@@ -26,11 +26,6 @@ LATER = "451 4.7.1 Greylisted, try again later"
 
 
 @pytest.fixture
-def world(session):
-    return make_world(session)
-
-
-@pytest.fixture
 def start_sink(embedded_mail):
     """Starts the plain sink when the test says so."""
     sinks = []

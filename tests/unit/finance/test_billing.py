@@ -16,14 +16,9 @@ from cabinet.services.errors import AccessDenied, DomainError
 from cabinet.services.finance import billing as finance
 from cabinet.services.finance import payments
 from tests.unit.factories import make_subscriber
-from tests.unit.finance_factories import add_line, invoices_until, make_invoice, make_payment, make_world
+from tests.unit.finance_factories import add_line, invoices_until, make_invoice, make_payment
 
 OCT, SEP = dt.date(2026, 10, 1), dt.date(2026, 9, 1)
-
-
-@pytest.fixture
-def world(session):
-    return make_world(session)
 
 
 def call(fn, session, world, **kwargs):

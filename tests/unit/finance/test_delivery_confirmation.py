@@ -16,14 +16,9 @@ from cabinet.services.errors import AccessDenied, DomainError
 from cabinet.services.finance import billing, orders, quotas
 from cabinet.services.finance.delivery_confirmation import BAD_LINK, STALE_LINK, confirm_delivery_address
 from tests.unit.factories import make_account, make_actor, make_org, make_user
-from tests.unit.finance_factories import make_invoice, make_world
+from tests.unit.finance_factories import make_invoice
 
 OLD = ["buh@example.test", "chief@example.test"]
-
-
-@pytest.fixture
-def world(session):
-    return make_world(session)
 
 
 def change(session, world, emails, method="email", invoice_format="pdf"):

@@ -20,16 +20,11 @@ from cabinet.services.subscribers import listing
 from cabinet.services.subscribers.choice import Choice
 from cabinet.services.subscribers.uploads import UploadRejected
 from tests.unit.factories import make_subscriber, real_worker
-from tests.unit.finance_factories import add_line, invoices_until, make_invoice, make_world
+from tests.unit.finance_factories import add_line, invoices_until, make_invoice
 
 OCT = dt.date(2026, 10, 1)
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def world(session):
-    return make_world(session)
 
 
 def refusal(fn, session, world, **kwargs) -> str:

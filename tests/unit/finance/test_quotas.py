@@ -15,14 +15,9 @@ from cabinet.services.finance import orders, quotas
 from cabinet.services.sip import preliminary
 from cabinet.services.subscribers.choice import Choice
 from tests.unit.factories import make_account, make_actor, make_subscriber, make_user
-from tests.unit.finance_factories import make_invoice, make_world
+from tests.unit.finance_factories import make_invoice
 
 NOW = dt.datetime(2026, 11, 16, 10, 0)
-
-
-@pytest.fixture
-def world(session):
-    return make_world(session)
 
 
 def reconcile(session, world, n: int, key: str | None = None, account=None):

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import pytest
 from openpyxl import load_workbook
 
-from cabinet import settings
 from cabinet.models import (
     AccountKind,
     PersonalAccount,
@@ -171,14 +170,6 @@ def test_export_writes_every_matching_row(session, world):
     assert rows[1][5].date().isoformat() == "2021-03-01"
     assert ("375447654321", "Сидоров Петр", "Бизнес Оптима", "Ожидание активации", "8937502000000000033") in [
         r[:5] for r in rows]
-
-
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("CABINET_DATA_DIR", str(tmp_path / "data"))
-    settings.reset()
-    yield tmp_path / "data"
-    settings.reset()
 
 
 def test_a_large_export_is_a_request_whose_file_the_worker_writes(session, world, data_dir):

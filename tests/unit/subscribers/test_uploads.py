@@ -20,7 +20,6 @@ from cabinet.services.subscribers import uploads
 from cabinet.services.subscribers.choice import Choice, chosen_subscribers
 from cabinet.services.subscribers.uploads import UploadRejected, match_numbers, parse_numbers_xlsx
 from tests.unit.factories import make_actor, make_subscriber, make_user
-from tests.unit.finance_factories import make_world
 
 A, B, C = "375291234567", "375331234567", "375441234567"
 
@@ -266,11 +265,6 @@ def test_the_first_100_errors_are_kept_and_all_counted():
 
 
 # --- matching to the account ---------------------------------------------------------------------------------------
-
-@pytest.fixture
-def world(session):
-    return make_world(session)
-
 
 def test_numbers_are_matched_to_the_accounts_subscribers_in_order(session, world, monkeypatch):
     monkeypatch.setattr(uploads, "_IN_CHUNK", 2)  # several IN (...) chunks

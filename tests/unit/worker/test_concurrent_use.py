@@ -21,7 +21,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from cabinet import bootstrap, settings, worker
+from cabinet import bootstrap, worker
 from cabinet.models import AuditEvent, Request, RequestItem, RequestKind, Subscriber, SubscriberStatus
 from cabinet.seed.rows import insert_rows
 from cabinet.services.auth import sessions
@@ -39,15 +39,6 @@ PASSWORD = "Nagruzka#2026"
 ITEMS = 2_000
 GIVE_UP_SECONDS = 600  # only so that a hang fails instead of blocking the run; nothing here is timed
 SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-
-
-@pytest.fixture
-def data_dir(monkeypatch, tmp_path):
-    """The exports and the embedded secret under the test's own folder."""
-    monkeypatch.setenv("CABINET_DATA_DIR", str(tmp_path / "data"))
-    settings.reset()
-    yield tmp_path / "data"
-    settings.reset()
 
 
 @pytest.fixture
