@@ -17,7 +17,7 @@ from reflex_base.event import EventSpec
 
 from cabinet import db, session_cookie
 from cabinet.services.auth import sessions
-from cabinet.services.errors import DomainError, SessionExpired
+from cabinet.services.errors import Busy, DomainError, SessionExpired
 from cabinet.services.subscribers.uploads import MAX_FILE_BYTES, too_large
 
 ASGIApp = Callable[..., Awaitable[None]]
@@ -145,7 +145,10 @@ def error_reference() -> str:
 
 def shown_backend_error(exception: Exception) -> EventSpec:
     """Reflex's `backend_exception_handler`: the error logged with its stack under a reference, and the user told
-    in Russian, with that reference, instead of Reflex's English «An error occurred»."""
+    in Russian, with that reference, instead of Reflex's English «An error occurred». A database that stayed locked
+    (Busy) where a handler did not catch it is no error: the user reads «Сервер занят…» and tries again."""
+    if isinstance(exception, Busy):
+        return rx.toast(exception.message, level="warning", fallback_to_alert=True, position="top-center")
     reference = error_reference()
     log.error("Unexpected error %s in an event handler", reference, exc_info=exception)
     return rx.toast(

@@ -49,3 +49,13 @@ def test_the_cabinet_app_has_it_as_its_backend_exception_handler_and_reflex_acce
 
     assert app.backend_exception_handler is shown_backend_error
     app._validate_exception_handlers()
+
+
+def test_a_database_too_busy_where_no_handler_caught_it_says_so_and_logs_no_error(caplog):
+    from cabinet.services.errors import Busy
+
+    with caplog.at_level(logging.ERROR, logger="cabinet.errors"):
+        shown = _shown_text(shown_backend_error(Busy()))
+    assert "Сервер занят другими операциями. Повторите действие через несколько секунд." in shown
+    assert "внутренняя ошибка" not in shown
+    assert not [r for r in caplog.records if r.name == "cabinet.errors"]
