@@ -19,6 +19,7 @@ SHOWN_AT_ONCE = 200  # «Показать все»: a SIP account has a handful;
 # The page's sections as the manual names them, each with its sub-sections; a section opened opens its first one.
 SECTIONS = {"info": ("info",), "operations": ("services",), "telephony": ("channels", "settings"),
             "charges": ("charges",), "calls": ("calls",)}
+SUB_SECTIONS = {part for parts in SECTIONS.values() for part in parts}
 
 
 @dataclass
@@ -121,9 +122,8 @@ class SipCardState(SubscriberOrders, rx.State):
     def open_section(self, section: str | list[str]):
         """A section (its first sub-section) or a sub-section; «SIP-многоканальность» only on «SIP-соединение»."""
         section = one(section)
-        parts = [part for part in SECTIONS.get(section, (section,)) if part != "channels" or self.is_connection]
-        known = {part for group in SECTIONS.values() for part in group}
-        self.section = parts[0] if parts and parts[0] in known else "info"
+        parts = SECTIONS.get(section, (section,) if section in SUB_SECTIONS else ())
+        self.section = next((part for part in parts if part != "channels" or self.is_connection), "info")
         self.error, self.done, self._key = "", "", self._new_key()
 
 
@@ -174,7 +174,8 @@ class SipChannelsState(PageState, rx.State):
 
     @rx.event
     def set_confirming(self, value: bool):
-        self.confirming = bool(value)
+        """The dialog closed («Отмена», Escape); only `review` opens it."""
+        self.confirming = self.confirming and bool(value)
 
     @rx.event
     def back(self):
@@ -184,4 +185,4 @@ class SipChannelsState(PageState, rx.State):
     async def confirm(self):
         card = await self.get_state(SipCardState)
         self.step, self.confirming = "view", False
-        return await card._order(sip_channels.order_channel_change, package_id=int(self.chosen))
+        return await card._order(sip_channels.order_channel_change, package_id=int(self.chosen or 0))
