@@ -94,7 +94,9 @@ def header() -> rx.Component:
                   display=["flex", "flex", "flex", "none"], aria_label="Меню"),
         rx.vstack(
             rx.text(SessionState.organization_name, weight="bold"),
-            rx.text(SessionState.role_title, " · ", SessionState.user_name, size="2", color_scheme="gray"),
+            rx.text(SessionState.role_title,
+                    rx.cond(SessionState.user_name == SessionState.role_title, "", " · " + SessionState.user_name),
+                    size="2", color_scheme="gray"),
             spacing="0",
         ),
         rx.spacer(),
@@ -151,9 +153,11 @@ def frame(title: str, state, *content: rx.Component, above: tuple = (), done: bo
     )
 
 
-def tabbed(value, on_change, tabs: list[tuple]) -> rx.Component:
+def tabbed(value, on_change, tabs: list[tuple], label: str = "Разделы страницы") -> rx.Component:
     """A page's sections as tabs: each (title, key, content), or (title, key, content, shown) for a tab shown only
-    while the Var `shown` is true; `value` is the open one's key."""
+    while the Var `shown` is true; `value` is the open one's key, `label` names the strip for a screen reader.
+    The strip wraps onto more rows where it does not fit (Radix's own scrolls sideways, without a sign, and hides
+    the last tabs); arrows still move between the tabs, the open one keeps its underline."""
 
     def trigger(tab):
         title, key, *_ = tab
@@ -161,7 +165,8 @@ def tabbed(value, on_change, tabs: list[tuple]) -> rx.Component:
         return rx.cond(tab[3], found) if len(tab) > 3 else found
 
     return rx.tabs.root(
-        rx.tabs.list(*[trigger(tab) for tab in tabs], wrap="wrap"),
+        rx.tabs.list(*[trigger(tab) for tab in tabs], aria_label=label,
+                     style={"flex_wrap": "wrap", "overflow_x": "visible", "row_gap": "0.25em"}),
         *[rx.tabs.content(content, value=key, padding_top="1em") for _, key, content, *_ in tabs],
         value=value, on_change=on_change, width="100%",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cabinet.components.dialogs import confirm
 from cabinet.components.layout import TOUCH, refusal
 from cabinet.components.select import select
 from cabinet.components.table import pager, simple_table
@@ -38,10 +39,13 @@ def personal() -> rx.Component:
 
 
 def _service_row(s, action) -> rx.Component:
+    """A service with its action, or «только по заявлению» in place of it."""
     return rx.hstack(
         rx.vstack(rx.text(s.name), rx.text(s.category, " · ", s.fee, size="1", color_scheme="gray"),
-                  rx.cond(s.reason != "", rx.text(s.reason, size="1", color_scheme="amber")), spacing="0"),
-        rx.spacer(), action, role="group", aria_label=s.name, width="100%", align="center",
+                  rx.cond((s.reason != "") & ~s.by_application, rx.text(s.reason, size="1", color_scheme="amber")),
+                  spacing="0"),
+        rx.spacer(), rx.cond(s.by_application, rx.badge("только по заявлению", color_scheme="amber", size="2"), action),
+        role="group", aria_label=s.name, width="100%", align="center",
     )
 
 
@@ -50,7 +54,7 @@ def services() -> rx.Component:
         rx.callout("Подключение/отключение пакетов минут в другие сети возможно только по заявлению.", icon="info"),
         rx.heading("Удаление услуг", size="4", as_="h3"),
         rx.foreach(Card.connected, lambda s: _service_row(s, rx.cond(
-            s.included, rx.badge("входит в тариф"),
+            s.included, rx.badge("входит в тариф", size="2"),
             _button("Удалить", variant="soft", color_scheme="red", on_click=Card.disconnect(s.id))))),
         rx.heading("Добавление услуг", size="4", as_="h3"),
         rx.foreach(Card.available, lambda s: _service_row(
@@ -67,18 +71,18 @@ def channels() -> rx.Component:
     )
     return rx.vstack(
         rx.text("Подключенный пакет каналов: ", rx.text.strong(Channels.current)),
-        rx.match(
-            Channels.step,
-            ("choose", rx.vstack(choose, rx.hstack(_button("Назад", variant="soft", on_click=Channels.back),
-                                                   _button("Изменить", on_click=Channels.review)), spacing="3")),
-            ("confirm", rx.vstack(
-                rx.text("Подключить выбранный пакет каналов? Следующая смена будет возможна через 7 дней."),
-                rx.hstack(_button("Назад", variant="soft", on_click=Channels.back),
-                          _button("Подтвердить", on_click=Channels.confirm)), spacing="3")),
+        rx.cond(
+            Channels.step == "choose",
+            rx.vstack(choose, rx.hstack(_button("Назад", variant="soft", on_click=Channels.back),
+                                        _button("Изменить", on_click=Channels.review)), spacing="3"),
             rx.cond(Channels.note != "", rx.callout(Channels.note, icon="clock", color_scheme="amber"),
                     _button("Изменить", variant="soft", on_click=Channels.start)),
         ),
         refusal(Channels.error),
+        confirm(Channels.confirming, Channels.set_confirming, "Смена пакета каналов",
+                rx.fragment("Будет подключен пакет «", Channels.change_package, "» — ", Channels.change_fee,
+                            " в месяц.", rx.el.br(), "Следующая смена — не ранее ", Channels.next_change_on, "."),
+                "Подтвердить", Channels.confirm),
         spacing="3", width="100%",
     )
 

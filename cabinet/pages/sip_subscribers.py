@@ -47,13 +47,17 @@ def sip_card_page() -> rx.Component:
     return frame(
         "SIP-абонент", s,
         rx.heading(s.number, " · ", s.tariff_name, size="5", as_="h2", padding_y="0.5em"),
-        tabbed(s.section, s.open_section, [
+        tabbed(s.group, s.open_section, [
             ("Персональная информация", "info", personal()),
-            ("Услуги абонента", "services", services()),
-            ("SIP-многоканальность", "channels", channels(), s.is_connection),
-            ("Параметры для настройки SIP", "settings", settings()),
+            ("Операции с услугами", "operations", tabbed(s.section, s.open_section, [
+                ("Услуги абонента", "services", services()),
+            ], label="Операции с услугами")),
+            ("SIP-телефония", "telephony", tabbed(s.section, s.open_section, [
+                ("SIP-многоканальность", "channels", channels(), s.is_connection),
+                ("Параметры для настройки SIP", "settings", settings()),
+            ], label="SIP-телефония")),
             ("Начисления за период", "charges", charges()),
             ("Просмотр детализации", "calls", calls()),
-        ]),
+        ], label="Разделы абонента"),
         above=(rx.link("← «Выбор SIP-абонента»", href=routes.SIP_SUBSCRIBERS),),
     )

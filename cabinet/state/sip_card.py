@@ -1,9 +1,9 @@
-"""The SIP subscriber's page: «Персональная информация» (P11), «Услуги абонента» (P12) and
+"""The SIP subscriber's page: its sections, «Персональная информация» (P11), «Услуги абонента» (P12) and
 «SIP-многоканальность» (P13); the other sections are in `sip_card_views`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import reflex as rx
 
@@ -16,13 +16,21 @@ from cabinet.state.page import PageState, event
 from cabinet.text import money
 
 SHOWN_AT_ONCE = 200  # «Показать все»: a SIP account has a handful; the rest are found by number
-SECTIONS = ("info", "services", "channels", "settings", "charges", "calls")
+# The page's sections as the manual names them, each with its sub-sections; a section opened opens its first one.
+SECTIONS = {"info": ("info",), "operations": ("services",), "telephony": ("channels", "settings"),
+            "charges": ("charges",), "calls": ("calls",)}
+SUB_SECTIONS = {part for parts in SECTIONS.values() for part in parts}
 
 
 @dataclass
 class SipRow:
     id: str
     title: str  # «375172000001 · SIP-соединение · Офис»
+
+
+@dataclass
+class SipServiceRow(ServiceRow):
+    by_application: bool = False  # «только по заявлению»: neither «Удалить» nor «Добавить»
 
 
 @dataclass
@@ -81,8 +89,8 @@ class SipCardState(SubscriberOrders, rx.State):
     is_connection: bool = False
     free_minutes: str = ""  # «120 из 300»
     channel_package: str = ""
-    connected: list[ServiceRow] = []
-    available: list[ServiceRow] = []
+    connected: list[SipServiceRow] = []
+    available: list[SipServiceRow] = []
 
     @event
     async def load(self):
@@ -99,31 +107,48 @@ class SipCardState(SubscriberOrders, rx.State):
         self.is_connection, self.channel_package = found.is_connection, found.channel_package or "не подключен"
         self.free_minutes = (f"{found.free_minutes_left} из {found.free_minutes_total}"
                              if found.free_minutes_left is not None else "")
-        self.connected = [service_row(s) for s in card.connected_services]
-        self.available = [service_row(s) for s in card.available_services]
+        self.connected = [_service_row(s, found.by_application) for s in card.connected_services]
+        self.available = [_service_row(s, found.by_application) for s in card.available_services]
         self._key, self.loaded = self._new_key(), True
         if self.is_connection:
             await (await self.get_state(SipChannelsState))._show(self.subscriber_id)
 
+    @rx.var
+    def group(self) -> str:
+        """The section of SECTIONS the open sub-section belongs to."""
+        return next((group for group, parts in SECTIONS.items() if self.section in parts), "info")
+
     @rx.event
     def open_section(self, section: str | list[str]):
+        """A section (its first sub-section) or a sub-section; «SIP-многоканальность» only on «SIP-соединение»."""
         section = one(section)
-        self.section = section if section in SECTIONS else "info"
+        parts = SECTIONS.get(section, (section,) if section in SUB_SECTIONS else ())
+        self.section = next((part for part in parts if part != "channels" or self.is_connection), "info")
         self.error, self.done, self._key = "", "", self._new_key()
 
 
+def _service_row(row, by_application: frozenset[int]) -> SipServiceRow:
+    return SipServiceRow(**asdict(service_row(row)), by_application=row.id in by_application)
+
+
 class SipChannelsState(PageState, rx.State):
-    """«SIP-многоканальность» (P13): «Изменить», a package ticked, «Изменить» again to review, «Подтвердить»."""
+    """«SIP-многоканальность» (P13): «Изменить», a package ticked, «Изменить» again to review what the change
+    does, «Подтвердить»."""
 
     current: str = ""
     packages: list[PackageRow] = []
     note: str = ""  # when a change is not possible yet
     chosen: str = ""
-    step: str = "view"  # view | choose | confirm
+    step: str = "view"  # view | choose
+    confirming: bool = False
+    change_package: str = ""  # the confirmation: «10 каналов»
+    change_fee: str = ""  # «10,00 BYN»
+    next_change_on: str = ""  # «12.11.2026»
 
     async def _show(self, subscriber_id: int):
         found = await self._run(sip_channels.channels, on_account=False, subscriber_id=subscriber_id)
         self.current, self.note, self.step, self.chosen = found.current or "не подключен", found.note, "view", ""
+        self.confirming = False
         self.packages = [PackageRow(id=str(p.id), title=f"{p.name} · {money(p.monthly_fee)} в месяц")
                          for p in found.packages]
 
@@ -135,19 +160,29 @@ class SipChannelsState(PageState, rx.State):
     def choose(self, package_id: str | list[str]):
         self.chosen = shown(package_id, (p.id for p in self.packages))
 
-    @rx.event
-    def review(self):
+    @event
+    async def review(self):
         if not self.chosen:
             self.error = "Отметьте пакет каналов."
             return
-        self.error, self.step = "", "confirm"
+        self.error = ""
+        card = await self.get_state(SipCardState)
+        change = await self._run(sip_channels.review_channel_change, on_account=False,
+                                 subscriber_id=card.subscriber_id, package_id=int(self.chosen))
+        self.change_package, self.change_fee = change.package_name, money(change.monthly_fee)
+        self.next_change_on, self.confirming = f"{change.next_change_on:%d.%m.%Y}", True
+
+    @rx.event
+    def set_confirming(self, value: bool):
+        """The dialog closed («Отмена», Escape); only `review` opens it."""
+        self.confirming = self.confirming and bool(value)
 
     @rx.event
     def back(self):
-        self.step = "view" if self.step == "choose" else "choose"
+        self.step, self.error = "view", ""
 
     @event
     async def confirm(self):
         card = await self.get_state(SipCardState)
-        self.step = "view"
-        return await card._order(sip_channels.order_channel_change, package_id=int(self.chosen))
+        self.step, self.confirming = "view", False
+        return await card._order(sip_channels.order_channel_change, package_id=int(self.chosen or 0))

@@ -1,13 +1,16 @@
-"""The SIP administrator's cabinet in the browser: «Платежи» (P2–P4), «Счета» (P5–P7)."""
+"""The SIP administrator's cabinet in the browser: «Платежи» (P2–P4), «Счета» (P5–P7), «Управление абонентами
+SIP» (P10–P16)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import account_number, attachment, follow, query, sign_in_sip_admin, wait_for_mail
+from tests.e2e.conftest import E2E_TODAY
+from tests.e2e.helpers import account_number, attachment, follow, money, query, sign_in_sip_admin, wait_for_mail
 
 
 @pytest.fixture
@@ -18,6 +21,7 @@ def sip(page, cabinet):
 
 def test_personal_information_shows_requisites_account_and_figures(sip, cabinet):
     sip.goto("/sip")
+    expect(sip.get_by_text("Администратор SIP", exact=True)).to_be_visible()  # the role, once: it is the name too
     unp = query(cabinet, "SELECT unp FROM organization WHERE id = 1")[0][0]
     expect(sip.get_by_text("Сумма счета к оплате")).to_be_visible()
     expect(sip.get_by_text(unp, exact=True)).to_be_visible()
@@ -141,6 +145,14 @@ def open_subscriber(page, cabinet, number):
     expect(page.get_by_role("heading", name=number)).to_be_visible()
 
 
+def open_section(page, *path):
+    """The subscriber's section, then its sub-section, chosen by their names: tapped on the tablet."""
+    for name in path:
+        tab = page.get_by_role("tab", name=name, exact=True)
+        tab.tap() if page.device == "tablet" else tab.click()
+        expect(tab).to_have_attribute("aria-selected", "true")
+
+
 def test_choose_a_subscriber_and_free_minutes_only_on_the_connection(sip):
     sip.goto("/sip/subscribers")
     sip.get_by_role("button", name="Показать все").click()
@@ -157,36 +169,62 @@ def test_choose_a_subscriber_and_free_minutes_only_on_the_connection(sip):
     expect(sip.get_by_role("heading", name="375172000003 · SIP-номер")).to_be_visible()
     expect(sip.get_by_text("Дата подключения")).to_be_visible()
     expect(sip.get_by_text("Остаток бесплатных минут")).to_have_count(0)
+    open_section(sip, "SIP-телефония")
     expect(sip.get_by_role("tab", name="SIP-многоканальность")).to_have_count(0)
+    expect(sip.get_by_role("tab", name="Параметры для настройки SIP")).to_have_attribute("aria-selected", "true")
 
 
 def test_services_added_and_minute_packages_only_by_application(sip, cabinet):
     number = "375172000004" if sip.device == "desktop" else "375172000005"
     open_subscriber(sip, cabinet, number)
-    sip.get_by_role("tab", name="Услуги абонента").click()
-    expect(sip.get_by_text("только по заявлению")).to_be_visible()
+    open_section(sip, "Операции с услугами", "Услуги абонента")
     record = sip.get_by_role("group", name="Запись разговоров")
     record.get_by_role("button", name="Добавить").click()
     expect(sip.get_by_role("status")).to_contain_text("принята")
     expect(record.get_by_role("button", name="Удалить")).to_be_visible(timeout=30_000)
 
 
-def test_channels_changed_then_refused_for_seven_days(sip, cabinet):
+def test_a_minutes_package_is_only_by_application_never_removed_or_added(sip, cabinet):
     open_subscriber(sip, cabinet, "375172000001")
-    sip.get_by_role("tab", name="SIP-многоканальность").click()
-    if sip.device == "desktop":  # the first change: the seeded one was 12 days ago
-        sip.get_by_role("button", name="Изменить").click()
-        sip.get_by_role("radio", name="10 каналов").click()
-        sip.get_by_role("button", name="Изменить").click()
-        sip.get_by_role("button", name="Подтвердить").click()
-        expect(sip.get_by_role("status")).to_contain_text("выполнена", timeout=30_000)
-    expect(sip.get_by_text("Подключенный пакет каналов: 10 каналов")).to_be_visible()
-    expect(sip.get_by_text("Смена пакета каналов доступна 1 раз в 7 дней")).to_be_visible()
+    open_section(sip, "Операции с услугами", "Услуги абонента")
+    expect(sip.get_by_text("Подключение/отключение пакетов минут в другие сети возможно только по заявлению.")) \
+        .to_be_visible()
+    connected = sip.get_by_role("group", name="Пакет 100 минут на другие сети", exact=True)
+    expect(connected.get_by_text("только по заявлению", exact=True)).to_be_visible()
+    expect(connected.get_by_role("button")).to_have_count(0)
+    expect(sip.get_by_role("group", name="Запись разговоров").get_by_role("button", name="Удалить")).to_be_visible()
+    offered = sip.get_by_role("group", name="Пакет 500 минут на другие сети", exact=True)
+    expect(offered.get_by_text("только по заявлению", exact=True)).to_be_visible()
+    expect(offered.get_by_role("button")).to_have_count(0)
+
+
+def test_channels_changed_after_a_confirmation_then_refused_for_seven_days(sip, cabinet):
+    # The last change 12 days ago, as seeded, so that each screen size makes its own change.
+    twelve_days_ago = dt.datetime.combine(E2E_TODAY - dt.timedelta(days=12), dt.time(11, 20))
+    query(cabinet, "UPDATE subscriber SET channel_changed_at = ? WHERE number = '375172000001'",
+          f"{twelve_days_ago:%Y-%m-%d %H:%M:%S.000000}")
+    package = "10 каналов" if sip.device == "desktop" else "30 каналов"
+    fee = query(cabinet, "SELECT monthly_fee FROM channelpackage WHERE name = ?", package)[0][0]
+    open_subscriber(sip, cabinet, "375172000001")
+    open_section(sip, "SIP-телефония", "SIP-многоканальность")
+    sip.get_by_role("button", name="Изменить").click()
+    sip.get_by_role("radio", name=package).click()
+    sip.get_by_role("button", name="Изменить").click()
+    dialog = sip.get_by_role("alertdialog")
+    expect(dialog).to_contain_text(f"Будет подключен пакет «{package}» — {money(float(fee))} в месяц.")
+    next_change = E2E_TODAY + dt.timedelta(days=7)
+    expect(dialog).to_contain_text(f"Следующая смена — не ранее {next_change:%d.%m.%Y}.")
+    dialog.get_by_role("button", name="Подтвердить").click()
+    expect(dialog).to_have_count(0)
+    expect(sip.get_by_role("status")).to_contain_text("выполнена", timeout=30_000)
+    expect(sip.get_by_text(f"Подключенный пакет каналов: {package}")).to_be_visible()
+    expect(sip.get_by_text(f"Следующая смена возможна с {next_change:%d.%m.%Y}")).to_be_visible()
+    expect(sip.get_by_role("button", name="Изменить")).to_have_count(0)
 
 
 def test_sip_settings_with_the_password_on_demand(sip, cabinet):
     open_subscriber(sip, cabinet, "375172000002")
-    sip.get_by_role("tab", name="Параметры для настройки SIP").click()
+    open_section(sip, "SIP-телефония", "Параметры для настройки SIP")
     expect(sip.get_by_text("Регистратор (registrar)")).to_be_visible()
     password = query(cabinet, "SELECT sip_password FROM subscriber WHERE number = '375172000002'")[0][0]
     expect(sip.get_by_text(password)).to_have_count(0)
@@ -194,9 +232,25 @@ def test_sip_settings_with_the_password_on_demand(sip, cabinet):
     expect(sip.get_by_text(password, exact=True)).to_be_visible()
 
 
+def test_sip_settings_reached_by_keyboard(sip, cabinet):
+    def arrow_to(name):
+        sip.keyboard.press("ArrowRight")
+        expect(sip.get_by_role("tab", name=name, exact=True)).to_have_attribute("aria-selected", "true")
+
+    open_subscriber(sip, cabinet, "375172000001")
+    sip.get_by_role("tab", name="Персональная информация", exact=True).focus()
+    arrow_to("Операции с услугами")
+    arrow_to("SIP-телефония")
+    sip.keyboard.press("Tab")  # into the open section
+    sip.keyboard.press("Tab")  # its sub-sections
+    expect(sip.get_by_role("tab", name="SIP-многоканальность", exact=True)).to_be_focused()
+    arrow_to("Параметры для настройки SIP")
+    expect(sip.get_by_text("Регистратор (registrar)")).to_be_visible()
+
+
 def test_charges_of_a_past_and_the_current_month(sip, cabinet):
     open_subscriber(sip, cabinet, "375172000001")
-    sip.get_by_role("tab", name="Начисления за период").click()
+    open_section(sip, "Начисления за период")
     sip.get_by_label("Месяц").select_option(label="октябрь 2026")
     sip.get_by_role("button", name="Далее").click()
     expect(sip.get_by_role("heading", name="Начисления за октябрь 2026")).to_be_visible()
@@ -209,11 +263,11 @@ def test_charges_of_a_past_and_the_current_month(sip, cabinet):
 
 def test_call_detail_paged_and_the_notice_without_calls(sip, cabinet):
     open_subscriber(sip, cabinet, "375172000006")
-    sip.get_by_role("tab", name="Просмотр детализации").click()
+    open_section(sip, "Просмотр детализации")
     sip.get_by_role("button", name="Далее").click()
     expect(sip.get_by_text("За выбранный период у абонента не было звонков.")).to_be_visible()
     open_subscriber(sip, cabinet, "375172000001")
-    sip.get_by_role("tab", name="Просмотр детализации").click()
+    open_section(sip, "Просмотр детализации")
     sip.get_by_label("Месяц").select_option(label="октябрь 2026")
     sip.get_by_label("Вид детализации").select_option(label="Входящие")
     sip.get_by_role("button", name="Далее").click()

@@ -40,6 +40,17 @@ class Channels:
     note: str  # «Смена пакета каналов доступна с 20.11.2026 11:20» when not now
 
 
+@dataclass(frozen=True)
+class ChannelChange:
+    """What «Подтвердить» is about to do: the package ticked, its monthly fee, and the earliest day of the change
+    after it (CHANGE_EVERY from now: the worker does the change at once or a little later)."""
+
+    package_id: int
+    package_name: str
+    monthly_fee: Decimal
+    next_change_on: dt.date
+
+
 def next_change_at(subscriber: Subscriber) -> dt.datetime | None:
     """When the package may be changed again; None when it may be now."""
     if subscriber.channel_changed_at is None:
@@ -82,6 +93,15 @@ def channels(session: Session, *, actor: Actor, subscriber_id: int) -> Channels:
     return Channels(current=current.name if current else "", current_id=current.id if current else None,
                     packages=[PackageOption(p.id, p.name, p.channels, p.monthly_fee) for p in packages],
                     next_change_at=due, note=_wait_note(due) if due else "")
+
+
+@serves(SIP)
+def review_channel_change(session: Session, *, actor: Actor, subscriber_id: int, package_id: int) -> ChannelChange:
+    """The confirmation of a change, refused as the order would be."""
+    subscriber = access.subscriber_for(session, actor, subscriber_id)
+    package = check_change(session, subscriber, package_id)
+    return ChannelChange(package_id=package.id, package_name=package.name, monthly_fee=package.monthly_fee,
+                         next_change_on=(clock.now() + CHANGE_EVERY).date())
 
 
 @serves(SIP)

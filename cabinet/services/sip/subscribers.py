@@ -54,6 +54,7 @@ class SipSubscriber:
     free_minutes_left: int | None  # to other networks, for «SIP-соединение» only
     free_minutes_total: int | None
     channel_package: str  # «5 каналов», "" when none
+    by_application: frozenset[int]  # the services shown but switched on or off only by written application (P12)
 
 
 @dataclass(frozen=True)
@@ -134,10 +135,19 @@ def is_connection(session: Session, subscriber: Subscriber) -> bool:
     return _tariff(session, subscriber).is_sip_connection
 
 
+def _by_application(card: SubscriberCard) -> frozenset[int]:
+    """The packages of minutes to other networks and the like: switched on or off only by written application,
+    so never offered to «Удалить» or «Добавить» (the order refuses them too, `rules.check_service_change`). One
+    the tariff forbids, or includes, is not a matter of an application."""
+    return frozenset(
+        [s.id for s in card.connected_services if not s.self_service and not s.included]
+        + [s.id for s in card.available_services if not s.self_service and s.mode == "allowed"])
+
+
 @serves(SIP)
 def sip_subscriber(session: Session, *, actor: Actor, subscriber_id: int) -> SipSubscriber:
-    """P11 and P12: the card (services connected and available, each with why not) and the SIP figures; the free
-    minutes only for «SIP-соединение»."""
+    """P11 and P12: the card (services connected and available, each with why not, and those only by application)
+    and the SIP figures; the free minutes only for «SIP-соединение»."""
     subscriber = access.subscriber_for(session, actor, subscriber_id)
     card = subscriber_card(session, actor=actor, subscriber_id=subscriber.id)
     connection = is_connection(session, subscriber)
@@ -147,6 +157,7 @@ def sip_subscriber(session: Session, *, actor: Actor, subscriber_id: int) -> Sip
         free_minutes_left=(subscriber.free_minutes_left or 0) if connection else None,
         free_minutes_total=_tariff(session, subscriber).free_minutes_other if connection else None,
         channel_package=package.name if package and connection else "",
+        by_application=_by_application(card),
     )
 
 

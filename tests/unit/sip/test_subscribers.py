@@ -20,12 +20,15 @@ from cabinet.models import (
     PersonalAccount,
     RequestItem,
     Role,
+    Service,
     Subscriber,
+    Tariff,
 )
 from cabinet.services.access import Actor
 from cabinet.services.errors import AccessDenied, DomainError
 from cabinet.services.sip import channels as sip_channels
 from cabinet.services.sip import subscribers as sip_subscribers
+from cabinet.services.subscribers import operations as subscriber_ops
 from tests.unit.factories import (
     connect_service,
     make_account,
@@ -104,6 +107,59 @@ def test_free_minutes_only_for_the_connection_and_minute_packages_only_by_applic
     available = {s.name: s.reason_unavailable for s in trunk.card.available_services}
     assert available == {"Пакет 100 минут": "Подключается только по письменному заявлению"}
     assert [s.name for s in trunk.card.connected_services] == ["Запись разговоров"]
+
+
+def test_a_minutes_package_is_neither_added_nor_removed_but_shown_as_by_application(session, w):
+    trunk_tariff = session.get(Tariff, w.connection.tariff_id)
+    connected = make_service(session, kind=AccountKind.SIP, name="Пакет 500 минут", category="Пакеты минут",
+                             self_service=False, monthly_fee=Decimal("30.00"))
+    set_mode(session, trunk_tariff, connected, "allowed")
+    connect_service(session, w.connection, connected)
+    session.commit()
+    minutes = session.exec(select(Service).where(Service.name == "Пакет 100 минут")).one()
+
+    def order(service, connect, key):
+        return subscriber_ops.order_service_change(session, actor=w.actor, subscriber_id=w.connection.id,
+                                                   service_id=service.id, connect=connect, idempotency_key=key)
+
+    with pytest.raises(DomainError, match="^Подключается только по письменному заявлению$"):
+        order(minutes, True, "m1")
+    with pytest.raises(DomainError, match="^Отключается только по письменному заявлению$"):
+        order(connected, False, "m2")
+    assert session.exec(select(RequestItem)).all() == []
+    shown = sip_subscribers.sip_subscriber(session, actor=w.actor, subscriber_id=w.connection.id)
+    assert shown.by_application == {minutes.id, connected.id}  # not «Запись разговоров», switched by the user
+
+
+def test_a_minutes_package_the_tariff_forbids_is_not_by_application(session, w):
+    minutes = session.exec(select(Service).where(Service.name == "Пакет 100 минут")).one()
+    set_mode(session, session.get(Tariff, w.number.tariff_id), minutes, "forbidden")
+    session.commit()
+    shown = sip_subscribers.sip_subscriber(session, actor=w.actor, subscriber_id=w.number.id)
+    assert shown.by_application == frozenset()
+    assert [s.reason_unavailable for s in shown.card.available_services if s.id == minutes.id] == [
+        "Услуга «Пакет 100 минут» недоступна на тарифном плане «SIP-номер»"]
+
+
+def test_the_confirmation_of_a_channel_change_names_package_price_and_next_change(session, w):
+    def review(package, subscriber=w.connection):
+        return sip_channels.review_channel_change(session, actor=w.actor, subscriber_id=subscriber.id,
+                                                  package_id=package.id)
+
+    clock.set_now(dt.datetime(2026, 11, 20, 23, 30))
+    change = review(w.packages[2])
+    assert (change.package_name, change.monthly_fee, change.next_change_on) == (
+        "10 каналов", Decimal("10.00"), dt.date(2026, 11, 27))
+    with pytest.raises(DomainError, match="уже подключен"):
+        review(w.packages[1])
+    clock.set_now(CHANGED + dt.timedelta(days=6))
+    with pytest.raises(DomainError, match="возможна с 17.11.2026 11:20"):
+        review(w.packages[2])
+    with pytest.raises(DomainError, match="только на абоненте «SIP-соединение»"):
+        review(w.packages[2], w.number)
+    with pytest.raises(AccessDenied):
+        sip_channels.review_channel_change(session, actor=w.admin, subscriber_id=w.connection.id,
+                                           package_id=w.packages[2].id)
 
 
 def test_channels_change_once_in_seven_days_done_by_the_worker(session, w):

@@ -38,7 +38,7 @@ MEANT = {
     "RecoverState": {"choose_email", "recover"},
     "SignInState": {"open_page", "send_code", "set_category", "set_method", "sign_in", "sign_in_with_code"},
     "SipCardState": {"connect", "disconnect", "follow", "load", "open_section"},
-    "SipChannelsState": {"back", "choose", "confirm", "review", "start"},
+    "SipChannelsState": {"back", "choose", "confirm", "review", "set_confirming", "start"},
     "SipChooseState": {"find", "load", "next_step", "pick", "show_all"},
     "SipCallsState": {"go", "load", "set_direction", "set_month", "show"},
     "SipChargesState": {"load", "set_month", "show"},
