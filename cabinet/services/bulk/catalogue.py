@@ -61,6 +61,29 @@ def chosen_page(
     return Page(rows=chosen[start:start + page_size], total=len(chosen), page=page, page_size=page_size)
 
 
+@dataclass(frozen=True)
+class ChoicePreview:
+    """What a list operation's confirmation names: how many subscribers, the first numbers, how many more."""
+
+    count: int
+    first: list[str]
+    more: int
+
+
+PREVIEW_NUMBERS = 10
+
+
+@serves(COMPANY)
+def choice_preview(
+    session: Session, *, actor: Actor, account_id: int, choice: Choice, status: str | None = None
+) -> ChoicePreview:
+    """The chosen subscribers as the confirmation shows them: their count and the first PREVIEW_NUMBERS numbers
+    («и еще N»), resolved exactly as the order will resolve them (`status` as the tab lists them)."""
+    chosen = chosen_subscribers(session, actor=actor, account_id=account_id, choice=choice, status=status)
+    first = [c.number for c in chosen[:PREVIEW_NUMBERS]]
+    return ChoicePreview(count=len(chosen), first=first, more=len(chosen) - len(first))
+
+
 @serves(COMPANY)
 def check_new_name(session: Session, *, actor: Actor, account_id: int, subscriber_id: int, name: str) -> str:
     """B3, the ✓ of one field: the name as it will be stored, or a DomainError saying what is wrong with it."""

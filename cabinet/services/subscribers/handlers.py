@@ -29,6 +29,7 @@ from cabinet import clock
 from cabinet.models import (
     CallForwarding,
     NumberPool,
+    PersonalAccount,
     PoolState,
     Request,
     RequestItem,
@@ -43,9 +44,15 @@ from cabinet.models import (
 from cabinet.services import audit
 from cabinet.services.errors import ItemRefused
 from cabinet.services.requests.handling import Prepared
-from cabinet.services.subscribers import rules
+from cabinet.services.subscribers import lines, rules
 from cabinet.services.subscribers.excel import export_path, progress_path, write_export
-from cabinet.services.subscribers.numbers import NUMBER_CHANGE_OFF, SELF_SIM_OFF, SIM_OFF
+from cabinet.services.subscribers.numbers import (
+    NUMBER_CHANGE_OFF,
+    SELF_SIM_OFF,
+    SIM_OFF,
+    WRONG_POOL_FIXED,
+    WRONG_POOL_MOBILE,
+)
 
 GONE = "Абонент больше не обслуживается на этом лицевом счете."
 
@@ -55,7 +62,13 @@ def item_params(request: Request, item: RequestItem) -> dict:
 
 
 def locked_subscriber(session: Session, request: Request, item: RequestItem) -> Subscriber:
-    """The item's subscriber, locked for this transaction and read afresh."""
+    """The item's subscriber, locked for this transaction and read afresh; refused when the operation does not
+    apply to the account's kind of line (`lines.APPLIES`: e.g. «Замена SIM» for a fixed line)."""
+    if request.kind in lines.APPLIES:
+        account = session.get(PersonalAccount, request.account_id)
+        reason = lines.refusal(account.kind, request.kind) if account is not None else GONE
+        if reason is not None:
+            raise ItemRefused(reason)
     subscriber = session.execute(
         select(Subscriber).where(Subscriber.id == item.subscriber_id).with_for_update()
         .execution_options(populate_existing=True)
@@ -187,6 +200,8 @@ def change_number(session: Session, request: Request, item: RequestItem) -> str:
     rules.require_active(subscriber, NUMBER_CHANGE_OFF)
     _expect(subscriber.number, params.get("expected_number"))
     number = str(params.get("number") or "")
+    if not lines.in_pool_of(subscriber.number, number):
+        raise ItemRefused(WRONG_POOL_MOBILE if lines.is_mobile(subscriber.number) else WRONG_POOL_FIXED)
     pool = session.execute(
         select(NumberPool).where(NumberPool.number == number).with_for_update()
         .execution_options(populate_existing=True)

@@ -73,7 +73,7 @@ def order_service_change(
     session: Session, *, actor: Actor, subscriber_id: int, service_id: int, connect: bool, idempotency_key: str
 ) -> OrderResult:
     """«Подключить» an available service or «Отключить» a connected one."""
-    subscriber = access.subscriber_for(session, actor, subscriber_id)
+    subscriber = rules.subscriber_for(session, actor, subscriber_id, RequestKind.SERVICES)
     if (again := rules.repeated(session, actor, subscriber, RequestKind.SERVICES, idempotency_key)) is not None:
         return again
     service = rules.service_for(session, service_id, session.get(Tariff, subscriber.tariff_id))
@@ -135,7 +135,7 @@ def order_tariff_change(
     idempotency_key: str,
 ) -> OrderResult:
     """«Подключить» a new tariff with the chosen services (the tariff's included ones come with it)."""
-    subscriber = access.subscriber_for(session, actor, subscriber_id)
+    subscriber = rules.subscriber_for(session, actor, subscriber_id, RequestKind.TARIFF)
     if (again := rules.repeated(session, actor, subscriber, RequestKind.TARIFF, idempotency_key)) is not None:
         return again
     tariff = rules.check_new_tariff(session, subscriber, tariff_id)
@@ -151,7 +151,7 @@ def order_tariff_change(
 @serves(COMPANY)
 def order_activation(session: Session, *, actor: Actor, subscriber_id: int, idempotency_key: str) -> OrderResult:
     """«Активировать» a subscriber in «Ожидание активации»."""
-    subscriber = access.subscriber_for(session, actor, subscriber_id)
+    subscriber = rules.subscriber_for(session, actor, subscriber_id, RequestKind.ACTIVATION)
     if (again := rules.repeated(session, actor, subscriber, RequestKind.ACTIVATION, idempotency_key)) is not None:
         return again
     rules.require_waiting(subscriber)
@@ -164,7 +164,7 @@ def order_rename(
     session: Session, *, actor: Actor, subscriber_id: int, name: str, idempotency_key: str
 ) -> OrderResult:
     """Edit the subscriber's name → «Сохранить»."""
-    subscriber = access.subscriber_for(session, actor, subscriber_id)
+    subscriber = rules.subscriber_for(session, actor, subscriber_id, RequestKind.RENAME)
     if (again := rules.repeated(session, actor, subscriber, RequestKind.RENAME, idempotency_key)) is not None:
         return again
     rules.require_not_terminated(subscriber, "переименование недоступно")
@@ -182,7 +182,7 @@ def order_forwarding(
 ) -> OrderResult:
     """Set one kind of call forwarding to a 375… number, or switch it off (target None or empty).
     «Если нет ответа» waits 5–30 s in steps of 5 (20 s when not given)."""
-    subscriber = access.subscriber_for(session, actor, subscriber_id)
+    subscriber = rules.subscriber_for(session, actor, subscriber_id, RequestKind.FORWARDING)
     if (again := rules.repeated(session, actor, subscriber, RequestKind.FORWARDING, idempotency_key)) is not None:
         return again
     target, delay = rules.check_forwarding(subscriber, kind, target, delay_seconds)
