@@ -132,13 +132,10 @@ def change_tariff(session: Session, request: Request, item: RequestItem) -> str:
     old_tariff_id = subscriber.tariff_id
     tariff = rules.check_new_tariff(session, subscriber, params.get("tariff_id"))
     chosen = rules.check_service_set(session, tariff, params.get("service_ids") or [])
-    old_modes, new_modes = rules.tariff_modes(session, old_tariff_id), rules.tariff_modes(session, tariff.id)
+    new_modes = rules.tariff_modes(session, tariff.id)
     wanted = {i for i, mode in new_modes.items() if mode == "included"} | set(chosen)
     connected = rules.connected_ids(session, subscriber.id)
-    keep = {i for i in connected - wanted
-            if new_modes.get(i, "forbidden") != "forbidden" and old_modes.get(i) != "included"}
-    keep -= {a for a, b in rules.conflicts_among(session, keep) if b in wanted}
-    final = wanted | keep
+    final = wanted | rules.kept_services(session, subscriber.id, old_tariff_id, tariff.id, wanted)
     _disconnect(session, subscriber.id, connected - final)
     _connect(session, subscriber.id, final - connected)
     subscriber.tariff_id = tariff.id  # type: ignore[assignment]  # a stored tariff has its id

@@ -217,6 +217,21 @@ def check_new_sim(session: Session, organization_id: int, iccid: str, *, free: b
 
 
 @serves(COMPANY)
+def check_replacement_sim(session: Session, *, actor: Actor, subscriber_id: int, iccid: str) -> str:
+    """The «Замена SIM» field, checked when the user leaves it: the ICCID as it will be ordered (19–20 digits with
+    a valid check digit, one of the organisation's free SIM cards), or a DomainError saying what is wrong."""
+    subscriber = rules.subscriber_for(session, actor, subscriber_id, RequestKind.SIM_REPLACEMENT)
+    _require_replaceable(subscriber)
+    return check_new_sim(session, actor.organization_id, iccid)
+
+
+def _require_replaceable(subscriber: Subscriber) -> None:
+    rules.require_not_terminated(subscriber, SIM_OFF)
+    if not subscriber.self_sim_replacement:
+        raise DomainError(SELF_SIM_OFF)
+
+
+@serves(COMPANY)
 def order_sim_replacement(
     session: Session, *, actor: Actor, subscriber_id: int, iccid: str, idempotency_key: str
 ) -> OrderResult:
@@ -226,9 +241,7 @@ def order_sim_replacement(
     check_new_sim(session, actor.organization_id, iccid, free=False)
     if (again := rules.repeated(session, actor, subscriber, RequestKind.SIM_REPLACEMENT, idempotency_key)) is not None:
         return again
-    rules.require_not_terminated(subscriber, SIM_OFF)
-    if not subscriber.self_sim_replacement:
-        raise DomainError(SELF_SIM_OFF)
+    _require_replaceable(subscriber)
     iccid = check_new_sim(session, actor.organization_id, iccid)
     return rules.submit_one(
         session, actor=actor, subscriber=subscriber, kind=RequestKind.SIM_REPLACEMENT, params={"iccid": iccid},

@@ -203,6 +203,16 @@ def check_new_tariff(session: Session, subscriber: Subscriber, tariff_id: int) -
     return tariff
 
 
+def kept_services(session: Session, subscriber_id: int, old_tariff_id: int, new_tariff_id: int,
+                  wanted: set[int]) -> set[int]:
+    """Of the services connected now, those a move to the new tariff keeps besides `wanted`: not forbidden there,
+    not included in the old tariff, not conflicting with the new set."""
+    old_modes, new_modes = tariff_modes(session, old_tariff_id), tariff_modes(session, new_tariff_id)
+    keep = {i for i in connected_ids(session, subscriber_id) - wanted
+            if new_modes.get(i, "forbidden") != "forbidden" and old_modes.get(i) != "included"}
+    return keep - {a for a, b in conflicts_among(session, keep) if b in wanted}
+
+
 def check_service_set(session: Session, tariff: Tariff, service_ids) -> list[int]:
     """S3: the chosen services, which must be allowed on the new tariff, switchable by the user, and together
     with the tariff's included services free of conflicts. Returns the ids (included ones not repeated)."""
