@@ -15,6 +15,7 @@ from cabinet.models import (
     ItemStatus,
     Request,
     RequestItem,
+    RequestKind,
     RequestStatus,
     Service,
     Subscriber,
@@ -84,6 +85,11 @@ class SubscriberCard:
     forwarding: list[ForwardingRow]
     pending: list[PendingRequest]
     operations: tuple[str, ...] = ()  # the RequestKinds that apply to this kind of line (see `lines.APPLIES`)
+
+    @property
+    def has_sim(self) -> bool:
+        """A mobile line, with a SIM card and «Замена SIM»; a fixed line has neither."""
+        return RequestKind.SIM_REPLACEMENT.value in self.operations
 
     @property
     def is_active(self) -> bool:
