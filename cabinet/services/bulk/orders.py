@@ -17,6 +17,10 @@ Refused whole at order time, nothing stored:
   `ListRejected` naming their numbers. With `all_matching` the tab's status is applied as the filter. A status
   that changes after the order is the handler's business: that item is refused with the reason.
 
+B5 over TYPED_COUNT_OVER subscribers needs their count typed in the confirmation window (`typed_count`): the order
+refuses any other value, whatever the page did. Every order first checks that the operation applies to the
+account's kind of line (`lines.APPLIES`); the handlers check it again for each item.
+
 A repeated confirmation (same idempotency key: double click, resent event) returns the request already stored,
 with the same message, without resolving the choice again.
 """

@@ -1,14 +1,16 @@
 """«Смена номера» (S7) and «Замена SIM» (S8).
 
-S7: the user picks a category of the operator's pool and draws 5 random free numbers; at most DAILY_DRAWS draws per
-subscriber per day, counted on the server (NumberDraw rows of today, Minsk time). The number chosen must be one
-drawn for this subscriber today; ordering reserves it at once for a day with a conditional UPDATE (… WHERE it is
+S7: the user picks a category of the operator's pool and draws 5 random free numbers of the subscriber's own pool
+(`lines.pool_of`: mobile numbers for a mobile line, landlines of its city code for a fixed one); at most DAILY_DRAWS
+draws per subscriber per day, counted on the server (NumberDraw rows of today, Minsk time). The number chosen must
+be one drawn for this subscriber today, of its pool and still free: `preview_number_change` says so with the old
+and the new number and the price, for the confirmation, and the order checks it all again; ordering reserves it at once for a day with a conditional UPDATE (… WHERE it is
 free or its reservation has run out), so two companies can never both take it. The handler gives the subscriber
 the new number and marks the pool row taken. The old number is NOT put back in the free pool: the operator keeps
 a released number in quarantine before offering it again (callers still dial it), which this cabinet does not
 model. A refused request leaves its reservation to run out (a day).
 
-S8: only for a subscriber with self-replacement available; the new SIM must be a free SIM of the organisation. The
+S8: only for a mobile line (a fixed one has no SIM card) with self-replacement available; the new SIM must be a free SIM of the organisation. The
 handler puts it in use, retires the old one, and stores it on the subscriber.
 """
 
