@@ -11,12 +11,12 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlmodel import Session
 
-from cabinet.models import Service
+from cabinet.models import RequestKind, Service
 from cabinet.services import access
 from cabinet.services.access import COMPANY, Actor, serves
 from cabinet.services.errors import AccessDenied
 from cabinet.services.paging import Page, bounds
-from cabinet.services.subscribers import rules
+from cabinet.services.subscribers import lines, rules
 from cabinet.services.subscribers.choice import Choice, Chosen, chosen_subscribers
 from cabinet.services.subscribers.operations import TariffOption, tariff_options
 
@@ -87,7 +87,8 @@ def choice_preview(
 @serves(COMPANY)
 def check_new_name(session: Session, *, actor: Actor, account_id: int, subscriber_id: int, name: str) -> str:
     """B3, the ✓ of one field: the name as it will be stored, or a DomainError saying what is wrong with it."""
-    access.account_for(session, actor, account_id)
+    account = access.account_for(session, actor, account_id)
+    lines.require_applies(account.kind, RequestKind.RENAME)
     subscriber = access.subscriber_for(session, actor, subscriber_id)
     if subscriber.account_id != account_id:
         raise AccessDenied("Абонент не найден на этом лицевом счете.")

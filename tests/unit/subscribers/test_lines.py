@@ -131,6 +131,7 @@ def test_a_fixed_line_card_offers_no_sim_replacement_and_the_order_refuses_it(se
     assert RequestKind.SIM_REPLACEMENT.value not in landline.operations
     assert RequestKind.NUMBER_CHANGE.value in landline.operations
     assert RequestKind.SIM_REPLACEMENT.value in cell.operations
+    assert (landline.has_sim, cell.has_sim) == (False, True)
     free = make_sim(session, w.org)
     session.commit()
     assert refused(ops.order_sim_replacement, session, actor=w.actor, subscriber_id=w.landline.id, iccid=free.iccid,
