@@ -132,8 +132,7 @@ def _iccid_field() -> rx.Component:
                  size="3", width="100%", min_height=TOUCH, max_length=text_limit("iccid"),
                  on_blur=s.leave_field, on_change=s.edit.debounce(300),
                  aria_invalid=rx.cond(s.iccid_error != "", "true", "false"), aria_describedby="iccid-error"),
-        rx.cond(s.iccid_error != "", rx.text(s.iccid_error, id="iccid-error", size="2", color_scheme="red",
-                                             role="alert")),
+        rx.text(s.iccid_error, id="iccid-error", size="2", color_scheme="red", role="alert"),
         display="flex", flex_direction="column", gap="0.25em", width="100%",
     )
 

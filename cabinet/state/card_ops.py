@@ -57,7 +57,10 @@ class TariffPick(rx.State, mixin=True):
 
     @rx.event
     def choose(self, tariff_id: str):
-        """Open a tariff's «Подробнее»: the services the subscriber has and keeps there come ticked."""
+        """Open a tariff's «Подробнее»: the services the subscriber has and keeps there come ticked (the tariff
+        already chosen keeps what was ticked)."""
+        if tariff_id == self.chosen:
+            return
         self.chosen = shown(tariff_id, (t.id for t in self.tariffs))
         self.services = next((list(t.kept) for t in self.tariffs if t.id == self.chosen), [])
 

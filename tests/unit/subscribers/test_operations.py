@@ -207,6 +207,16 @@ def test_allowed_tariffs_are_of_the_kind_current_excluded_archived_excluded(sess
                      "Безлимит внутри сети": "allowed"}  # by application and forbidden ones not offered
 
 
+def test_the_subscribers_own_services_come_ticked_where_the_new_tariff_keeps_them(session, w):
+    for code in ("roam", "inet5", "apn"):
+        connect_service(session, w.ivan, w.svc[code])
+    session.commit()
+    [optima] = ops.allowed_tariffs(session, actor=w.actor, subscriber_id=w.ivan.id)
+    # inet5: kept and offered; roaming: forbidden there; on-net: came with the old tariff; APN: kept but only by
+    # application, so not offered to tick
+    assert optima.kept == (w.svc["inet5"].id,)
+
+
 def tariff(session, w, ids, tariff_id=None):
     return ops.order_tariff_change(session, actor=w.actor, subscriber_id=w.ivan.id,
                                    tariff_id=tariff_id or w.optima.id, service_ids=ids, idempotency_key=key())
