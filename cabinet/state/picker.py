@@ -49,6 +49,7 @@ class PickerState(Paged, PageState, rx.State):
     preview_count: int = 0  # the confirmation's view of the choice: how many, the first numbers, how many more
     preview_first: list[str] = []
     preview_more: int = 0
+    preview_not_applicable: int = 0
 
     @rx.var
     def chosen_count(self) -> int:
@@ -132,6 +133,7 @@ class PickerState(Paged, PageState, rx.State):
         found = await self._run(bulk_catalogue.choice_preview, choice=Choice(**self._choice()),
                                 status=self.status_filter or None)
         self.preview_count, self.preview_first, self.preview_more = found.count, list(found.first), found.more
+        self.preview_not_applicable = found.not_applicable
         return found.count
 
     def _choice(self) -> dict:

@@ -68,6 +68,7 @@ class ChoicePreview:
     count: int
     first: list[str]
     more: int
+    not_applicable: int = 0  # of them, in another status than the operation needs: refused, each with its reason
 
 
 PREVIEW_NUMBERS = 10
@@ -81,7 +82,8 @@ def choice_preview(
     («и еще N»), resolved exactly as the order will resolve them (`status` as the tab lists them)."""
     chosen = chosen_subscribers(session, actor=actor, account_id=account_id, choice=choice, status=status)
     first = [c.number for c in chosen[:PREVIEW_NUMBERS]]
-    return ChoicePreview(count=len(chosen), first=first, more=len(chosen) - len(first))
+    wrong = sum(c.status != status for c in chosen) if status else 0
+    return ChoicePreview(count=len(chosen), first=first, more=len(chosen) - len(first), not_applicable=wrong)
 
 
 @serves(COMPANY)

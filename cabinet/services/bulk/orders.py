@@ -12,10 +12,12 @@ done. The results are read in «История заявок» (B6, `requests`).
 Refused whole at order time, nothing stored:
 - B3: each confirmed name is validated like S5 (`rules.clean_name`, not terminated); any bad one refuses the
   order with `ListRejected` naming every subscriber and reason (the user fixes the fields and continues);
-- B4: only subscribers in «Ожидание активации», B5: only active ones. The tabs list only those; a ticked or
-  uploaded subscriber in another status (the list is stale, or the payload forged) refuses the order with
-  `ListRejected` naming their numbers. With `all_matching` the tab's status is applied as the filter. A status
-  that changes after the order is the handler's business: that item is refused with the reason.
+- B4: only subscribers in «Ожидание активации», B5: only active ones. The tabs list only those; a ticked subscriber in another status
+  (the list is stale, or the payload forged) refuses the order with `ListRejected` naming their numbers. With
+  `all_matching` the tab's status is applied as the filter. An uploaded list (a file, or numbers) is taken as it
+  is: a row the operation does not apply to becomes an item the worker refuses with the reason, the others are
+  done (the confirmation counts them first, `catalogue.choice_preview`). A status that changes after the order is
+  the handler's business too: that item is refused with the reason.
 
 B5 over TYPED_COUNT_OVER subscribers needs their count typed in the confirmation window (`typed_count`): the order
 refuses any other value, whatever the page did. Every order first checks that the operation applies to the
@@ -235,7 +237,8 @@ def _order_in_status(
     if (again := _repeated(session, actor, account.id, kind, idempotency_key)) is not None:
         return again
     chosen = chosen_subscribers(session, actor=actor, account_id=account.id, choice=choice, status=status)
-    _only(chosen, status, refusal)
+    if choice.subscriber_ids:  # ticked in the tab's list: a stale list, refused whole
+        _only(chosen, status, refusal)
     if kind == RequestKind.TERMINATION:
         require_typed_count(len(chosen), typed_count)
     return _submit(session, actor, account.id, kind, {"list": True}, _plain(chosen), idempotency_key,

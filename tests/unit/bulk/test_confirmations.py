@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from cabinet.models import Request
+from cabinet.models import Request, RequestItem
 from cabinet.services.bulk import catalogue as bulk_catalogue
 from cabinet.services.bulk import orders as bulk
 from cabinet.services.bulk.orders import Choice
 from cabinet.services.errors import DomainError
-from tests.unit.factories import make_account, make_actor, make_org, make_subscriber, make_user
+from tests.unit.factories import make_account, make_actor, make_org, make_subscriber, make_user, real_worker
 
 _keys = iter(range(1, 10_000))
 
@@ -59,3 +59,28 @@ def test_terminating_more_than_50_with_the_count_typed_and_50_without(session, w
     assert terminate(session, world, 51, " 51 ").total == 51
     assert terminate(session, world, 50).total == 50  # 50 and fewer: the window alone confirms
     assert len(session.exec(select(Request)).all()) == 2
+
+
+def test_an_uploaded_row_the_operation_does_not_apply_to_is_refused_with_its_reason_the_others_done(session, world):
+    actor, account, subs = world
+    numbers = [subs[0].number, "375291099999", subs[1].number]  # the middle one waits for activation
+    upload = Choice(numbers=numbers)
+    preview = bulk_catalogue.choice_preview(session, actor=actor, account_id=account.id, choice=upload,
+                                            status="active")
+    assert (preview.count, preview.not_applicable) == (3, 1)
+    result = bulk.order_bulk_termination(session, actor=actor, account_id=account.id, choice=upload,
+                                         idempotency_key=key())
+    session.commit()
+    real_worker("w1").run_once()
+    session.commit()
+    session.expire_all()
+    items = session.exec(select(RequestItem).where(RequestItem.request_id == result.request_id)).all()
+    found = {i.number: (i.status, i.result) for i in items}
+    waiting_id = next(i.subscriber_id for i in items if i.number == "375291099999")
+    assert found["375291099999"] == (
+        "refused", "Абонент в статусе «Ожидание активации»: прекращение обслуживания недоступно")
+    assert found[subs[0].number][0] == found[subs[1].number][0] == "done"
+    # ticked in the tab's list, the same subscriber refuses the order: the list shown is stale
+    with pytest.raises(bulk.ListRejected, match="Не подходят: 375291099999"):
+        bulk.order_bulk_termination(session, actor=actor, account_id=account.id, idempotency_key=key(),
+                                    choice=Choice(subscriber_ids=[subs[2].id, waiting_id]))
