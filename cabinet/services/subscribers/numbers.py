@@ -4,14 +4,16 @@ S7: the user picks a category of the operator's pool and draws 5 random free num
 (`lines.pool_of`: mobile numbers for a mobile line, landlines of its city code for a fixed one); at most DAILY_DRAWS
 draws per subscriber per day, counted on the server (NumberDraw rows of today, Minsk time). The number chosen must
 be one drawn for this subscriber today, of its pool and still free: `preview_number_change` says so with the old
-and the new number and the price, for the confirmation, and the order checks it all again; ordering reserves it at once for a day with a conditional UPDATE (… WHERE it is
-free or its reservation has run out), so two companies can never both take it. The handler gives the subscriber
+and the new number and the price, for the confirmation, and the order checks it all again. Ordering reserves it
+at once for a day with a conditional UPDATE (… WHERE it is free or its reservation has run out), so two companies
+can never both take it. The handler gives the subscriber
 the new number and marks the pool row taken. The old number is NOT put back in the free pool: the operator keeps
 a released number in quarantine before offering it again (callers still dial it), which this cabinet does not
 model. A refused request leaves its reservation to run out (a day).
 
-S8: only for a mobile line (a fixed one has no SIM card) with self-replacement available; the new SIM must be a free SIM of the organisation. The
-handler puts it in use, retires the old one, and stores it on the subscriber.
+S8: only for a mobile line (a fixed one has no SIM card) with self-replacement available; the new SIM must be a free
+SIM of the organisation, its ICCID with a valid check digit. The handler puts it in use, retires the old one, and
+stores it on the subscriber.
 """
 
 from __future__ import annotations
@@ -139,7 +141,7 @@ class NumberChangePreview:
     old_number: str
     new_number: str
     category: str
-    price: int  # BYN, the category's price
+    price: int  # BYN, the number's price (that of its category)
 
 
 def _checked_choice(session: Session, subscriber: Subscriber, number: str) -> tuple[str, NumberPool]:
