@@ -13,6 +13,7 @@ from cabinet.state.card_ops import (
     SimReplacementState,
     TariffChoiceState,
 )
+from cabinet.state.format import text_limit
 
 FORWARDING_KINDS = [("unconditional", "Безусловная"), ("busy", "Если занято"), ("no_answer", "Если нет ответа"),
                     ("unreachable", "Если недоступен")]
@@ -62,7 +63,7 @@ def number_block() -> rx.Component:
         rx.flex(
             _button("Переадресация вызовов", variant="soft", on_click=CardState.open("forwarding")),
             _button("Смена номера", variant="soft", on_click=NumberChangeState.open),
-            _button("Замена SIM", variant="soft", on_click=SimReplacementState.open),
+            rx.cond(CardState.has_sim, _button("Замена SIM", variant="soft", on_click=SimReplacementState.open)),
             gap="0.5em", wrap="wrap", padding_top="0.5em",
         ),
         width="100%",
@@ -99,21 +100,41 @@ def forwarding_dialog() -> rx.Component:
 
 
 def number_dialog() -> rx.Component:
-    return operation_dialog("number", "Смена номера", rx.vstack(
+    n = NumberChangeState
+    choose = rx.vstack(
         rx.el.label(rx.text("Категория номера", size="2"),
-                    rx.el.select(rx.foreach(NumberChangeState.categories,
-                                            lambda c: rx.el.option(c.label, value=c.value)),
-                                 value=NumberChangeState.category, on_change=NumberChangeState.set_category,
+                    rx.el.select(rx.foreach(n.categories, lambda c: rx.el.option(c.label, value=c.value)),
+                                 value=n.category, on_change=n.set_category,
                                  aria_label="Категория номера", style={"min_height": TOUCH}),
                     display="flex", flex_direction="column"),
-        _button("Показать номера", variant="soft", on_click=NumberChangeState.draw,
-                disabled=NumberChangeState.draws_left == 0),
-        rx.text("Осталось попыток выбора номера: ", NumberChangeState.draws_left, size="2"),
-        rx.radio_group.root(rx.vstack(rx.foreach(NumberChangeState.numbers,
-                                                 lambda n: rx.radio_group.item(n, value=n))),
-                            value=NumberChangeState.picked, on_change=NumberChangeState.pick, size="3"),
-        _button("Выбрать номер", on_click=NumberChangeState.change, disabled=NumberChangeState.picked == ""),
-        spacing="3"))
+        _button("Показать номера", variant="soft", on_click=n.draw, disabled=n.draws_left == 0),
+        rx.text("Осталось попыток выбора номера: ", n.draws_left, size="2"),
+        rx.radio_group.root(rx.vstack(rx.foreach(n.numbers, lambda number: rx.radio_group.item(number, value=number))),
+                            value=n.picked, on_change=n.pick, size="3"),
+        _button("Выбрать номер", on_click=n.review, disabled=n.picked == ""),
+        spacing="3")
+    confirm = rx.vstack(
+        rx.callout(rx.text("Номер ", rx.text.strong(n.old_number), " будет заменен на ", rx.text.strong(n.new_number),
+                           ". Стоимость номера: ", rx.text.strong(n.price), "."),
+                   icon="triangle-alert", color_scheme="amber"),
+        rx.text("Прежний номер перестанет работать сразу после выполнения заявки.", size="2"),
+        rx.hstack(_button("Назад", variant="soft", on_click=n.back), _button("Подтвердить", on_click=n.change)),
+        spacing="3")
+    return operation_dialog("number", "Смена номера", rx.cond(n.confirming, confirm, choose))
+
+
+def _iccid_field() -> rx.Component:
+    """The new SIM's number, checked when the field is left; its error beside it until the number is right."""
+    s = SimReplacementState
+    return rx.el.label(
+        rx.text("Номер новой SIM-карты (ICCID)", size="2", weight="medium"),
+        rx.input(name="iccid", default_value=s.iccid, input_mode="numeric", list="free-sims", auto_complete="off",
+                 size="3", width="100%", min_height=TOUCH, max_length=text_limit("iccid"),
+                 on_blur=s.leave_field, on_change=s.edit.debounce(300),
+                 aria_invalid=rx.cond(s.iccid_error != "", "true", "false"), aria_describedby="iccid-error"),
+        rx.text(s.iccid_error, id="iccid-error", size="2", color_scheme="red", role="alert"),
+        display="flex", flex_direction="column", gap="0.25em", width="100%",
+    )
 
 
 def sim_dialog() -> rx.Component:
@@ -130,7 +151,7 @@ def sim_dialog() -> rx.Component:
             rx.form(rx.vstack(
                 rx.text("Введите номер новой SIM-карты из имеющихся у вас свободных SIM: ",
                         SimReplacementState.free.length(), size="2"),
-                field("Номер новой SIM-карты (ICCID)", "iccid", input_mode="numeric", list="free-sims"),
+                _iccid_field(),
                 rx.el.datalist(rx.foreach(SimReplacementState.free, lambda i: rx.el.option(value=i)), id="free-sims"),
                 _button("Далее", type="submit"), spacing="3"),
                 on_submit=SimReplacementState.next_step, reset_on_submit=False))))

@@ -92,3 +92,18 @@ def subscriber_picker() -> rx.Component:
         refusal(PickerState.error),
         width="100%", spacing="3",
     )
+
+
+def chosen_numbers() -> rx.Component:
+    """The confirmation's list of whom it touches: the count and the first numbers, «и еще N»."""
+    p = PickerState
+    return rx.vstack(
+        rx.text("Абонентов: ", rx.text.strong(p.preview_count), ". ", p.preview_first.join(", "),
+                rx.cond(p.preview_more > 0, rx.text.span(" и еще ", p.preview_more)),
+                size="2", data_testid="chosen-numbers"),
+        rx.cond(p.preview_not_applicable > 0,
+                rx.text("Из них в другом статусе: ", p.preview_not_applicable,
+                        ". Для них операция будет отклонена с указанием причины, для остальных выполнена.",
+                        size="2", weight="medium")),
+        spacing="1",
+    )

@@ -11,10 +11,14 @@ def tariff_choice(state, action: rx.Component | None = None) -> rx.Component:
     """`state` mixes in `card_ops.TariffPick`; `action` is shown under the chosen tariff's service set."""
 
     def option(t):
+        picked = state.chosen == t.id
         return rx.card(
-            rx.hstack(rx.text(t.name, weight="bold"), rx.spacer(), rx.text(t.fee, " в месяц")),
-            rx.cond(state.chosen == t.id,
+            rx.hstack(rx.cond(picked, rx.icon("circle-check", color=rx.color("accent", 11), aria_hidden="true")),
+                      rx.text(t.name, weight="bold"), rx.spacer(), rx.text(t.fee, " в месяц"), align="center"),
+            rx.cond(picked,
                     rx.vstack(
+                        rx.button(rx.icon("check"), "Выбран", size="3", min_height=TOUCH, aria_pressed="true",
+                                  aria_label="Выбран: " + t.name, on_click=state.choose(t.id)),
                         rx.text(t.description, size="2"),
                         rx.text("Смена тарифа: ", t.switch_fee, size="2"),
                         rx.text("Набор услуг", weight="bold", size="2"),
@@ -25,8 +29,10 @@ def tariff_choice(state, action: rx.Component | None = None) -> rx.Component:
                             align_items="center", min_height=TOUCH)),
                         *([action] if action is not None else []),
                         spacing="2"),
-                    rx.button("Подробнее", variant="soft", size="3", min_height=TOUCH,
+                    rx.button("Подробнее", variant="soft", size="3", min_height=TOUCH, aria_pressed="false",
                               aria_label="Подробнее: " + t.name, on_click=state.choose(t.id))),
-            width="100%")
+            width="100%", data_selected=rx.cond(picked, "true", "false"),
+            border=rx.cond(picked, f"2px solid {rx.color('accent', 9)}", "2px solid transparent"),
+            background=rx.cond(picked, rx.color("accent", 2), "transparent"))
 
     return rx.vstack(rx.foreach(state.tariffs, option), width="100%")

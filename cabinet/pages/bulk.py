@@ -7,7 +7,7 @@ import reflex as rx
 
 from cabinet import routes
 from cabinet.components.layout import TOUCH, frame
-from cabinet.components.picker import subscriber_picker
+from cabinet.components.picker import chosen_numbers, subscriber_picker
 from cabinet.components.rename import rename_stepper, rename_steps
 from cabinet.components.wizard import BULK_TITLE, confirmation, ordered, sections, stepper
 from cabinet.pages.page import page
@@ -15,12 +15,26 @@ from cabinet.state.bulk import BulkState as State
 from cabinet.state.bulk_rename import BulkRenameState as Rename
 
 
-def _question() -> rx.Component:
-    return rx.cond(
-        State.tab == "activation",
-        rx.text("Активировать выбранных абонентов: ", State.count, "?"),
-        rx.text("Прекратить обслуживание выбранных абонентов: ", State.count,
-                "? Статус абонентов будет изменен, SIM-карты перестанут работать."),
+def _termination() -> rx.Component:
+    """B5's confirmation window: whom it ends, in red; over TYPED_COUNT_OVER the count must be typed first."""
+    return rx.vstack(
+        rx.callout(
+            rx.vstack(
+                rx.text("Прекратить обслуживание выбранных абонентов: ", rx.text.strong(State.count),
+                        "? Статус абонентов будет изменен, SIM-карты перестанут работать. Отменить это нельзя."),
+                chosen_numbers(), spacing="1"),
+            icon="triangle-alert", color_scheme="red"),
+        rx.cond(State.count_to_type, rx.el.label(
+            rx.text("Для подтверждения введите число абонентов: ", State.count, size="2", weight="medium"),
+            rx.input(value=State.typed, on_change=State.set_typed, input_mode="numeric", auto_complete="off",
+                     size="3", min_height=TOUCH, max_length=12, aria_label="Число абонентов для подтверждения"),
+            display="flex", flex_direction="column", gap="0.25em", max_width="360px")),
+        rx.hstack(
+            rx.button("Назад", variant="soft", size="3", min_height=TOUCH, on_click=State.back),
+            rx.button("Подтвердить", color_scheme="red", size="3", min_height=TOUCH,
+                      disabled=State.count_to_type & ~State.typed_matches, on_click=State.confirm),
+        ),
+        spacing="3", width="100%",
     )
 
 
@@ -44,7 +58,10 @@ def _choose() -> rx.Component:
 def _status_steps() -> rx.Component:
     return rx.match(
         State.step,
-        (2, confirmation(_question(), State.back, State.confirm, danger=State.tab == "termination")),
+        (2, rx.cond(State.tab == "activation",
+                    confirmation(rx.vstack(rx.text("Активировать выбранных абонентов: ", State.count, "?"),
+                                           chosen_numbers(), spacing="1"), State.back, State.confirm),
+                    _termination())),
         (3, ordered(State)),
         rx.fragment(),
     )

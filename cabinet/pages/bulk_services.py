@@ -6,7 +6,7 @@ import reflex as rx
 
 from cabinet import routes
 from cabinet.components.layout import TOUCH, frame
-from cabinet.components.picker import subscriber_picker
+from cabinet.components.picker import chosen_numbers, subscriber_picker
 from cabinet.components.select import select
 from cabinet.components.tariffs import tariff_choice
 from cabinet.components.wizard import BULK_TITLE, confirmation, ordered, sections, stepper
@@ -59,8 +59,8 @@ def _service_fields() -> rx.Component:
 @page(routes.BULK, f"Услуги · {BULK_TITLE}", loads=[BulkServicesState.load])
 def bulk_services_page() -> rx.Component:
     s = BulkServicesState
-    question = rx.text(rx.cond(s.action == "connect", "Подключить", "Отключить"), " услугу «", s.service_name,
-                       "» выбранным абонентам: ", s.count, "?")
+    question = rx.vstack(rx.text(rx.cond(s.action == "connect", "Подключить", "Отключить"), " услугу «",
+                                 s.service_name, "» выбранным абонентам: ", s.count, "?"), chosen_numbers(), spacing="1")
     return _wizard(s, routes.BULK, _service_fields(), question)
 
 
@@ -68,6 +68,6 @@ def bulk_services_page() -> rx.Component:
 def bulk_tariff_page() -> rx.Component:
     t = BulkTariffState
     choose = rx.vstack(rx.heading("Тарифный план", size="4", as_="h2"), tariff_choice(t), width="100%")
-    question = rx.text("Перевести выбранных абонентов (", t.count, ") на тарифный план «", t.tariff_name,
-                       "»? Выбранные услуги: ", t.services.length(), ".")
+    question = rx.vstack(rx.text("Перевести выбранных абонентов (", t.count, ") на тарифный план «", t.tariff_name,
+                                 "»? Выбранные услуги: ", t.services.length(), "."), chosen_numbers(), spacing="1")
     return _wizard(t, routes.BULK_TARIFF, choose, question)

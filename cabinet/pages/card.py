@@ -30,7 +30,7 @@ def _summary() -> rx.Component:
                                                                  aria_label="Изменить имя абонента",
                                                                  on_click=CardState.open("rename"))),
                 rx.text("Статус: ", rx.text.strong(CardState.status_title)),
-                rx.text("SIM-карта: ", CardState.sim),
+                rx.cond(CardState.has_sim, rx.text("SIM-карта: ", CardState.sim)),
                 spacing="1"),
             rx.spacer(),
             rx.cond(CardState.status == "waiting",

@@ -27,8 +27,10 @@ def _other_number(rng: random.Random, network: str) -> str:
         return f"375{rng.choice(('29', '33'))}{rng.randrange(2_000_000, 10_000_000)}"
     if network == "other":
         return f"375{rng.choice(('44', '25'))}{rng.randrange(2_000_000, 10_000_000)}"
-    if network == "fixed":
-        return f"375{rng.choice(('17', '17', '162', '222'))}{rng.randrange(200_000, 400_000)}"
+    if network == "fixed":  # a landline: 9 digits after 375 with the city code (Minsk 17 + 7, Brest 162 + 6)
+        code = rng.choice(("17", "17", "162", "222"))
+        local = 9 - len(code)
+        return f"375{code}{rng.randrange(2 * 10 ** (local - 1), 4 * 10 ** (local - 1))}"
     return f"{rng.choice(FOREIGN_PREFIXES)}{rng.randrange(1_000_000, 10_000_000)}"
 
 

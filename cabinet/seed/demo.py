@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from cabinet import clock
-from cabinet.models import AccountKind, Organization, Role, Subscriber, SubscriberStatus
+from cabinet.models import AccountKind, Organization, PersonalAccount, Role, Subscriber, SubscriberStatus
 from cabinet.seed import info
 from cabinet.seed.calls import insert_calls, minutes_to_other_networks
 from cabinet.seed.catalogue import Catalogue, seed_catalogue
@@ -34,6 +34,7 @@ from cabinet.seed.subscribers import (
     sip_password,
 )
 from cabinet.seed.users import UserSpec, insert_request_history, insert_users
+from cabinet.services.subscribers.lines import code_of
 
 MOBILE, FIXED, SIP = AccountKind.MOBILE.value, AccountKind.FIXED.value, AccountKind.SIP.value
 ADMINISTRATOR, SUPERVISOR, SIP_ADMIN = Role.ADMINISTRATOR.value, Role.SUPERVISOR.value, Role.SIP_ADMIN.value
@@ -66,8 +67,15 @@ def seed_demo(session: Session, *, today: dt.date | None = None, seed: int = 202
     catalogue = seed_catalogue(session)
     _seed_org1(session, rng, numbers, catalogue, today)
     _seed_org2(session, rng, numbers, catalogue, today)
-    insert_pool(session, numbers)
+    insert_pool(session, numbers, city_codes=_fixed_city_codes(session))
     return demo_info(session)
+
+
+def _fixed_city_codes(session: Session) -> tuple[str, ...]:
+    """The city codes of the seeded fixed-line subscribers, so each of them has numbers to move to."""
+    fixed = session.execute(select(Subscriber.number).join(PersonalAccount, PersonalAccount.id == Subscriber.account_id)
+                            .where(PersonalAccount.kind == FIXED)).scalars()
+    return tuple(sorted({code_of(number) for number in fixed} - {""}))
 
 
 def _seed_org1(session: Session, rng: random.Random, numbers: NumberMaker, catalogue: Catalogue,

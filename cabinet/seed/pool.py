@@ -1,4 +1,6 @@
-"""The operator's pool of free numbers for «Смена номера», by category: the rarer the pattern, the dearer."""
+"""The operator's pool of free numbers for «Смена номера», by category: the rarer the pattern, the dearer. Mobile
+numbers for the mobile subscribers, and landline numbers of each city code the fixed-line subscribers have (a
+fixed-line subscriber moves only within its own city code)."""
 
 from __future__ import annotations
 
@@ -29,11 +31,33 @@ CATEGORIES = [("Простой", 0, 2000, None), ("Бронзовый", 20, 600,
               ("Золотой", 150, 100, _golden)]
 
 
-def insert_pool(session: Session, numbers: NumberMaker) -> None:
+def _landline(rng: random.Random, code: str, ending: str = "") -> str:
+    """375 + city code + a local number (9 digits with the code) starting with 2 or 3, ending with `ending`."""
+    digits = 9 - len(code) - len(ending)
+    return f"375{code}{rng.randrange(2 * 10 ** (digits - 1), 4 * 10 ** (digits - 1))}{ending}"
+
+
+def _landline_pair(rng: random.Random, code: str) -> str:  # ABAB at the end: 375 17 234 5757
+    a, b = str(rng.randint(0, 9)), str(rng.randint(0, 9))
+    return _landline(rng, code, a + b + a + b)
+
+
+# category, price (BYN), how many per city code
+FIXED_CATEGORIES = [("Простой", 0, 200, _landline), ("Бронзовый", 20, 40, _landline_pair)]
+
+
+def _row(number: str, category: str, price: int) -> dict:
+    return dict(number=number, category=category, price=price, state=PoolState.FREE, reserved_by_subscriber_id=None,
+                reserved_until=None)
+
+
+def insert_pool(session: Session, numbers: NumberMaker, city_codes: tuple[str, ...] = ()) -> None:
     rows = []
     for category, price, count, pattern in CATEGORIES:
         for _ in range(count):
             number = numbers.fresh(partial(pattern, numbers.rng)) if pattern else numbers.mobile()
-            rows.append(dict(number=number, category=category, price=price, state=PoolState.FREE,
-                             reserved_by_subscriber_id=None, reserved_until=None))
+            rows.append(_row(number, category, price))
+    for code in city_codes:
+        for category, price, count, landline in FIXED_CATEGORIES:
+            rows += [_row(numbers.fresh(partial(landline, numbers.rng, code)), category, price) for _ in range(count)]
     insert_rows(session, NumberPool, rows)

@@ -24,6 +24,24 @@ def phone_number(value: str) -> str:
     return number
 
 
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        digit = int(char) * (2 if index % 2 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return total % 10 == 0
+
+
+def iccid_number(value: str) -> str:
+    """A SIM card's number (ICCID): 19 or 20 digits, the last one the Luhn check digit of the others."""
+    iccid = clean_digits(value)
+    if not (iccid.isdigit() and 19 <= len(iccid) <= 20):
+        raise DomainError("Номер SIM-карты (ICCID) — 19 или 20 цифр.")
+    if not _luhn_ok(iccid):
+        raise DomainError("Номер SIM-карты (ICCID) набран с ошибкой: проверьте цифры.")
+    return iccid
+
+
 def account_number(value: str) -> str:
     number = clean_digits(value)
     if not _ACCOUNT.fullmatch(number):

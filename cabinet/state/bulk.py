@@ -10,6 +10,7 @@ from cabinet.services.bulk import orders as bulk
 from cabinet.state.bulk_rename import BulkRenameState
 from cabinet.state.format import one
 from cabinet.state.page import event
+from cabinet.state.picker import PickerState
 from cabinet.state.wizard import ListWizard
 
 TABS = {"rename": "", "activation": "waiting", "termination": "active"}  # which subscribers each tab lists
@@ -17,6 +18,15 @@ TABS = {"rename": "", "activation": "waiting", "termination": "active"}  # which
 
 class BulkState(ListWizard, rx.State):
     tab: str = "rename"
+    typed: str = ""  # B5 over TYPED_COUNT_OVER: the count the user types to enable the confirm
+
+    @rx.var
+    def count_to_type(self) -> bool:
+        return self.tab == "termination" and self.count > bulk.TYPED_COUNT_OVER
+
+    @rx.var
+    def typed_matches(self) -> bool:
+        return "".join(self.typed.split()) == str(self.count)
 
     @event
     async def load(self):
@@ -44,9 +54,15 @@ class BulkState(ListWizard, rx.State):
     @event
     async def review(self):
         if await self._picked():
-            self.step = 2
+            self.count = await (await self.get_state(PickerState))._preview()
+            self.typed, self.step = "", 2
+
+    @rx.event
+    def set_typed(self, value: str):
+        self.typed = str(value)[:12]
 
     @event
     async def confirm(self):
-        service = bulk.order_bulk_activation if self.tab == "activation" else bulk.order_bulk_termination
-        return await self._order(service, choice=await self._choice())
+        if self.tab == "activation":
+            return await self._order(bulk.order_bulk_activation, choice=await self._choice())
+        return await self._order(bulk.order_bulk_termination, choice=await self._choice(), typed_count=self.typed)

@@ -10,6 +10,7 @@ from cabinet.services.bulk import catalogue as bulk_catalogue
 from cabinet.services.bulk import orders as bulk
 from cabinet.state.format import Option, one, options
 from cabinet.state.page import event
+from cabinet.state.picker import PickerState
 from cabinet.state.wizard import ListWizard
 from cabinet.text import money
 
@@ -69,6 +70,7 @@ class BulkServicesState(ListWizard, rx.State):
         if not self.service_id:
             self.error = "Выберите услугу."
         elif await self._picked():
+            self.count = await (await self.get_state(PickerState))._preview()
             self.step = 2
 
     @event

@@ -8,6 +8,7 @@ from cabinet.services.bulk import catalogue as bulk_catalogue
 from cabinet.services.bulk import orders as bulk
 from cabinet.state.card_ops import TariffPick
 from cabinet.state.page import event
+from cabinet.state.picker import PickerState
 from cabinet.state.wizard import ListWizard
 
 
@@ -30,6 +31,7 @@ class BulkTariffState(ListWizard, TariffPick, rx.State):
         if not self.chosen:
             self.error = "Выберите тарифный план: нажмите «Подробнее» у нужного тарифа."
         elif await self._picked():
+            self.count = await (await self.get_state(PickerState))._preview()
             self.step = 2
 
     @event

@@ -92,6 +92,7 @@ class CardState(SubscriberOrders, rx.State):
     tariff_name: str = ""
     sim: str = ""
     self_sim: bool = False
+    has_sim: bool = True  # a mobile line; a fixed one has no SIM card and no «Замена SIM»
     connected: list[ServiceRow] = []
     available: list[ServiceRow] = []
     forwarding: list[ForwardingRow] = []
@@ -107,6 +108,7 @@ class CardState(SubscriberOrders, rx.State):
         card = await self._run(subscriber_card, on_account=False, subscriber_id=self.subscriber_id)
         self.number, self.name, self.status, self.status_title = card.number, card.name, card.status, card.status_title
         self.tariff_name, self.sim, self.self_sim = card.tariff_name, card.sim_iccid or "", card.self_sim_replacement
+        self.has_sim = card.has_sim
         self.connected = [service_row(s) for s in card.connected_services]
         self.available = [service_row(s) for s in card.available_services]
         self.forwarding = [ForwardingRow(kind=f.kind, title=f.title, target=f.target or "не настроена",

@@ -7,11 +7,11 @@ import dataclasses
 
 import reflex as rx
 
+from cabinet.services.errors import DomainError
 from cabinet.services.subscribers import operations as subscriber_ops
 from cabinet.state.card import CardState
 from cabinet.state.format import Option, one, shown
-from cabinet.state.page import event
-from cabinet.state.services import call
+from cabinet.state.page import SESSION_REFUSALS, Stopped, event
 from cabinet.text import money
 
 
@@ -31,6 +31,7 @@ class TariffView:
     fee: str
     switch_fee: str
     services: list[ServiceView]
+    kept: list[str]  # the subscriber's own services it keeps there: ticked when the tariff is chosen
 
 
 def tariff_views(options: list[subscriber_ops.TariffOption]) -> list[TariffView]:
@@ -38,7 +39,8 @@ def tariff_views(options: list[subscriber_ops.TariffOption]) -> list[TariffView]
         TariffView(id=str(t.id), name=t.name, description=t.description, fee=money(t.monthly_fee),
                    switch_fee=money(t.switch_fee),
                    services=[ServiceView(id=str(s.id), name=s.name, fee=money(s.monthly_fee), included=s.included)
-                             for s in t.services])
+                             for s in t.services],
+                   kept=[str(i) for i in t.kept])
         for t in options
     ]
 
@@ -55,7 +57,12 @@ class TariffPick(rx.State, mixin=True):
 
     @rx.event
     def choose(self, tariff_id: str):
-        self.chosen, self.services = shown(tariff_id, (t.id for t in self.tariffs)), []
+        """Open a tariff's «Подробнее»: the services the subscriber has and keeps there come ticked (the tariff
+        already chosen keeps what was ticked)."""
+        if tariff_id == self.chosen:
+            return
+        self.chosen = shown(tariff_id, (t.id for t in self.tariffs))
+        self.services = next((list(t.kept) for t in self.tariffs if t.id == self.chosen), [])
 
     @rx.event
     def tick(self, service_id: str, ticked: bool):
@@ -85,14 +92,18 @@ class NumberChangeState(rx.State):
     numbers: list[str] = []
     draws_left: int = 5
     picked: str = ""
+    confirming: bool = False  # the confirmation: old and new number and the price, before anything changes
+    old_number: str = ""
+    new_number: str = ""
+    price: str = ""
 
-    @rx.event
+    @event
     async def open(self):
         card = await self.get_state(CardState)
-        found = await call(subscriber_ops.number_categories)  # the operator's catalogue, the same for all
+        found = await card._run(subscriber_ops.number_categories, on_account=False, subscriber_id=card.subscriber_id)
         self.categories = [Option(value=c, label=f"{c}: свободных {n}, {money(price)}") for c, n, price in found]
         self.category = self.categories[0].value if self.categories else ""
-        self.numbers, self.picked = [], ""
+        self.numbers, self.picked, self.confirming = [], "", False
         card.open("number")
 
     @rx.event
@@ -111,26 +122,63 @@ class NumberChangeState(rx.State):
         self.picked = shown(number, self.numbers)
 
     @event
+    async def review(self):
+        card = await self.get_state(CardState)
+        preview = await card._run(subscriber_ops.preview_number_change, on_account=False,
+                                  subscriber_id=card.subscriber_id, number=self.picked)
+        self.old_number, self.new_number, self.price = preview.old_number, preview.new_number, money(preview.price)
+        self.confirming, card.error = True, ""
+
+    @rx.event
+    def back(self):
+        self.confirming = False
+
+    @event
     async def change(self):
         card = await self.get_state(CardState)
-        return await card._order(subscriber_ops.order_number_change, number=self.picked)
+        return await card._order(subscriber_ops.order_number_change, number=self.new_number)
 
 
 class SimReplacementState(rx.State):
     free: list[str] = []
     iccid: str = ""
+    iccid_error: str = ""  # beside the field: set when the field is left, cleared once it is right
     confirming: bool = False
 
     @event
     async def open(self):
         card = await self.get_state(CardState)
         found = await card._run(subscriber_ops.free_sims)
-        self.free, self.iccid, self.confirming = list(found), "", False
+        self.free, self.iccid, self.iccid_error, self.confirming = list(found), "", "", False
         card.open("sim")
 
-    @rx.event
-    def next_step(self, form: dict):
-        self.iccid, self.confirming = form.get("iccid", "").strip(), True
+    async def _check(self, iccid: str) -> bool:
+        card = await self.get_state(CardState)
+        try:
+            self.iccid = await card._call(subscriber_ops.check_replacement_sim, on_account=False,
+                                          subscriber_id=card.subscriber_id, iccid=str(iccid or ""))
+        except DomainError as refusal:
+            if isinstance(refusal, SESSION_REFUSALS):
+                raise Stopped(await card._refused(refusal)) from None
+            self.iccid, self.iccid_error = str(iccid or "")[:32], refusal.message
+            return False
+        self.iccid_error = ""
+        return True
+
+    @event
+    async def leave_field(self, iccid: str):
+        if str(iccid or "").strip():
+            await self._check(iccid)
+
+    @event
+    async def edit(self, iccid: str):
+        """Typing in the field: an error shown goes away as soon as the number is right."""
+        if self.iccid_error:
+            await self._check(iccid)
+
+    @event
+    async def next_step(self, form: dict):
+        self.confirming = await self._check(form.get("iccid", ""))
 
     @rx.event
     def back(self):

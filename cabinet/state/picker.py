@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from cabinet.services.bulk import catalogue as bulk_catalogue
 from cabinet.services.errors import DomainError
 from cabinet.services.subscribers import listing, uploads
+from cabinet.services.subscribers.choice import Choice
 from cabinet.state.format import one
 from cabinet.state.page import Paged, PageState, event
 
@@ -44,6 +46,10 @@ class PickerState(Paged, PageState, rx.State):
     file_count: int = 0
     file_errors: list[FileError] = []
     _upload_id: int = 0  # the uploaded list kept on the server, 0 before a file is accepted
+    preview_count: int = 0  # the confirmation's view of the choice: how many, the first numbers, how many more
+    preview_first: list[str] = []
+    preview_more: int = 0
+    preview_not_applicable: int = 0
 
     @rx.var
     def chosen_count(self) -> int:
@@ -121,6 +127,14 @@ class PickerState(Paged, PageState, rx.State):
         except DomainError as refusal:
             return await self._refused(refusal)
         self._upload_id, self.file_count = stored.id, stored.count
+
+    async def _preview(self) -> int:
+        """Resolve the choice as the order will, for the confirmation: its count and first numbers; the count."""
+        found = await self._run(bulk_catalogue.choice_preview, choice=Choice(**self._choice()),
+                                status=self.status_filter or None)
+        self.preview_count, self.preview_first, self.preview_more = found.count, list(found.first), found.more
+        self.preview_not_applicable = found.not_applicable
+        return found.count
 
     def _choice(self) -> dict:
         """What the wizard's last step passes to the ordering service (as a `Choice`)."""

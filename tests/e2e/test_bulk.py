@@ -142,6 +142,29 @@ def test_termination_only_after_confirmation(admin, cabinet):
     assert statuses(cabinet, chosen) == {chosen[0]: "terminated"}
 
 
+def test_terminating_over_50_shows_whom_and_needs_the_count_typed(admin, cabinet, tmp_path):
+    chosen = pick(cabinet, admin, "active", 53, 600)  # far above the other tests' subscribers
+    admin.goto("/bulk/operations")
+    admin.get_by_role("tab", name="Прекращение обслуживания").click()
+    admin.get_by_role("radio", name="Загрузить файл xlsx").click()
+    admin.locator("input[type=file]").set_input_files(numbers_file(tmp_path, chosen))
+    expect(admin.get_by_text("номеров 53")).to_be_visible()
+    admin.get_by_role("button", name="Продолжить").click()
+    expect(admin.get_by_text("Прекратить обслуживание выбранных абонентов: 53?", exact=False)).to_be_visible()
+    expect(admin.get_by_test_id("chosen-numbers")).to_have_text(f"Абонентов: 53. {', '.join(chosen[:10])} и еще 43")
+    confirm = admin.get_by_role("button", name="Подтвердить")
+    expect(confirm).to_have_attribute("data-accent-color", "red")
+    expect(confirm).to_be_disabled()
+    count = admin.get_by_label("Число абонентов для подтверждения")
+    count.fill("50")
+    expect(confirm).to_be_disabled()
+    count.fill("53")
+    expect(confirm).to_be_enabled()
+    assert set(statuses(cabinet, chosen).values()) == {"active"}  # nothing changed before the confirmation
+    confirm_and_follow(admin)
+    assert set(statuses(cabinet, chosen).values()) == {"terminated"}
+
+
 def test_a_bad_file_shows_its_rows_and_orders_nothing(admin, cabinet, tmp_path):
     requests_before = query(cabinet, "SELECT COUNT(*) FROM request")[0][0]
     admin.goto("/bulk/tariff")

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import follow, query, sign_in
+from tests.e2e.helpers import account_number, follow, query, sign_in
 
 SLOW = 30_000  # the worker polls; a result shows within a few seconds
 
@@ -96,10 +96,11 @@ def test_rename(admin, cabinet):
     subscriber_id, _, _ = subscriber(cabinet, admin, offset=12)
     open_card(admin, subscriber_id)
     admin.get_by_role("button", name="Изменить имя абонента").click()
-    new_name = f"Склад {admin.device}"
+    new_name = f"Склад №2 — Брест ({admin.device})"  # as companies write names: №, a long dash, brackets
     admin.get_by_role("dialog").get_by_label("Имя абонента").fill(new_name)
     admin.get_by_role("dialog").get_by_role("button", name="Сохранить").click()
     expect(admin.get_by_text(new_name, exact=True)).to_be_visible(timeout=SLOW)
+    assert query(cabinet, "SELECT name FROM subscriber WHERE id = ?", subscriber_id) == [(new_name,)]
 
 
 def test_call_forwarding_if_busy(admin, cabinet):
@@ -123,22 +124,52 @@ def test_tariff_change(admin, cabinet):
     dialog = admin.get_by_role("dialog")
     dialog.get_by_role("button", name="Подробнее").first.click()
     tariff = dialog.locator("p.rt-Text.rt-r-weight-bold").first.inner_text()
+    expect(dialog.get_by_role("button", name=f"Выбран: {tariff}")).to_have_attribute("aria-pressed", "true")
     dialog.get_by_role("button", name="Подключить").click()
     expect(admin.get_by_text(tariff, exact=True)).to_be_visible(timeout=SLOW)
+
+
+def change_number(page, cabinet, old_number: str, pool: str) -> None:
+    """«Смена номера» on the open card: draw, pick, read the confirmation (old and new number, the price), confirm."""
+    page.get_by_role("button", name="Смена номера").click()
+    dialog = page.get_by_role("dialog")
+    category = dialog.get_by_label("Категория номера").locator("option").first.inner_text()  # «Простой: …, 0,00 BYN»
+    dialog.get_by_role("button", name="Показать номера").click()
+    expect(dialog.get_by_text("Осталось попыток выбора номера: 4")).to_be_visible()
+    first = dialog.get_by_role("radio").first
+    new_number = first.get_attribute("value")
+    assert new_number and new_number.startswith(pool), new_number
+    first.click()
+    dialog.get_by_role("button", name="Выбрать номер").click()
+    price = category.rsplit(", ", 1)[1]
+    expect(dialog.get_by_text(f"Номер {old_number} будет заменен на {new_number}. Стоимость номера: {price}."))\
+        .to_be_visible()
+    assert query(cabinet, "SELECT state FROM numberpool WHERE number = ?", new_number) == [("free",)]
+    dialog.get_by_role("button", name="Подтвердить").click()
+    expect(page.get_by_role("heading", name=new_number)).to_be_visible(timeout=SLOW)
 
 
 def test_number_change_from_a_category(admin, cabinet):
     subscriber_id, number, _ = subscriber(cabinet, admin, offset=15)
     open_card(admin, subscriber_id)
-    admin.get_by_role("button", name="Смена номера").click()
-    dialog = admin.get_by_role("dialog")
-    dialog.get_by_role("button", name="Показать номера").click()
-    expect(dialog.get_by_text("Осталось попыток выбора номера: 4")).to_be_visible()
-    first = dialog.get_by_role("radio").first
-    new_number = first.get_attribute("value")
-    first.click()
-    dialog.get_by_role("button", name="Выбрать номер").click()
-    expect(admin.get_by_role("heading", name=new_number)).to_be_visible(timeout=SLOW)
+    change_number(admin, cabinet, number, "375")
+    [(new_number,)] = query(cabinet, "SELECT number FROM subscriber WHERE id = ?", subscriber_id)
+    assert new_number[3:5] in ("25", "29", "33", "44")  # a mobile line moves to a mobile number
+
+
+def test_a_fixed_line_card_has_no_sim_replacement_and_changes_to_a_minsk_landline(page, cabinet):
+    fixed = account_number(cabinet, "fixed")
+    sign_in(page, fixed, "Fixed#2026", fixed=True)
+    index = 0 if page.device == "desktop" else 1
+    subscriber_id, number = query(cabinet, "SELECT s.id, s.number FROM subscriber s JOIN personalaccount a ON "
+                                  "a.id = s.account_id WHERE a.number = ? AND s.status = 'active' ORDER BY s.id "
+                                  "LIMIT 1 OFFSET ?", fixed, index)[0]
+    open_card(page, subscriber_id)
+    expect(page.get_by_role("heading", name=number)).to_be_visible()
+    expect(page.get_by_role("button", name="Смена номера")).to_be_visible()
+    expect(page.get_by_role("button", name="Замена SIM")).to_have_count(0)
+    expect(page.get_by_text("SIM-карта:")).to_have_count(0)
+    change_number(page, cabinet, number, "37517")
 
 
 def test_sim_replacement_with_a_free_sim(admin, cabinet):
@@ -148,7 +179,14 @@ def test_sim_replacement_with_a_free_sim(admin, cabinet):
     open_card(admin, subscriber_id)
     admin.get_by_role("button", name="Замена SIM").click()
     dialog = admin.get_by_role("dialog")
-    dialog.get_by_label("Номер новой SIM-карты (ICCID)").fill(iccid)
+    field = dialog.get_by_label("Номер новой SIM-карты (ICCID)")
+    wrong = iccid[:-1] + str((int(iccid[-1]) + 1) % 10)  # one digit mistyped: the check digit no longer fits
+    field.fill(wrong)
+    field.press("Tab")  # leaving the field checks it
+    expect(dialog.get_by_text("Номер SIM-карты (ICCID) набран с ошибкой: проверьте цифры.")).to_be_visible()
+    expect(field).to_have_attribute("aria-invalid", "true")
+    field.fill(iccid)
+    expect(dialog.get_by_text("набран с ошибкой")).to_have_count(0)  # gone once the number is right
     dialog.get_by_role("button", name="Далее").click()
     dialog.get_by_role("button", name="Подтвердить").click()
     expect(admin.get_by_text(f"SIM-карта: {iccid}")).to_be_visible(timeout=SLOW)

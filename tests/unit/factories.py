@@ -227,9 +227,12 @@ def connect_service(session: Session, subscriber: Subscriber, service, on: dt.da
 
 
 def make_sim(session: Session, org: Organization, state: str = "free", iccid: str | None = None):
+    """A SIM card; by default with a valid ICCID (19 digits, the last the Luhn check digit)."""
     from cabinet.models import SimCard
+    from cabinet.seed.rows import luhn_digit
 
-    sim = SimCard(iccid=iccid or f"8937502{_next():012d}", organization_id=org.id, state=state)
+    body = f"8937502{_next():011d}"
+    sim = SimCard(iccid=iccid or body + luhn_digit(body), organization_id=org.id, state=state)
     session.add(sim)
     session.flush()
     return sim

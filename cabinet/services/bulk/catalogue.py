@@ -11,12 +11,12 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlmodel import Session
 
-from cabinet.models import Service
+from cabinet.models import RequestKind, Service
 from cabinet.services import access
 from cabinet.services.access import COMPANY, Actor, serves
 from cabinet.services.errors import AccessDenied
 from cabinet.services.paging import Page, bounds
-from cabinet.services.subscribers import rules
+from cabinet.services.subscribers import lines, rules
 from cabinet.services.subscribers.choice import Choice, Chosen, chosen_subscribers
 from cabinet.services.subscribers.operations import TariffOption, tariff_options
 
@@ -61,10 +61,36 @@ def chosen_page(
     return Page(rows=chosen[start:start + page_size], total=len(chosen), page=page, page_size=page_size)
 
 
+@dataclass(frozen=True)
+class ChoicePreview:
+    """What a list operation's confirmation names: how many subscribers, the first numbers, how many more."""
+
+    count: int
+    first: list[str]
+    more: int
+    not_applicable: int = 0  # of them, in another status than the operation needs: refused, each with its reason
+
+
+PREVIEW_NUMBERS = 10
+
+
+@serves(COMPANY)
+def choice_preview(
+    session: Session, *, actor: Actor, account_id: int, choice: Choice, status: str | None = None
+) -> ChoicePreview:
+    """The chosen subscribers as the confirmation shows them: their count and the first PREVIEW_NUMBERS numbers
+    («и еще N»), resolved exactly as the order will resolve them (`status` as the tab lists them)."""
+    chosen = chosen_subscribers(session, actor=actor, account_id=account_id, choice=choice, status=status)
+    first = [c.number for c in chosen[:PREVIEW_NUMBERS]]
+    wrong = sum(c.status != status for c in chosen) if status else 0
+    return ChoicePreview(count=len(chosen), first=first, more=len(chosen) - len(first), not_applicable=wrong)
+
+
 @serves(COMPANY)
 def check_new_name(session: Session, *, actor: Actor, account_id: int, subscriber_id: int, name: str) -> str:
     """B3, the ✓ of one field: the name as it will be stored, or a DomainError saying what is wrong with it."""
-    access.account_for(session, actor, account_id)
+    account = access.account_for(session, actor, account_id)
+    lines.require_applies(account.kind, RequestKind.RENAME)
     subscriber = access.subscriber_for(session, actor, subscriber_id)
     if subscriber.account_id != account_id:
         raise AccessDenied("Абонент не найден на этом лицевом счете.")

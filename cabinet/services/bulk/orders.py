@@ -12,10 +12,16 @@ done. The results are read in «История заявок» (B6, `requests`).
 Refused whole at order time, nothing stored:
 - B3: each confirmed name is validated like S5 (`rules.clean_name`, not terminated); any bad one refuses the
   order with `ListRejected` naming every subscriber and reason (the user fixes the fields and continues);
-- B4: only subscribers in «Ожидание активации», B5: only active ones. The tabs list only those; a ticked or
-  uploaded subscriber in another status (the list is stale, or the payload forged) refuses the order with
-  `ListRejected` naming their numbers. With `all_matching` the tab's status is applied as the filter. A status
-  that changes after the order is the handler's business: that item is refused with the reason.
+- B4: only subscribers in «Ожидание активации», B5: only active ones. The tabs list only those; a ticked subscriber in another status
+  (the list is stale, or the payload forged) refuses the order with `ListRejected` naming their numbers. With
+  `all_matching` the tab's status is applied as the filter. An uploaded list (a file, or numbers) is taken as it
+  is: a row the operation does not apply to becomes an item the worker refuses with the reason, the others are
+  done (the confirmation counts them first, `catalogue.choice_preview`). A status that changes after the order is
+  the handler's business too: that item is refused with the reason.
+
+B5 over TYPED_COUNT_OVER subscribers needs their count typed in the confirmation window (`typed_count`): the order
+refuses any other value, whatever the page did. Every order first checks that the operation applies to the
+account's kind of line (`lines.APPLIES`); the handlers check it again for each item.
 
 A repeated confirmation (same idempotency key: double click, resent event) returns the request already stored,
 with the same message, without resolving the choice again.
@@ -35,7 +41,7 @@ from cabinet.services.access import COMPANY, Actor, serves
 from cabinet.services.errors import DomainError
 from cabinet.services.requests import store
 from cabinet.services.requests.store import ItemDraft
-from cabinet.services.subscribers import rules
+from cabinet.services.subscribers import lines, rules
 from cabinet.services.subscribers.choice import (
     MAX_CHOICE,
     Choice,
@@ -47,13 +53,14 @@ from cabinet.services.subscribers.choice import (
     resolve_choice,
 )
 from cabinet.services.subscribers.listing import SubscriberPage, list_subscribers
-from cabinet.text import abonents
+from cabinet.text import abonents, thousands
 
 __all__ = [
     "MAX_CHOICE",
     "BulkResult",
     "Choice",
     "ListRejected",
+    "TYPED_COUNT_OVER",
     "RowProblem",
     "list_active",
     "list_inactive",
@@ -65,6 +72,7 @@ __all__ = [
     "resolve_choice",
 ]
 
+TYPED_COUNT_OVER = 50  # a longer list is shown with its first numbers, and B5 needs its count typed
 WAITING = SubscriberStatus.WAITING.value
 ACTIVE = SubscriberStatus.ACTIVE.value
 
@@ -74,6 +82,13 @@ class BulkResult:
     request_id: int
     total: int  # items (subscribers) in the request
     message: str  # the confirmation shown: «Заявка №12 принята: …»
+
+
+def _account(session: Session, actor: Actor, account_id: int, kind: RequestKind):
+    """The account, if the actor may act on it and the operation applies to its kind of line."""
+    account = access.account_for(session, actor, account_id)
+    lines.require_applies(account.kind, kind)
+    return account
 
 
 def _result(dto: store.RequestDTO) -> BulkResult:
@@ -112,7 +127,7 @@ def order_bulk_services(
 ) -> BulkResult:
     """Connect (or disconnect) one service for every chosen subscriber. The service must exist for the account's
     kind and be switchable by the user; the rest is checked per subscriber by the worker."""
-    account = access.account_for(session, actor, account_id)
+    account = _account(session, actor, account_id, RequestKind.SERVICES)
     if (again := _repeated(session, actor, account.id, RequestKind.SERVICES, idempotency_key)) is not None:
         return again
     connect = bool(connect)
@@ -143,7 +158,7 @@ def order_bulk_tariff(
     archived) and the set (allowed on it, switchable, no conflicts) are checked now; each item carries the
     subscriber's current tariff, so a tariff changed meanwhile refuses that item («Состояние абонента
     изменилось…»)."""
-    account = access.account_for(session, actor, account_id)
+    account = _account(session, actor, account_id, RequestKind.TARIFF)
     if (again := _repeated(session, actor, account.id, RequestKind.TARIFF, idempotency_key)) is not None:
         return again
     try:
@@ -170,7 +185,7 @@ def order_bulk_rename(
     """Rename the subscribers whose field was confirmed (✓): `names` maps subscriber id -> new name, only those.
     With `choice` (the list being edited), every renamed subscriber must be in it. Each name is checked like S5;
     any bad one refuses the whole order (ListRejected, each subscriber with its reason)."""
-    account = access.account_for(session, actor, account_id)
+    account = _account(session, actor, account_id, RequestKind.RENAME)
     if (again := _repeated(session, actor, account.id, RequestKind.RENAME, idempotency_key)) is not None:
         return again
     if not names:
@@ -214,14 +229,18 @@ def _only(chosen: list[Chosen], status: str, message: str) -> None:
 
 def _order_in_status(
     session: Session, actor: Actor, account_id: int, choice: Choice, idempotency_key: str, *, kind: RequestKind,
-    status: str, refusal: str, what: str,
+    status: str, refusal: str, what: str, typed_count=None,
 ) -> BulkResult:
-    """B4 and B5: one request over the chosen subscribers, every one of them in `status` (others refuse it)."""
-    account = access.account_for(session, actor, account_id)
+    """B4 and B5: one request over the chosen subscribers, every one of them in `status` (others refuse it).
+    `typed_count`: for B5, the count the user typed to confirm a long list (see `require_typed_count`)."""
+    account = _account(session, actor, account_id, kind)
     if (again := _repeated(session, actor, account.id, kind, idempotency_key)) is not None:
         return again
     chosen = chosen_subscribers(session, actor=actor, account_id=account.id, choice=choice, status=status)
-    _only(chosen, status, refusal)
+    if choice.subscriber_ids:  # ticked in the tab's list: a stale list, refused whole
+        _only(chosen, status, refusal)
+    if kind == RequestKind.TERMINATION:
+        require_typed_count(len(chosen), typed_count)
     return _submit(session, actor, account.id, kind, {"list": True}, _plain(chosen), idempotency_key,
                    f"{what} — {abonents(len(chosen))}")
 
@@ -238,13 +257,27 @@ def order_bulk_activation(
 
 @serves(COMPANY)
 def order_bulk_termination(
-    session: Session, *, actor: Actor, account_id: int, choice: Choice, idempotency_key: str
+    session: Session, *, actor: Actor, account_id: int, choice: Choice, idempotency_key: str,
+    typed_count: str | int | None = None,
 ) -> BulkResult:
     """End the service of the chosen subscribers, all of them active (others refuse the order). Called by the
-    confirmation window's confirm: the statuses change only when the worker does the items."""
+    confirmation window's confirm: the statuses change only when the worker does the items. Over
+    TYPED_COUNT_OVER subscribers, `typed_count` must be their count, typed by the user in the window."""
     return _order_in_status(session, actor, account_id, choice, idempotency_key, kind=RequestKind.TERMINATION,
                             status=ACTIVE, what="прекращение обслуживания",
-                            refusal="Прекратить обслуживание можно только активных абонентов.")
+                            refusal="Прекратить обслуживание можно только активных абонентов.",
+                            typed_count=typed_count)
+
+
+def require_typed_count(count: int, typed) -> None:
+    """B5 over TYPED_COUNT_OVER subscribers: the user types their count before the confirm is enabled; the browser
+    can send anything, so the order checks it again."""
+    if count <= TYPED_COUNT_OVER:
+        return
+    typed = "".join(str(typed if typed is not None else "").split())
+    if typed != str(count):
+        raise DomainError(f"Выбрано абонентов: {thousands(count)}. Чтобы прекратить их обслуживание, введите это "
+                          "число в поле подтверждения.")
 
 
 # --- the lists of the B4 and B5 tabs --------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from cabinet.models import (
     ItemStatus,
     Request,
     RequestItem,
+    RequestKind,
     RequestStatus,
     Service,
     Subscriber,
@@ -24,6 +25,7 @@ from cabinet.models import (
 from cabinet.models.request import REQUEST_KIND_TITLES, REQUEST_STATUS_TITLES
 from cabinet.services import access
 from cabinet.services.access import EVERY_CABINET, Actor, serves
+from cabinet.services.subscribers import lines
 from cabinet.services.subscribers.rules import (
     BY_APPLICATION,
     FORWARDING_TITLES,
@@ -82,6 +84,12 @@ class SubscriberCard:
     available_services: list[ServiceRow]
     forwarding: list[ForwardingRow]
     pending: list[PendingRequest]
+    operations: tuple[str, ...] = ()  # the RequestKinds that apply to this kind of line (see `lines.APPLIES`)
+
+    @property
+    def has_sim(self) -> bool:
+        """A mobile line, with a SIM card and «Замена SIM»; a fixed line has neither."""
+        return RequestKind.SIM_REPLACEMENT.value in self.operations
 
     @property
     def is_active(self) -> bool:
@@ -188,4 +196,6 @@ def subscriber_card(session: Session, *, actor: Actor, subscriber_id: int) -> Su
         available_services=available,
         forwarding=_forwarding(session, subscriber.id),
         pending=pending_requests(session, subscriber.account_id, subscriber.id),
+        operations=tuple(str(kind) for kind, kinds in lines.APPLIES.items()
+                         if dict(actor.accounts)[subscriber.account_id] in kinds),
     )

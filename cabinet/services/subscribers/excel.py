@@ -35,6 +35,13 @@ _YIELD_PER = 2_000
 PROGRESS_EVERY = 5_000
 
 
+def text_cell(sheet, value: str) -> WriteOnlyCell:
+    """A cell that is text whatever it starts with: a name like «=1+1» is shown, never run as a formula."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 def write_export(session: Session, *, account_id: int, search: str = "", tariff_id: int | None = None,
                  status: str | None = None, out: BinaryIO | str | Path,
                  progress: Callable[[int], None] | None = None) -> int:
@@ -51,7 +58,7 @@ def write_export(session: Session, *, account_id: int, search: str = "", tariff_
         day = WriteOnlyCell(sheet, value=connected_on)
         if connected_on is not None:
             day.number_format = "DD.MM.YYYY"
-        sheet.append([number, name or "", tariff, STATUS_TITLES.get(state, state), iccid or "", day])
+        sheet.append([number, text_cell(sheet, name or ""), tariff, STATUS_TITLES.get(state, state), iccid or "", day])
         count += 1
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(count)

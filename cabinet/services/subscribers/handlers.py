@@ -29,6 +29,7 @@ from cabinet import clock
 from cabinet.models import (
     CallForwarding,
     NumberPool,
+    PersonalAccount,
     PoolState,
     Request,
     RequestItem,
@@ -43,9 +44,15 @@ from cabinet.models import (
 from cabinet.services import audit
 from cabinet.services.errors import ItemRefused
 from cabinet.services.requests.handling import Prepared
-from cabinet.services.subscribers import rules
+from cabinet.services.subscribers import lines, rules
 from cabinet.services.subscribers.excel import export_path, progress_path, write_export
-from cabinet.services.subscribers.numbers import NUMBER_CHANGE_OFF, SELF_SIM_OFF, SIM_OFF
+from cabinet.services.subscribers.numbers import (
+    NUMBER_CHANGE_OFF,
+    SELF_SIM_OFF,
+    SIM_OFF,
+    WRONG_POOL_FIXED,
+    WRONG_POOL_MOBILE,
+)
 
 GONE = "Абонент больше не обслуживается на этом лицевом счете."
 
@@ -55,7 +62,13 @@ def item_params(request: Request, item: RequestItem) -> dict:
 
 
 def locked_subscriber(session: Session, request: Request, item: RequestItem) -> Subscriber:
-    """The item's subscriber, locked for this transaction and read afresh."""
+    """The item's subscriber, locked for this transaction and read afresh; refused when the operation does not
+    apply to the account's kind of line (`lines.APPLIES`: e.g. «Замена SIM» for a fixed line)."""
+    if request.kind in lines.APPLIES:
+        account = session.get(PersonalAccount, request.account_id)
+        reason = lines.refusal(account.kind, request.kind) if account is not None else GONE
+        if reason is not None:
+            raise ItemRefused(reason)
     subscriber = session.execute(
         select(Subscriber).where(Subscriber.id == item.subscriber_id).with_for_update()
         .execution_options(populate_existing=True)
@@ -119,13 +132,10 @@ def change_tariff(session: Session, request: Request, item: RequestItem) -> str:
     old_tariff_id = subscriber.tariff_id
     tariff = rules.check_new_tariff(session, subscriber, params.get("tariff_id"))
     chosen = rules.check_service_set(session, tariff, params.get("service_ids") or [])
-    old_modes, new_modes = rules.tariff_modes(session, old_tariff_id), rules.tariff_modes(session, tariff.id)
+    new_modes = rules.tariff_modes(session, tariff.id)
     wanted = {i for i, mode in new_modes.items() if mode == "included"} | set(chosen)
     connected = rules.connected_ids(session, subscriber.id)
-    keep = {i for i in connected - wanted
-            if new_modes.get(i, "forbidden") != "forbidden" and old_modes.get(i) != "included"}
-    keep -= {a for a, b in rules.conflicts_among(session, keep) if b in wanted}
-    final = wanted | keep
+    final = wanted | rules.kept_services(session, subscriber.id, old_tariff_id, tariff.id, wanted)
     _disconnect(session, subscriber.id, connected - final)
     _connect(session, subscriber.id, final - connected)
     subscriber.tariff_id = tariff.id  # type: ignore[assignment]  # a stored tariff has its id
@@ -187,6 +197,8 @@ def change_number(session: Session, request: Request, item: RequestItem) -> str:
     rules.require_active(subscriber, NUMBER_CHANGE_OFF)
     _expect(subscriber.number, params.get("expected_number"))
     number = str(params.get("number") or "")
+    if not lines.in_pool_of(subscriber.number, number):
+        raise ItemRefused(WRONG_POOL_MOBILE if lines.is_mobile(subscriber.number) else WRONG_POOL_FIXED)
     pool = session.execute(
         select(NumberPool).where(NumberPool.number == number).with_for_update()
         .execution_options(populate_existing=True)

@@ -11,7 +11,7 @@ finding that changed refuses with «Состояние абонента изме
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -24,7 +24,6 @@ from cabinet.models import (
     Tariff,
     TariffService,
 )
-from cabinet.services import access
 from cabinet.services.access import COMPANY, EVERY_CABINET, Actor, serves
 from cabinet.services.errors import DomainError
 from cabinet.services.requests.store import OrderResult
@@ -34,12 +33,15 @@ from cabinet.services.subscribers.numbers import (
     DAILY_DRAWS,
     Draw,
     NumberCategory,
+    NumberChangePreview,
+    check_replacement_sim,
     draw_numbers,
     draws_left,
     free_sims,
     number_categories,
     order_number_change,
     order_sim_replacement,
+    preview_number_change,
 )
 from cabinet.services.subscribers.rules import FORWARDING_TITLES
 
@@ -48,9 +50,11 @@ __all__ = [
     "FORWARDING_TITLES",
     "Draw",
     "NumberCategory",
+    "NumberChangePreview",
     "OrderResult",
     "TariffOption",
     "allowed_tariffs",
+    "check_replacement_sim",
     "draw_numbers",
     "draws_left",
     "free_sims",
@@ -62,6 +66,7 @@ __all__ = [
     "order_service_change",
     "order_sim_replacement",
     "order_tariff_change",
+    "preview_number_change",
     "tariff_options",
 ]
 
@@ -73,7 +78,7 @@ def order_service_change(
     session: Session, *, actor: Actor, subscriber_id: int, service_id: int, connect: bool, idempotency_key: str
 ) -> OrderResult:
     """«Подключить» an available service or «Отключить» a connected one."""
-    subscriber = access.subscriber_for(session, actor, subscriber_id)
+    subscriber = rules.subscriber_for(session, actor, subscriber_id, RequestKind.SERVICES)
     if (again := rules.repeated(session, actor, subscriber, RequestKind.SERVICES, idempotency_key)) is not None:
         return again
     service = rules.service_for(session, service_id, session.get(Tariff, subscriber.tariff_id))
@@ -94,14 +99,20 @@ class TariffOption:
     monthly_fee: Decimal
     switch_fee: Decimal
     services: list[ServiceRow]  # mode included (always on) or allowed (may be chosen), by category and name
+    kept: tuple[int, ...] = ()  # of the offered ones, those the subscriber has now and keeps: ticked at first
 
 
 @serves(COMPANY)
 def allowed_tariffs(session: Session, *, actor: Actor, subscriber_id: int) -> list[TariffOption]:
-    """The tariffs the subscriber may move to: the account's kind, not archived, not the current one."""
-    subscriber = access.subscriber_for(session, actor, subscriber_id)
+    """The tariffs the subscriber may move to: the account's kind, not archived, not the current one; each with
+    the subscriber's own services that it would keep (`rules.kept_services`)."""
+    subscriber = rules.subscriber_for(session, actor, subscriber_id, RequestKind.TARIFF)
     current = session.get(Tariff, subscriber.tariff_id)
-    return tariff_options(session, current.kind, except_id=current.id)
+    options = tariff_options(session, current.kind, except_id=current.id)
+    return [replace(t, kept=tuple(sorted(
+        rules.kept_services(session, subscriber.id, current.id, t.id, {s.id for s in t.services if s.included})
+        & {s.id for s in t.services if not s.included})))
+        for t in options]
 
 
 def tariff_options(session: Session, kind: str, *, except_id: int | None = None) -> list[TariffOption]:
@@ -135,7 +146,7 @@ def order_tariff_change(
     idempotency_key: str,
 ) -> OrderResult:
     """«Подключить» a new tariff with the chosen services (the tariff's included ones come with it)."""
-    subscriber = access.subscriber_for(session, actor, subscriber_id)
+    subscriber = rules.subscriber_for(session, actor, subscriber_id, RequestKind.TARIFF)
     if (again := rules.repeated(session, actor, subscriber, RequestKind.TARIFF, idempotency_key)) is not None:
         return again
     tariff = rules.check_new_tariff(session, subscriber, tariff_id)
@@ -151,7 +162,7 @@ def order_tariff_change(
 @serves(COMPANY)
 def order_activation(session: Session, *, actor: Actor, subscriber_id: int, idempotency_key: str) -> OrderResult:
     """«Активировать» a subscriber in «Ожидание активации»."""
-    subscriber = access.subscriber_for(session, actor, subscriber_id)
+    subscriber = rules.subscriber_for(session, actor, subscriber_id, RequestKind.ACTIVATION)
     if (again := rules.repeated(session, actor, subscriber, RequestKind.ACTIVATION, idempotency_key)) is not None:
         return again
     rules.require_waiting(subscriber)
@@ -164,7 +175,7 @@ def order_rename(
     session: Session, *, actor: Actor, subscriber_id: int, name: str, idempotency_key: str
 ) -> OrderResult:
     """Edit the subscriber's name → «Сохранить»."""
-    subscriber = access.subscriber_for(session, actor, subscriber_id)
+    subscriber = rules.subscriber_for(session, actor, subscriber_id, RequestKind.RENAME)
     if (again := rules.repeated(session, actor, subscriber, RequestKind.RENAME, idempotency_key)) is not None:
         return again
     rules.require_not_terminated(subscriber, "переименование недоступно")
@@ -182,7 +193,7 @@ def order_forwarding(
 ) -> OrderResult:
     """Set one kind of call forwarding to a 375… number, or switch it off (target None or empty).
     «Если нет ответа» waits 5–30 s in steps of 5 (20 s when not given)."""
-    subscriber = access.subscriber_for(session, actor, subscriber_id)
+    subscriber = rules.subscriber_for(session, actor, subscriber_id, RequestKind.FORWARDING)
     if (again := rules.repeated(session, actor, subscriber, RequestKind.FORWARDING, idempotency_key)) is not None:
         return again
     target, delay = rules.check_forwarding(subscriber, kind, target, delay_seconds)

@@ -7,6 +7,7 @@ Every check raises a DomainError with the Russian reason the user reads; in a ha
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from sqlalchemy import or_, select
 from sqlmodel import Session
@@ -24,10 +25,12 @@ from cabinet.models import (
     TariffService,
 )
 from cabinet.models.subscriber import STATUS_TITLES
+from cabinet.services import access
 from cabinet.services.access import EVERY_CABINET, Actor, serves
 from cabinet.services.errors import DomainError
 from cabinet.services.requests import store
 from cabinet.services.requests.store import ItemDraft, OrderResult
+from cabinet.services.subscribers import lines
 from cabinet.services.validation import clean_digits
 
 STALE = "Состояние абонента изменилось, повторите операцию"
@@ -43,7 +46,7 @@ FORWARDING_TITLES = {
 NO_ANSWER_DELAYS = tuple(range(5, 31, 5))  # 5, 10, … 30 seconds
 DEFAULT_NO_ANSWER_DELAY = 20
 NAME_MAX = 100
-_NAME_PUNCTUATION = set(" .,-«»\"()")
+FORMULA_STARTS = "=+-@"  # a cell starting so is a formula to a spreadsheet
 _TARGET = re.compile(r"375\d{9}")
 
 
@@ -69,6 +72,13 @@ def require_waiting(subscriber: Subscriber) -> None:
 def require_not_terminated(subscriber: Subscriber, what: str) -> None:
     if subscriber.status == SubscriberStatus.TERMINATED.value:
         raise DomainError(f"Абонент в статусе «{status_title(subscriber.status)}»: {what}")
+
+
+def subscriber_for(session: Session, actor: Actor, subscriber_id: int, kind: RequestKind) -> Subscriber:
+    """The subscriber, if the actor may act on it and the operation applies to its kind of line."""
+    subscriber = access.subscriber_for(session, actor, subscriber_id)
+    lines.require_applies(dict(actor.accounts)[subscriber.account_id], kind)
+    return subscriber
 
 
 # --- the request of one operation -------------------------------------------------------------------------
@@ -193,6 +203,16 @@ def check_new_tariff(session: Session, subscriber: Subscriber, tariff_id: int) -
     return tariff
 
 
+def kept_services(session: Session, subscriber_id: int, old_tariff_id: int, new_tariff_id: int,
+                  wanted: set[int]) -> set[int]:
+    """Of the services connected now, those a move to the new tariff keeps besides `wanted`: not forbidden there,
+    not included in the old tariff, not conflicting with the new set."""
+    old_modes, new_modes = tariff_modes(session, old_tariff_id), tariff_modes(session, new_tariff_id)
+    keep = {i for i in connected_ids(session, subscriber_id) - wanted
+            if new_modes.get(i, "forbidden") != "forbidden" and old_modes.get(i) != "included"}
+    return keep - {a for a, b in conflicts_among(session, keep) if b in wanted}
+
+
 def check_service_set(session: Session, tariff: Tariff, service_ids) -> list[int]:
     """S3: the chosen services, which must be allowed on the new tariff, switchable by the user, and together
     with the tariff's included services free of conflicts. Returns the ids (included ones not repeated)."""
@@ -223,16 +243,19 @@ def check_service_set(session: Session, tariff: Tariff, service_ids) -> list[int
 # --- rename, forwarding ---------------------------------------------------------------------------------------
 
 def clean_name(name: str, current: str) -> str:
-    """S5: trimmed, 1–100 characters, letters, digits, spaces and . , - « » " ( ) only, and a change."""
-    name = " ".join((name or "").split())
+    """S5 and B3: the name as companies write it («Склад №2 — Брест», «ООО "Ромашка"», Latin, digits, dashes,
+    apostrophes…), trimmed, spaces collapsed, and a change. Refused only: control characters, a first character
+    a spreadsheet would run as a formula (FORMULA_STARTS), more than NAME_MAX characters."""
+    if any(unicodedata.category(ch).startswith("C") for ch in str(name or "")):
+        raise DomainError("Имя абонента не может содержать управляющие символы (табуляция, перевод строки и т. п.).")
+    name = " ".join(str(name or "").split())
     if not name:
         raise DomainError("Введите имя абонента.")
     if len(name) > NAME_MAX:
-        raise DomainError(f"Имя абонента — не длиннее {NAME_MAX} символов.")
-    bad = sorted({ch for ch in name if not (ch.isalpha() or ch.isdigit() or ch in _NAME_PUNCTUATION)})
-    if bad:
-        raise DomainError("Имя абонента может содержать буквы, цифры, пробелы и знаки . , - « » \" ( ); "
-                          f"недопустимо: {' '.join(bad)}")
+        raise DomainError(f"Имя абонента — не длиннее {NAME_MAX} символов, сейчас {len(name)}.")
+    if name[0] in FORMULA_STARTS:
+        raise DomainError(f"Имя абонента не может начинаться со знака «{name[0]}»: в таблице Excel это начало "
+                          "формулы.")
     if name == (current or ""):
         raise DomainError("Новое имя совпадает с текущим.")
     return name

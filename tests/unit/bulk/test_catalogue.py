@@ -55,7 +55,7 @@ def test_a_new_name_is_checked_when_its_field_is_confirmed(session, w):  # noqa:
 
     assert check(w.ivan, "  Склад   1 ") == "Склад 1"
     for subscriber, name, reason in ((w.ivan, "Иванов Иван", "совпадает с текущим"), (w.ivan, "", "Введите имя"),
-                                     (w.ivan, "Склад <1>", "недопустимо: < >"), (w.gone, "Склад", "переименование недоступно")):
+                                     (w.ivan, "=Склад", "начинаться со знака «=»"), (w.gone, "Склад", "переименование недоступно")):
         with pytest.raises(DomainError, match=reason):
             check(subscriber, name)
     with pytest.raises(AccessDenied):

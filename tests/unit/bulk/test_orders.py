@@ -311,15 +311,14 @@ def test_b3_only_the_confirmed_names_are_applied(session, w):
 
 def test_b3_each_name_is_validated_like_s5_and_a_bad_one_refuses_the_order(session, w):
     with pytest.raises(ListRejected) as rejected:
-        rename(session, w, [(w.ivan, "Иванов Иван"), (w.petr, "   "), (w.olga, "x" * 101), (w.blocked, "Касса#2"),
+        rename(session, w, [(w.ivan, "Иванов Иван"), (w.petr, "   "), (w.olga, "x" * 101), (w.blocked, "@Касса"),
                             (w.gone, "Архив"), (w.waiting, "Новый")])
     reasons = {row.number: row.reason for row in rejected.value.rows}
     assert reasons == {
         "375291000001": "Новое имя совпадает с текущим.",
         "375291000002": "Введите имя абонента.",
-        "375291000003": "Имя абонента — не длиннее 100 символов.",
-        "375291000005": "Имя абонента может содержать буквы, цифры, пробелы и знаки . , - « » \" ( ); "
-                        "недопустимо: #",
+        "375291000003": "Имя абонента — не длиннее 100 символов, сейчас 101.",
+        "375291000005": "Имя абонента не может начинаться со знака «@»: в таблице Excel это начало формулы.",
         "375291000006": "Абонент в статусе «Обслуживание прекращено»: переименование недоступно",
     }
     assert rejected.value.total == 5 and rejected.value.message.startswith("Имена не сохранены: ошибок — 5.")

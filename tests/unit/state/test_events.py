@@ -15,13 +15,13 @@ from cabinet.state.session import ENTRIES
 
 MEANT = {
     "MenuState": {"close", "toggle"},
-    "BulkState": {"again", "back", "confirm", "load", "review", "set_tab"},
+    "BulkState": {"again", "back", "confirm", "load", "review", "set_tab", "set_typed"},
     "BulkRenameState": {"again", "back", "confirm", "confirm_name", "draft", "go", "review", "to_edit", "to_names"},
     "BulkServicesState": {"again", "back", "confirm", "load", "review", "set_action", "set_category", "set_service"},
     "BulkTariffState": {"again", "back", "choose", "confirm", "load", "review", "tick"},
     "CardState": {"activate", "close", "connect", "disconnect", "follow", "load", "open", "rename", "set_forwarding"},
-    "NumberChangeState": {"change", "draw", "open", "pick", "set_category"},
-    "SimReplacementState": {"back", "confirm", "next_step", "open"},
+    "NumberChangeState": {"back", "change", "draw", "open", "pick", "review", "set_category"},
+    "SimReplacementState": {"back", "confirm", "edit", "leave_field", "next_step", "open"},
     "TariffChoiceState": {"choose", "connect", "open", "tick"},
     "ConfirmAddressState": {"confirm", "load"},
     "DetailState": {"confirm", "go_to", "load", "review", "set_layout", "set_period"},
