@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet.components.forms import field
-from cabinet.components.layout import TOUCH, refusal
+from cabinet.components.layout import TAB_STRIP, TOUCH, refusal
 from cabinet.components.tariffs import tariff_choice
 from cabinet.state.card import CardState
 from cabinet.state.card_ops import (
@@ -41,7 +41,7 @@ def services_block() -> rx.Component:
         rx.heading("Услуги", size="4", as_="h2"),
         rx.tabs.root(
             rx.tabs.list(rx.tabs.trigger("Подключенные", value="on", min_height=TOUCH),
-                         rx.tabs.trigger("Доступные", value="off", min_height=TOUCH)),
+                         rx.tabs.trigger("Доступные", value="off", min_height=TOUCH), style=TAB_STRIP),
             rx.tabs.content(rx.vstack(connected, padding_top="0.5em"), value="on"),
             rx.tabs.content(rx.vstack(available, padding_top="0.5em"), value="off"),
             default_value="on",

@@ -153,11 +153,15 @@ def frame(title: str, state, *content: rx.Component, above: tuple = (), done: bo
     )
 
 
+# A tab strip that wraps onto more rows where it does not fit: Radix's own scrolls sideways, without a sign, and
+# hides the last tabs; arrows still move between the tabs, the open one keeps its underline.
+TAB_STRIP = {"flex_wrap": "wrap", "overflow_x": "visible", "row_gap": "0.25em"}
+
+
 def tabbed(value, on_change, tabs: list[tuple], label: str = "Разделы страницы") -> rx.Component:
     """A page's sections as tabs: each (title, key, content), or (title, key, content, shown) for a tab shown only
-    while the Var `shown` is true; `value` is the open one's key, `label` names the strip for a screen reader.
-    The strip wraps onto more rows where it does not fit (Radix's own scrolls sideways, without a sign, and hides
-    the last tabs); arrows still move between the tabs, the open one keeps its underline."""
+    while the Var `shown` is true; `value` is the open one's key, `label` names the strip for a screen reader; the
+    strip wraps (TAB_STRIP)."""
 
     def trigger(tab):
         title, key, *_ = tab
@@ -166,7 +170,7 @@ def tabbed(value, on_change, tabs: list[tuple], label: str = "Разделы с�
 
     return rx.tabs.root(
         rx.tabs.list(*[trigger(tab) for tab in tabs], aria_label=label,
-                     style={"flex_wrap": "wrap", "overflow_x": "visible", "row_gap": "0.25em"}),
+                     style=TAB_STRIP),
         *[rx.tabs.content(content, value=key, padding_top="1em") for _, key, content, *_ in tabs],
         value=value, on_change=on_change, width="100%",
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.components.layout import TOUCH, frame
+from cabinet.components.layout import TAB_STRIP, TOUCH, frame
 from cabinet.components.picker import chosen_numbers, subscriber_picker
 from cabinet.components.rename import rename_stepper, rename_steps
 from cabinet.components.wizard import BULK_TITLE, confirmation, ordered, sections, stepper
@@ -75,7 +75,8 @@ def bulk_page() -> rx.Component:
             rx.tabs.root(
                 rx.tabs.list(rx.tabs.trigger("Переименование", value="rename", min_height=TOUCH),
                              rx.tabs.trigger("Активация", value="activation", min_height=TOUCH),
-                             rx.tabs.trigger("Прекращение обслуживания", value="termination", min_height=TOUCH)),
+                             rx.tabs.trigger("Прекращение обслуживания", value="termination", min_height=TOUCH),
+                             style=TAB_STRIP),
                 value=State.tab, on_change=State.set_tab, width="100%",
             ),
             rx.cond(State.tab == "rename", rename_stepper(), stepper(State.step, ["Абоненты", "Подтверждение", "Заявка"])),
