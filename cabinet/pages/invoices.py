@@ -62,6 +62,21 @@ def _edit_dialog() -> rx.Component:
     )
 
 
+def _sent_before() -> rx.Component:
+    """A second «Отправить счет»: when and where the invoice went, and «Отправить повторно»."""
+    return rx.cond(
+        InvoicesState.sent_before != "",
+        rx.callout(
+            rx.vstack(
+                rx.text(InvoicesState.sent_before),
+                rx.button("Отправить повторно", size="3", min_height=TOUCH, on_click=InvoicesState.resend),
+                spacing="2",
+            ),
+            icon="mail-check", color_scheme="amber", role="status",
+        ),
+    )
+
+
 @page(routes.INVOICES, "Счета · Личный кабинет", loads=[InvoicesState.load])
 def invoices_page() -> rx.Component:
     return frame(
@@ -84,6 +99,7 @@ def invoices_page() -> rx.Component:
                             display="flex", flex_direction="column", gap="0.25em", width="100%",
                         ),
                         rx.button("Отправить счет", size="3", min_height=TOUCH, on_click=InvoicesState.send),
+                        _sent_before(),
                         info(InvoicesState.done),
                         rx.cond(InvoicesState.done != "", rx.link("Открыть «История заявок»", href=routes.HISTORY)),
                         spacing="3", width="100%",

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from cabinet import clock
 from cabinet.clock import add_months
 from cabinet.documents.invoice import format_or_default
-from cabinet.models import Invoice, PersonalAccount, Request, RequestKind
+from cabinet.models import Invoice, PersonalAccount, Request, RequestKind, RequestStatus
 from cabinet.services import validation
 from cabinet.services.access import COMPANY, EVERY_CABINET, Actor, account_for, serves
 from cabinet.services.errors import AccessDenied, DomainError
@@ -92,6 +92,50 @@ def mail_invoice(session: Session, *, actor: Actor, account: PersonalAccount, in
                 f"в формате {format_or_default(request.params.get('format')).title}.")
 
     return _result(session, dto, message)
+
+
+@dataclass(frozen=True)
+class PreviousSending:
+    """The last time an invoice was ordered by e-mail: what a second «Отправить счет» tells before sending again."""
+
+    request_id: int
+    at: dt.datetime  # when it was sent (or, while it is being sent, ordered)
+    recipients: list[str]
+    sent: bool  # False: ordered and still being sent
+    notice: str  # «Счет за октябрь 2026 уже отправлен 05.11.2026 в 10:15 на buh@example.by. …»
+
+
+SENT_BEFORE = (RequestStatus.NEW.value, RequestStatus.IN_PROGRESS.value, RequestStatus.DONE.value,
+               RequestStatus.PARTLY_DONE.value)
+
+
+@serves(COMPANY)
+def previous_invoice_sending(
+    session: Session, *, actor: Actor, account_id: int, invoice_id: int
+) -> PreviousSending | None:
+    """The newest request that e-mailed this invoice of the account (not one refused), or None: from the stored
+    requests, so it holds whoever ordered it and from whichever page."""
+    account = account_for(session, actor, account_id)
+    invoice = session.get(Invoice, int(invoice_id or 0))
+    if invoice is None or invoice.account_id != account.id:
+        raise AccessDenied("Счет не найден на этом лицевом счете.")
+    request = session.exec(
+        select(Request)
+        .where(Request.account_id == account.id, Request.kind == RequestKind.INVOICE_EMAIL.value,
+               col(Request.status).in_(SENT_BEFORE), col(Request.params)["invoice_id"].as_integer() == invoice.id)
+        .order_by(col(Request.created_at).desc(), col(Request.id).desc())
+    ).first()
+    if request is None:
+        return None
+    recipients = list(request.params.get("recipients", []))
+    sent = request.finished_at is not None
+    at = request.finished_at or request.created_at
+    moment = f"{ddmmyyyy(at.date())} в {at:%H:%M}"
+    title = f"Счет за {month_words(invoice.period)}"
+    notice = (f"{title} уже отправлен {moment} на {', '.join(recipients)}." if sent else
+              f"{title} уже заказан {moment} и отправляется на {', '.join(recipients)}.")
+    return PreviousSending(request_id=request.id, at=at, recipients=recipients, sent=sent,
+                           notice=f"{notice} Если письмо не пришло, отправьте счет повторно.")
 
 
 # --- C6: «Детализация на Email» ------------------------------------------------------------------------------
