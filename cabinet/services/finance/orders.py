@@ -222,6 +222,26 @@ def reconciliation_limits() -> tuple[dt.date, dt.date]:
     return add_months(today, -12 * RECONCILIATION_YEARS), today
 
 
+def reconciliation_period_errors(date_from: dt.date | None, date_to: dt.date | None) -> dict[str, str]:
+    """What is wrong with a reconciliation period, by field ("date_from", "date_to"); empty when it may be ordered:
+    both dates given, within 3 years back, none in the future, the start not after the end."""
+    earliest, today = reconciliation_limits()
+    errors: dict[str, str] = {}
+    if date_from is None:
+        errors["date_from"] = "Укажите начальную дату периода."
+    elif date_from > today:
+        errors["date_from"] = f"Дата начала периода не может быть позже сегодняшней ({ddmmyyyy(today)})."
+    elif date_from < earliest:
+        errors["date_from"] = f"Акт сверки доступен за {RECONCILIATION_YEARS} года: с {ddmmyyyy(earliest)}."
+    if date_to is None:
+        errors["date_to"] = "Укажите конечную дату периода."
+    elif date_to > today:
+        errors["date_to"] = f"Дата окончания периода не может быть позже сегодняшней ({ddmmyyyy(today)})."
+    if not errors and date_from > date_to:
+        errors["date_from"] = "Дата начала периода позже даты окончания."
+    return errors
+
+
 @serves(COMPANY)
 def order_reconciliation(
     session: Session,
@@ -236,15 +256,11 @@ def order_reconciliation(
     """Order a reconciliation act for a period within 3 years, to the delivery address or another one; it is
     processed within 10 working days (Belarusian calendar), the date stored on the request."""
     account = account_for(session, actor, account_id)
-    earliest, today = reconciliation_limits()
-    if date_from is None or date_to is None:
-        raise DomainError("Укажите начальную и конечную даты периода.")
-    if date_from < earliest:
-        raise DomainError(f"Акт сверки доступен за {RECONCILIATION_YEARS} года: с {ddmmyyyy(earliest)}.")
-    if date_to > today:
-        raise DomainError(f"Дата окончания периода не может быть позже сегодняшней ({ddmmyyyy(today)}).")
-    if date_from > date_to:
-        raise DomainError("Дата начала периода позже даты окончания.")
+    _, today = reconciliation_limits()
+    errors = reconciliation_period_errors(date_from, date_to)
+    if errors:
+        raise DomainError(next(iter(errors.values())))
+    assert date_from is not None and date_to is not None
     if email is not None and email.strip():
         recipients = [validation.email(email)]
     else:

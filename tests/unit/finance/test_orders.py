@@ -511,3 +511,28 @@ def test_the_previous_sending_is_of_the_actors_own_account_only(session, world):
     with pytest.raises(AccessDenied):
         orders.previous_invoice_sending(session, actor=world.stranger, account_id=world.other_account.id,
                                         invoice_id=invoice.id)
+
+
+# --- the wizards' steps, checked when they are left ----------------------------------------------------------------
+
+@pytest.mark.parametrize("date_from, date_to, errors", [
+    (dt.date(2026, 1, 1), dt.date(2026, 11, 16), {}),
+    (dt.date(2023, 11, 16), dt.date(2023, 11, 16), {}),
+    (None, None, {"date_from": "Укажите начальную дату периода.", "date_to": "Укажите конечную дату периода."}),
+    (dt.date(2026, 3, 1), dt.date(2026, 2, 1), {"date_from": "Дата начала периода позже даты окончания."}),
+    (dt.date(2026, 11, 17), dt.date(2026, 11, 17),
+     {"date_from": "Дата начала периода не может быть позже сегодняшней (16.11.2026).",
+      "date_to": "Дата окончания периода не может быть позже сегодняшней (16.11.2026)."}),
+    (dt.date(2023, 11, 15), dt.date(2026, 1, 1), {"date_from": "Акт сверки доступен за 3 года: с 16.11.2023."}),
+])
+def test_a_reconciliation_period_is_checked_field_by_field(date_from, date_to, errors):
+    assert orders.reconciliation_period_errors(date_from, date_to) == errors
+
+
+def test_a_call_detail_period_is_within_three_years_and_not_in_the_future():
+    assert orders.check_detail_period(2026, 11) == dt.date(2026, 11, 1)
+    assert orders.check_detail_period(2023, 11) == dt.date(2023, 11, 1)
+    for year, month, words in ((2026, 12, "еще недоступна"), (2023, 10, "доступна за 3 года: с ноября 2023"),
+                               (2026, 13, "Выберите год и месяц")):
+        with pytest.raises(DomainError, match=words):
+            orders.check_detail_period(year, month)
