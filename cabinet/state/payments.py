@@ -78,7 +78,7 @@ class PaymentsView(PageState, mixin=True):
         self.may_register = status.allowed
         self.registration_note = status.reason
         self.amount_due = money(status.amount_due)
-        self.default_amount = f"{status.amount_due:.2f}"
+        self.default_amount = _amount_input(status.amount_due)
         self.account_number = status.account_number
         self.registered = [
             RegistrationView(id=str(r.id), at=f"{r.registered_at:%d.%m.%Y %H:%M}", amount=money(r.amount),
