@@ -237,7 +237,7 @@ def reconciliation_period_errors(date_from: dt.date | None, date_to: dt.date | N
         errors["date_to"] = "Укажите конечную дату периода."
     elif date_to > today:
         errors["date_to"] = f"Дата окончания периода не может быть позже сегодняшней ({ddmmyyyy(today)})."
-    if not errors and date_from > date_to:
+    if date_from is not None and date_to is not None and not errors and date_from > date_to:
         errors["date_from"] = "Дата начала периода позже даты окончания."
     return errors
 
