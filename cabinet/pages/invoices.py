@@ -66,13 +66,11 @@ def _sent_before() -> rx.Component:
     """A second «Отправить счет»: when and where the invoice went, and «Отправить повторно»."""
     return rx.cond(
         InvoicesState.sent_before != "",
-        rx.callout(
-            rx.vstack(
-                rx.text(InvoicesState.sent_before),
-                rx.button("Отправить повторно", size="3", min_height=TOUCH, on_click=InvoicesState.resend),
-                spacing="2",
-            ),
-            icon="mail-check", color_scheme="amber", role="status",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("mail-check")),
+            rx.callout.text(InvoicesState.sent_before),
+            rx.box(rx.button("Отправить повторно", size="3", min_height=TOUCH, on_click=InvoicesState.resend)),
+            color_scheme="amber", role="status",
         ),
     )
 

@@ -51,6 +51,7 @@ def _address() -> rx.Component:
             spacing="3",
         ),
         on_submit=State.order, reset_on_submit=False,
+        no_validate=True,  # the address is checked by the cabinet, its refusal in Russian beside the field
     )
 
 
