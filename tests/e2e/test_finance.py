@@ -87,7 +87,12 @@ def test_delivery_address_and_format_then_invoice_arrives_in_that_format(page, c
     expect(page.get_by_text(address, exact=True)).to_be_visible()
 
     page.get_by_role("button", name="Отправить счет").click()
-    expect(page.get_by_role("status")).to_contain_text(address)
+    resend = page.get_by_role("button", name="Отправить повторно")
+    ordered = page.get_by_role("status").filter(has_text="будет отправлен")
+    expect(resend.or_(ordered)).to_be_visible()
+    if resend.is_visible():  # the invoice of this period went before (another run): it is sent again
+        resend.click()
+    expect(ordered).to_contain_text(address)
     message = wait_for_mail(cabinet, lambda m: address in (m["To"] or "") and "Счет" in m["Subject"])
     name, content = attachment(message)
     assert name.endswith("." + wanted[0]) and account in name
@@ -221,7 +226,7 @@ def test_a_wizard_period_is_checked_when_its_step_is_left_and_the_error_goes_onc
 def test_payment_registration_once_per_invoice(page, cabinet, account):
     open_section(page, "Платежи")
     already = query(cabinet, "SELECT COUNT(*) FROM guaranteepayment g JOIN personalaccount a ON a.id = g.account_id "
-                    "WHERE a.number = ?", account)[0][0]
+                    "WHERE a.number = ? AND g.status != 'withdrawn'", account)[0][0]
     if already:
         expect(page.get_by_text("уже зарегистрирована")).to_be_visible()
         return
