@@ -209,11 +209,10 @@ def _request_key(guarantee_id: int) -> str:
     return f"payment-registration-{guarantee_id}"
 
 
-def _waiting_item(request_id, now: dt.datetime) -> list:
-    """The conditions of the item of a registration's request that no worker has claimed (or whose worker's lease
-    ran out): the only state in which the user may still change the registration."""
-    return [RequestItem.request_id == request_id, RequestItem.status == ItemStatus.WAITING.value,
-            leases.lease_free(RequestItem, now)]
+def _unclaimed(now: dt.datetime) -> list:
+    """The conditions of a request's item that no worker has claimed (or whose worker's lease ran out): the only
+    state in which the user may still change the registration."""
+    return [RequestItem.status == ItemStatus.WAITING.value, leases.lease_free(RequestItem, now)]
 
 
 def _waiting_keys(session: Session, guarantee_ids: list[int]) -> set[str]:
@@ -223,7 +222,7 @@ def _waiting_keys(session: Session, guarantee_ids: list[int]) -> set[str]:
         select(Request.idempotency_key)
         .join(RequestItem, RequestItem.request_id == Request.id)
         .where(Request.idempotency_key.in_([_request_key(g) for g in guarantee_ids]),
-               *_waiting_item(Request.id, clock.now())[1:])
+               *_unclaimed(clock.now()))
     ).all())
 
 
@@ -375,7 +374,7 @@ def _take_waiting_item(session: Session, request: Request, **values) -> None:
     the worker's claim (also a conditional UPDATE of that row) and this cannot both succeed."""
     now = clock.now()
     taken = session.execute(
-        update(RequestItem).where(*_waiting_item(request.id, now)).values(**values)
+        update(RequestItem).where(RequestItem.request_id == request.id, *_unclaimed(now)).values(**values)
         .execution_options(synchronize_session=False)
     )
     if taken.rowcount != 1:
