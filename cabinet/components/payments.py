@@ -46,7 +46,8 @@ def registration_form(state, button: str) -> rx.Component:
             rx.vstack(rx.text(state.registration_note, size="2"), rx.form(
                 rx.hstack(
                     rx.box(field("Сумма оплаты, BYN", "amount", default_value=state.default_amount,
-                                 input_mode="decimal", key=state.default_amount, error=state.amount_error),
+                                 input_mode="decimal", key=state.default_amount, error=state.amount_error,
+                                 on_change=state.retype_amount),
                            min_width="240px"),
                     rx.button(button, type="submit", size="3", min_height=TOUCH),
                     align="start", spacing="3", wrap="wrap",

@@ -122,6 +122,12 @@ class PaymentsView(PageState, mixin=True):
                              "оплату можно изменить или отозвать.")
         self.confirming = True
 
+    @event
+    async def retype_amount(self, value: str):
+        """While a refusal stands beside the amount, each change checks it again: it goes once the amount is right."""
+        if self.amount_error:
+            _, self.amount_error = await self._checked(payments.check_registration_amount, amount=str(value)[:40])
+
     @rx.event
     def set_confirming(self, value: bool):
         self.confirming = value

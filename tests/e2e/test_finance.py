@@ -142,6 +142,7 @@ def test_payment_registration_is_checked_confirmed_corrected_and_withdrawn_while
             expect(page.locator("#amount-error")).to_contain_text(words)  # beside the field, before any dialog
             expect(page.get_by_role("alertdialog")).to_have_count(0)
         amount.fill("10,50")
+        expect(page.locator("#amount-error")).to_have_count(0)  # gone once the amount is right
         register.click()
         dialog = page.get_by_role("alertdialog")
         expect(dialog).to_contain_text("Оплата 10,50 BYN по лицевому счету " + account)
