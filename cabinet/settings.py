@@ -117,6 +117,12 @@ class Settings(BaseSettings):
         return self.data_dir / "mail"
 
     @property
+    def worker_pause_file(self) -> Path:
+        """While this file exists, the workers take no new request (they still send e-mails): for maintenance of the
+        operator's side, and for the browser tests of what a user may do while a request waits."""
+        return self.data_dir / "worker.pause"
+
+    @property
     def sms_log(self) -> Path:
         return self.data_dir / "sms.log"
 

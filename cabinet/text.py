@@ -93,3 +93,53 @@ def money_text(value) -> str:
 def money(value) -> str:
     """«1 234,56 BYN»: every sum the user reads, on a page or in a message."""
     return f"{money_text(value)} {CURRENCY}"
+
+
+# --- money in words: «Сумма к оплате: одна тысяча двести тридцать четыре рубля 50 копеек» ------------------------
+
+_UNITS = {"m": ["", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"],
+          "f": ["", "одна", "две", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"]}
+_TEENS = ["десять", "одиннадцать", "двенадцать", "тринадцать", "четырнадцать", "пятнадцать", "шестнадцать",
+          "семнадцать", "восемнадцать", "девятнадцать"]
+_TENS = ["", "", "двадцать", "тридцать", "сорок", "пятьдесят", "шестьдесят", "семьдесят", "восемьдесят",
+         "девяносто"]
+_HUNDREDS = ["", "сто", "двести", "триста", "четыреста", "пятьсот", "шестьсот", "семьсот", "восемьсот",
+             "девятьсот"]
+# Each power of a thousand: its gender (for «одна тысяча», «два миллиона») and its three forms.
+_SCALES = [("m", ("", "", "")), ("f", ("тысяча", "тысячи", "тысяч")), ("m", ("миллион", "миллиона", "миллионов")),
+           ("m", ("миллиард", "миллиарда", "миллиардов"))]
+
+
+def _triple(number: int, gender: str) -> list[str]:
+    hundreds, rest = divmod(number, 100)
+    words = [_HUNDREDS[hundreds]]
+    if 10 <= rest <= 19:
+        words.append(_TEENS[rest - 10])
+    else:
+        words += [_TENS[rest // 10], _UNITS[gender][rest % 10]]
+    return [word for word in words if word]
+
+
+def number_in_words(number: int, gender: str = "m") -> str:
+    """«двадцать один», «одна тысяча двести»; `gender` "f" for a feminine noun («одна», «две»)."""
+    if number == 0:
+        return "ноль"
+    words: list[str] = []
+    for power in range(len(_SCALES) - 1, -1, -1):
+        part = number // 1000 ** power % 1000
+        if part == 0:
+            continue
+        scale_gender, forms = _SCALES[power]
+        words += _triple(part, gender if power == 0 else scale_gender)
+        if power:
+            words.append(plural_word(part, *forms))
+    return " ".join(words)
+
+
+def money_in_words(value) -> str:
+    """«одна тысяча двести тридцать четыре рубля 50 копеек»: Belarusian roubles in words, kopecks in figures."""
+    amount = to_money(value)
+    rubles, kopecks = divmod(int(abs(amount) * 100), 100)
+    sign = "минус " if amount < 0 else ""
+    return (f"{sign}{number_in_words(rubles)} {plural_word(rubles, 'рубль', 'рубля', 'рублей')} "
+            f"{kopecks:02d} {plural_word(kopecks, 'копейка', 'копейки', 'копеек')}")

@@ -9,13 +9,24 @@ from cabinet.state.format import text_limit
 
 
 def field(label: str, name: str, *, type: str = "text", placeholder: str = "", autocomplete: str = "off",
-          input_mode: str | None = None, **props) -> rx.Component:
+          input_mode: str | None = None, error=None, **props) -> rx.Component:
+    """A labelled input; `error` (a var of text) is shown right under it while it is not empty."""
+    if error is not None:
+        props["aria_invalid"] = rx.cond(error != "", "true", "false")
+        props["aria_describedby"] = f"{name}-error"
     return rx.el.label(
         rx.text(label, size="2", weight="medium"),
         rx.input(name=name, type=type, placeholder=placeholder, auto_complete=autocomplete, input_mode=input_mode,
                  size="3", width="100%", min_height=TOUCH, **{"max_length": text_limit(name), **props}),
+        *([field_error(error, name)] if error is not None else []),
         display="flex", flex_direction="column", gap="0.25em", width="100%",
     )
+
+
+def field_error(error, name: str) -> rx.Component:
+    """A field's refusal, beside it, in red; read out when it appears."""
+    return rx.cond(error != "", rx.text(error, id=f"{name}-error", size="2", color_scheme="red", role="alert",
+                                        class_name="field-error"))
 
 
 def submit(label: str, **props) -> rx.Component:

@@ -38,27 +38,78 @@ def payments_of_period(state, button: str = "Показать") -> rx.Component:
 
 
 def registration_form(state, button: str) -> rx.Component:
-    """The amount to register, or why no registration is possible now; a confirmation before it is done."""
+    """The amount to register (checked before the confirmation, its refusal beside it), or why no registration is
+    possible now; the confirmation says what will happen."""
     return rx.vstack(
         rx.cond(
             state.may_register,
             rx.vstack(rx.text(state.registration_note, size="2"), rx.form(
                 rx.hstack(
-                    field("Сумма оплаты, BYN", "amount", default_value=state.default_amount, input_mode="decimal",
-                          key=state.default_amount),
+                    rx.box(field("Сумма оплаты, BYN", "amount", default_value=state.default_amount,
+                                 input_mode="decimal", key=state.default_amount, error=state.amount_error,
+                                 on_change=state.retype_amount),
+                           min_width="240px"),
                     rx.button(button, type="submit", size="3", min_height=TOUCH),
-                    align="end", spacing="3", wrap="wrap",
+                    align="start", spacing="3", wrap="wrap",
                 ),
                 on_submit=state.ask_to_register, reset_on_submit=False,
             ), width="100%"),
             rx.callout(state.registration_note, icon="info", color_scheme="amber"),
         ),
-        confirm(state.confirming, state.set_confirming, f"{button}?",
-                "Оплата будет зарегистрирована по последнему счету.", "Подтвердить", state.register),
+        confirm(state.confirming, state.set_confirming, f"{button}?", state.confirm_text, "Подтвердить",
+                state.register),
         spacing="3", width="100%",
     )
 
 
+def _registration_row(state, row) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row.at), rx.table.cell(row.amount), rx.table.cell(row.invoice), rx.table.cell(row.author),
+        rx.table.cell(row.status),
+        rx.table.cell(rx.cond(row.waiting, rx.hstack(
+            rx.button("Изменить", variant="soft", size="2", min_height=TOUCH, min_width=TOUCH,
+                      on_click=state.open_change(row.id)),
+            rx.button("Отозвать", variant="soft", color_scheme="red", size="2", min_height=TOUCH, min_width=TOUCH,
+                      on_click=state.ask_to_withdraw(row.id)),
+            spacing="2", wrap="wrap",
+        ))),
+    )
+
+
 def registrations(state) -> rx.Component:
-    return simple_table([("Зарегистрирована", "at"), ("Сумма", "amount"), ("Счет", "invoice"), ("Кто", "author")],
-                        state.registered)
+    """The registrations made, with «Изменить» and «Отозвать» on those still waiting for the operator."""
+    return rx.vstack(
+        rx.box(rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(caption) for caption in (
+                "Зарегистрирована", "Сумма", "Счет", "Кто", "Состояние", "")])),
+            rx.table.body(rx.foreach(state.registered, lambda row: _registration_row(state, row))),
+            width="100%",
+        ), overflow_x="auto", width="100%"),
+        _change_dialog(state),
+        confirm(state.withdrawing_id != "", state.close_withdraw, "Отозвать регистрацию оплаты?",
+                state.withdraw_text, "Отозвать", state.withdraw),
+        width="100%",
+    )
+
+
+def _change_dialog(state) -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Изменить регистрацию оплаты"),
+            rx.dialog.description("Новая сумма будет передана оператору вместо прежней.", size="2"),
+            rx.form(
+                rx.vstack(
+                    field("Сумма оплаты, BYN", "amount", default_value=state.change_amount, input_mode="decimal",
+                          key=state.changing_id, error=state.change_error),
+                    rx.hstack(
+                        rx.dialog.close(rx.button("Отмена", variant="soft", type="button", min_height=TOUCH)),
+                        rx.button("Сохранить", type="submit", min_height=TOUCH),
+                        justify="end", spacing="3", width="100%",
+                    ),
+                    spacing="3",
+                ),
+                on_submit=state.save_change, reset_on_submit=False,
+            ),
+        ),
+        open=state.changing_id != "", on_open_change=state.close_change,
+    )

@@ -17,6 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from cabinet.models import Organization
+from cabinet.text import to_money
 
 # --- the rendered file ------------------------------------------------------------------------------------------
 
@@ -76,6 +77,15 @@ def party_of(organization: Organization) -> Party:
 ZERO = Decimal("0.00")
 VAT_RATE = 20
 VAT_TITLE = f"НДС {VAT_RATE} %"
+
+
+def vat_in(amount) -> Decimal:
+    """The VAT inside an amount that includes it: amount × 20 / 120, rounded half up to the kopeck.
+
+    The one rounding rule of VAT: it is rounded per line of an invoice, and an invoice's VAT is the sum of its
+    lines' VAT (its total the sum of their amounts), never the total's VAT rounded once, so the columns of every
+    invoice add up to its totals to the kopeck (`documents.invoice.Tally`)."""
+    return to_money(Decimal(amount) * VAT_RATE / (100 + VAT_RATE))
 
 
 # --- dates ------------------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ title shown to the user, content type, file extension and renderer; `DEFAULT_FOR
 
 No access check here: the service or the worker calling this has checked the actor's right to the invoice.
 The lines are never all in memory: `doc.lines()` streams them from SQL in batches, and every format writes
-them as they come (an invoice of a 100,000-subscriber account has a few hundred thousand lines).
+them as they come (an invoice of a 100,000-subscriber account has a few hundred thousand lines), adding them up
+in a `Tally` as they go: the totals printed under the lines are the sums of the lines printed (see `vat_in`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from cabinet.documents.common import (
     TXT,
     VAT_TITLE,
     XLSX,
+    ZERO,
     DocumentPDF,
     Party,
     RenderedDocument,
@@ -41,11 +43,12 @@ from cabinet.documents.common import (
     new_workbook,
     party_of,
     set_widths,
+    vat_in,
     workbook_bytes,
     wrap,
 )
 from cabinet.models import ChargeLine, Invoice, Organization, PersonalAccount
-from cabinet.text import CURRENCY, ddmmyyyy, money_text, month_title, to_money
+from cabinet.text import CURRENCY, ddmmyyyy, money_in_words, money_text, month_title
 
 STREAM_BATCH = 2_000
 
@@ -68,8 +71,6 @@ class InvoiceDocument:
     period: dt.date  # first day of the billed month
     issued_on: dt.date
     due_on: dt.date
-    amount: Decimal  # with VAT
-    vat: Decimal
     lines: Callable[[], Iterator[InvoiceLine]] = field(repr=False, compare=False)
     contract: str = ""  # «№ К-2019/0457 от 15.01.2019»
     title: str = "Счет"  # «Предварительный счет» for a preliminary one (P9)
@@ -77,14 +78,6 @@ class InvoiceDocument:
     @property
     def period_title(self) -> str:
         return month_title(self.period)
-
-    @property
-    def amount_without_vat(self) -> Decimal:
-        return to_money(self.amount - self.vat)
-
-    @property
-    def amount_to_pay(self) -> Decimal:
-        return to_money(self.amount)
 
     @property
     def heading(self) -> str:
@@ -113,8 +106,6 @@ def load_invoice(session: Session, invoice_id: int) -> InvoiceDocument:
         period=invoice.period,
         issued_on=invoice.issued_on,
         due_on=invoice.due_on,
-        amount=to_money(invoice.amount),
-        vat=to_money(invoice.vat),
         lines=lambda: stream_invoice_lines(session, invoice.id),
         contract=contract,
         title="Счет" if invoice.is_regular else "Предварительный счет",
@@ -148,6 +139,28 @@ def render_invoice(doc: InvoiceDocument, fmt: str) -> RenderedDocument:
                             invoice_format.render(doc))
 
 
+class Tally:
+    """The lines of an invoice as they are printed, each with its VAT by the one rule (`vat_in`), added up on the
+    way: once they are all printed, `amount` and `vat` are the invoice's totals, equal to the sums of its columns."""
+
+    def __init__(self, lines: Iterator[InvoiceLine]):
+        self._lines = lines
+        self.amount = self.vat = ZERO
+        self.count = 0
+
+    def __iter__(self) -> Iterator[InvoiceLine]:
+        for number, description, amount, _ in self._lines:
+            vat = vat_in(amount)
+            self.amount += amount
+            self.vat += vat
+            self.count += 1
+            yield InvoiceLine(number, description, amount, vat)
+
+    @property
+    def amount_without_vat(self) -> Decimal:
+        return self.amount - self.vat
+
+
 # --- what every format shows ------------------------------------------------------------------------------------
 
 HEADERS = ("№ п/п", "Номер абонента", "Наименование", f"Сумма с НДС, {CURRENCY}", f"в т.ч. {VAT_TITLE}, {CURRENCY}")
@@ -161,11 +174,16 @@ def _facts(doc: InvoiceDocument) -> list[tuple[str, str]]:
     return facts
 
 
-def _totals(doc: InvoiceDocument) -> list[tuple[str, Decimal]]:
-    return [("Итого без НДС", doc.amount_without_vat), (VAT_TITLE, doc.vat), ("Всего с НДС", doc.amount)]
+def _totals(tally: Tally) -> list[tuple[str, Decimal]]:
+    return [("Итого без НДС", tally.amount_without_vat), (VAT_TITLE, tally.vat), ("Всего с НДС", tally.amount)]
 
 
 TO_PAY = "Итого к оплате"
+
+
+def to_pay_in_words(amount: Decimal) -> str:
+    """«Сумма к оплате: одна тысяча двести тридцать четыре рубля 50 копеек»"""
+    return f"Сумма к оплате: {money_in_words(amount)}"
 
 
 def _notes(doc: InvoiceDocument) -> list[str]:
@@ -198,8 +216,9 @@ def invoice_pdf(doc: InvoiceDocument) -> bytes:
     amount_right, vat_right = xs[4] - PAD, xs[5] - PAD
     text, width_of, fit, line = pdf.text, pdf.width_of, pdf.fit, pdf.line
     description_width = PDF_COLUMNS[2][0] - 2 * PAD
+    tally = Tally(doc.lines())
     position = 0
-    for number, description, amount, vat in doc.lines():
+    for number, description, amount, vat in tally:
         position += 1
         parts = fit(description, description_width)
         height = ROW_HEIGHT * len(parts)
@@ -223,7 +242,7 @@ def invoice_pdf(doc: InvoiceDocument) -> bytes:
         pdf.set_xy(xs[0], y)
         pdf.cell(xs[-1] - xs[0], ROW_HEIGHT * 1.5, "Начислений за период нет", align="C")
         y += ROW_HEIGHT * 1.5
-    _pdf_totals(pdf, doc, xs, y, bottom)
+    _pdf_totals(pdf, doc, tally, xs, y, bottom)
     return pdf.bytes()
 
 
@@ -268,23 +287,27 @@ def _pdf_table_header(pdf: DocumentPDF, xs: list[float]) -> float:
     return y + height
 
 
-def _pdf_totals(pdf: DocumentPDF, doc: InvoiceDocument, xs: list[float], y: float, bottom: float) -> None:
-    if y + 30 > bottom:
+def _pdf_totals(pdf: DocumentPDF, doc: InvoiceDocument, tally: Tally, xs: list[float], y: float,
+                bottom: float) -> None:
+    if y + 36 > bottom:
         pdf.add_page()
         y = pdf.t_margin
     pdf.set_draw_color(0, 0, 0)
     label_x, label_w, value_w = xs[2], xs[3] - xs[2], xs[5] - xs[3]
     pdf.set_xy(label_x, y + 2)
     pdf.set_font(FONT, "", 8.5)
-    for label, value in _totals(doc):
+    for label, value in _totals(tally):
         pdf.set_x(label_x)
         pdf.cell(label_w, 5, f"{label}:", align="R")
         pdf.cell(value_w, 5, money_text(value), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "B", 10)
     pdf.set_x(label_x)
     pdf.cell(label_w, 6, f"{TO_PAY}, {CURRENCY}:", align="R")
-    pdf.cell(value_w, 6, money_text(doc.amount_to_pay), align="R", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
+    pdf.cell(value_w, 6, money_text(tally.amount), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font(FONT, "B", 8.5)
+    pdf.multi_cell(0, 4.5, to_pay_in_words(tally.amount), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
     pdf.set_font(FONT, "", 8)
     for note in _notes(doc):
         pdf.multi_cell(0, 4, note, align="L", new_x="LMARGIN", new_y="NEXT")
@@ -313,16 +336,17 @@ def invoice_xlsx(doc: InvoiceDocument) -> bytes:
     append([cell(sheet, "Дата счета:", bold=True), None, cell(sheet, doc.issued_on, number_format=DATE_FORMAT)])
     append([])
     append([cell(sheet, caption, bold=True, wrap_text=True) for caption in HEADERS])
+    tally = Tally(doc.lines())
     position = 0
-    for number, description, amount, vat in doc.lines():
+    for number, description, amount, vat in tally:
         position += 1
         append((position, number, description, money_cell(sheet, amount), money_cell(sheet, vat)))
     if position == 0:
         append([None, None, "Начислений за период нет"])
     append([])
-    for label, value in _totals(doc):
+    for label, value in _totals(tally):
         append([None, None, cell(sheet, f"{label}:", bold=True), money_cell(sheet, value)])
-    append([None, None, cell(sheet, f"{TO_PAY}, {CURRENCY}:", bold=True), money_cell(sheet, doc.amount_to_pay, bold=True)])
+    append([None, None, cell(sheet, f"{TO_PAY}, {CURRENCY}:", bold=True), money_cell(sheet, tally.amount, bold=True)])
     return workbook_bytes(workbook)
 
 
@@ -360,8 +384,9 @@ def invoice_txt(doc: InvoiceDocument) -> bytes:
     w_index, w_number, w_description, w_amount, w_vat = (width for width, _ in TXT_COLUMNS)
     wrapped: dict[str, list[str]] = {}
     chunk: list[str] = []
+    tally = Tally(doc.lines())
     position = 0
-    for number, description, amount, vat in doc.lines():
+    for number, description, amount, vat in tally:
         position += 1
         if len(description) <= description_width:
             parts = [description]
@@ -378,7 +403,7 @@ def invoice_txt(doc: InvoiceDocument) -> bytes:
         chunk.append(_txt_row(("", "", "Начислений за период нет", "", "")))
     chunk.append(rule)
     label_width = TXT_WIDTH - w_vat - len(TXT_GAP)
-    for label, value in [*_totals(doc), (f"{TO_PAY}, {CURRENCY}", doc.amount_to_pay)]:
+    for label, value in [*_totals(tally), (f"{TO_PAY}, {CURRENCY}", tally.amount)]:
         chunk.append(f"{label + ':':>{label_width}}{TXT_GAP}{money_text(value):>{w_vat}}")
     chunk.append(rule)
     chunk.append("")

@@ -18,6 +18,7 @@ class RequestStatus(StrEnum):
     DONE = "done"
     PARTLY_DONE = "partly_done"
     REFUSED = "refused"
+    WITHDRAWN = "withdrawn"  # taken back by the user before the worker claimed it
 
 
 REQUEST_STATUS_TITLES = {
@@ -26,6 +27,7 @@ REQUEST_STATUS_TITLES = {
     RequestStatus.DONE: "Выполнена",
     RequestStatus.PARTLY_DONE: "Выполнена частично",
     RequestStatus.REFUSED: "Отклонена",
+    RequestStatus.WITHDRAWN: "Отозвана",
 }
 
 
@@ -91,6 +93,7 @@ class RequestKind(StrEnum):
     CHANNELS = "channels"  # P13
     EXPORT = "export"  # S1 «Выгрузка в Excel» of a large list
     PRELIMINARY_INVOICE = "preliminary_invoice"  # P9
+    PAYMENT_REGISTRATION = "payment_registration"  # C5, P4
 
 
 REQUEST_KIND_TITLES = {
@@ -108,4 +111,5 @@ REQUEST_KIND_TITLES = {
     RequestKind.CHANNELS: "SIP-многоканальность",
     RequestKind.EXPORT: "Выгрузка в Excel",
     RequestKind.PRELIMINARY_INVOICE: "Начисления за текущий период",
+    RequestKind.PAYMENT_REGISTRATION: "Регистрация оплаты",
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
+from cabinet.components.forms import field_error
 from cabinet.components.layout import TOUCH, frame, info
 from cabinet.components.picker import subscriber_picker
 from cabinet.components.wizard import stepper
@@ -17,8 +18,10 @@ def _period_step() -> rx.Component:
         rx.el.label(
             rx.text("Период: год и месяц (доступен период 3 года)", size="2"),
             rx.el.select(rx.foreach(DetailState.periods, lambda p: rx.el.option(p.label, value=p.value)),
-                         value=DetailState.period, on_change=DetailState.set_period,
+                         value=DetailState.period, on_change=DetailState.set_period, id="period",
+                         aria_describedby="period-error",
                          style={"min_height": TOUCH, "max_width": "320px"}),
+            field_error(DetailState.period_error, "period"),
             display="flex", flex_direction="column", gap="0.25em",
         ),
         rx.text("Вид файла", size="2"),

@@ -30,7 +30,7 @@ def home_page() -> rx.Component:
         rx.cond(
             HomeState.by_month.length() > 0,
             rx.grid(
-                rx.card(rx.heading("Начисления по месяцам", size="3", as_="h2"), charges_by_month(HomeState.by_month)),
+                rx.card(rx.heading("Начисления по месяцам", size="3", as_="h2"), charges_by_month(HomeState.by_month, HomeState.by_month_axis)),
                 rx.card(rx.heading("Десять абонентов с наибольшими начислениями", size="3", as_="h2"),
                         top_subscribers(HomeState.top)),
                 columns=rx.breakpoints(initial="1", lg="2"), spacing="4", width="100%", padding_top="1em",

@@ -62,6 +62,19 @@ def _edit_dialog() -> rx.Component:
     )
 
 
+def _sent_before() -> rx.Component:
+    """A second «Отправить счет»: when and where the invoice went, and «Отправить повторно»."""
+    return rx.cond(
+        InvoicesState.sent_before != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("mail-check")),
+            rx.callout.text(InvoicesState.sent_before),
+            rx.box(rx.button("Отправить повторно", size="3", min_height=TOUCH, on_click=InvoicesState.resend)),
+            color_scheme="amber", role="status",
+        ),
+    )
+
+
 @page(routes.INVOICES, "Счета · Личный кабинет", loads=[InvoicesState.load])
 def invoices_page() -> rx.Component:
     return frame(
@@ -84,6 +97,7 @@ def invoices_page() -> rx.Component:
                             display="flex", flex_direction="column", gap="0.25em", width="100%",
                         ),
                         rx.button("Отправить счет", size="3", min_height=TOUCH, on_click=InvoicesState.send),
+                        _sent_before(),
                         info(InvoicesState.done),
                         rx.cond(InvoicesState.done != "", rx.link("Открыть «История заявок»", href=routes.HISTORY)),
                         spacing="3", width="100%",

@@ -17,9 +17,11 @@ def _period() -> rx.Component:
         rx.vstack(
             rx.text("Выберите период (доступен период 3 года).", size="2"),
             rx.hstack(
-                field("Начало периода", "date_from", type="date", default_value=State.date_from),
-                field("Конец периода", "date_to", type="date", default_value=State.date_to),
-                spacing="3", wrap="wrap",
+                rx.box(field("Начало периода", "date_from", type="date", default_value=State.date_from,
+                             on_change=State.set_date_from, error=State.date_from_error), max_width="320px"),
+                rx.box(field("Конец периода", "date_to", type="date", default_value=State.date_to,
+                             on_change=State.set_date_to, error=State.date_to_error), max_width="320px"),
+                spacing="3", wrap="wrap", align="start",
             ),
             rx.button("Далее", type="submit", size="3", min_height=TOUCH),
             spacing="3",
@@ -39,7 +41,8 @@ def _address() -> rx.Component:
                 ),
                 value=rx.cond(State.to_other, "other", "delivery"), on_change=State.set_to_other, size="3",
             ),
-            rx.cond(State.to_other, field("Адрес электронной почты", "email", type="email", input_mode="email")),
+            rx.cond(State.to_other, field("Адрес электронной почты", "email", type="email", input_mode="email",
+                                          on_change=State.set_email, error=State.email_error)),
             rx.text("Обработка заявки до 10 рабочих дней.", size="2", color_scheme="gray"),
             rx.hstack(
                 rx.button("Назад", variant="soft", size="3", min_height=TOUCH, type="button", on_click=State.back),
@@ -48,6 +51,7 @@ def _address() -> rx.Component:
             spacing="3",
         ),
         on_submit=State.order, reset_on_submit=False,
+        no_validate=True,  # the address is checked by the cabinet, its refusal in Russian beside the field
     )
 
 

@@ -104,7 +104,8 @@ def bill_account(
         issued = min(following.replace(day=3), today)
         last = index == months - 1
         invoices.append(dict(account_id=account.id, number=number, period=period, issued_on=issued,
-                             due_on=following.replace(day=25), amount=amount, vat=vat_of(amount),
+                             due_on=following.replace(day=25), amount=amount,
+                             vat=sum((vat_of(line[3]) for line in lines), ZERO),
                              paid_amount=ZERO if last else amount, is_regular=True))
         lines_by_number[number] = lines
         if not last:

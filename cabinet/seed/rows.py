@@ -10,6 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
+from cabinet.documents.common import vat_in
+
 CHUNK = 5_000
 CENT = Decimal("0.01")
 MOBILE_CODES = ("29", "33", "44", "25")
@@ -55,8 +57,8 @@ def money(value) -> Decimal:
 
 
 def vat_of(amount: Decimal) -> Decimal:
-    """The VAT inside an amount that includes 20 %: amount / 6."""
-    return money(amount / 6)
+    """The VAT inside an amount that includes 20 %, by the invoices' one rule."""
+    return vat_in(amount)
 
 
 def cents(rng: random.Random, low: str, high: str) -> Decimal:

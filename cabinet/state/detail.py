@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cabinet.services.errors import DomainError
 from cabinet.services.finance import orders
 from cabinet.services.subscribers.choice import Choice
 from cabinet.state.format import Option, one, options
@@ -17,6 +18,7 @@ class DetailState(PageState, rx.State):
     period: str = ""
     layout: str = "sheet_per_subscriber"
     summary: str = ""
+    period_error: str = ""  # beside the period, when step 1 is left with one that cannot be ordered
     _key: str = ""
 
     @event
@@ -30,14 +32,32 @@ class DetailState(PageState, rx.State):
     @rx.event
     def set_period(self, value: str):
         self.period = one(value)
+        if self.period_error:
+            self._check_period()
 
     @rx.event
     def set_layout(self, value: str | list[str]):
         self.layout = one(value)
 
+    def _check_period(self) -> bool:
+        try:
+            year, month = (int(part) for part in self.period.split("-"))
+            orders.check_detail_period(year, month)
+        except ValueError:
+            self.period_error = "Выберите год и месяц детализации."
+        except DomainError as refusal:
+            self.period_error = refusal.message
+        else:
+            self.period_error = ""
+        return not self.period_error
+
     @rx.event
     def go_to(self, step: int):
-        self.error, self.step = "", int(step)
+        """A step of the wizard; the period is checked when its step is left forward."""
+        step = int(step)
+        if self.step == 1 and step > 1 and not self._check_period():
+            return
+        self.error, self.step = "", step
 
     @rx.event
     async def review(self):

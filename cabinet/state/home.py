@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cabinet.components.charts import axis_width
 from cabinet.services.finance import billing as finance
 from cabinet.state.page import PageState, event
 from cabinet.text import money
@@ -20,8 +21,9 @@ class HomeState(PageState, rx.State):
     amount_to_pay: str = ""
     due_on: str = ""
     # the charts' data: recharts takes plain dicts
-    by_month: list[dict] = []  # {"month": "Окт 2026", "amount": 123.45}
-    top: list[dict] = []  # {"subscriber": "375291234567", "name": "Иванов", "amount": 12.3}
+    by_month: list[dict] = []  # {"month": "Окт 2026", "amount": 123.45, "amount_text": "123,45 BYN"}
+    by_month_axis: int = 0  # the width of its amount axis, in pixels
+    top: list[dict] = []  # {"subscriber": "375291234567", "name": "Иванов", "amount": 12.3, "amount_text": …}
 
     @event
     async def load(self):
@@ -36,6 +38,9 @@ class HomeState(PageState, rx.State):
         self.balance_negative = summary.balance < 0
         self.amount_to_pay = money(summary.amount_to_pay)
         self.due_on = f"{summary.due_on:%d.%m.%Y}" if summary.due_on else ""
-        self.by_month = [{"month": m.title, "amount": float(m.amount)} for m in page.by_month]
-        self.top = [{"subscriber": t.number, "name": t.name, "amount": float(t.amount)} for t in page.top]
+        self.by_month = [{"month": m.title, "amount": float(m.amount), "amount_text": money(m.amount)}
+                         for m in page.by_month]
+        self.by_month_axis = axis_width(max((m.amount for m in page.by_month), default=0))
+        self.top = [{"subscriber": t.number, "name": t.name, "amount": float(t.amount), "amount_text": money(t.amount)}
+                    for t in page.top]
         self.loaded = True

@@ -32,6 +32,7 @@ class InvoicesState(PageState, rx.State):
     draft_format: str = "pdf"
     edit_error: str = ""
     delivery_notice: str = ""  # after a change: the new addresses that were sent a link to confirm them
+    sent_before: str = ""  # a second «Отправить счет»: when and where this invoice went, with the offer to resend
     _order_key: str = ""
 
     @event
@@ -55,15 +56,29 @@ class InvoicesState(PageState, rx.State):
 
     @rx.event
     def choose(self, invoice_id: str):
-        self.invoice_id, self.done, self.error = invoice_id, "", ""
+        self.invoice_id, self.done, self.error, self.sent_before = invoice_id, "", "", ""
         self._order_key = self._new_key()
 
     @event
     async def send(self):
-        self.error, self.done = "", ""
+        """«Отправить счет»; for an invoice sent before, first when and where it went, and the offer to resend."""
+        self.error, self.done, self.sent_before = "", "", ""
+        previous = await self._run(orders.previous_invoice_sending, invoice_id=int(self.invoice_id or 0))
+        if previous is not None:
+            self.sent_before = previous.notice
+            return
+        await self._order()
+
+    @event
+    async def resend(self):
+        """«Отправить повторно»: a new request, as any order."""
+        self.error, self.done, self.sent_before = "", "", ""
+        await self._order()
+
+    async def _order(self):
         result = await self._run(orders.order_invoice, invoice_id=int(self.invoice_id or 0),
                                  idempotency_key=self._order_key)
-        self.done = result.message
+        self.done, self._order_key = result.message, self._new_key()
 
     @rx.event
     def open_edit(self):

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from cabinet.services.errors import AccessDenied, DomainError
 from cabinet.services.finance import payments
 from cabinet.state.format import one, parse_date
-from cabinet.state.page import PageState, event
+from cabinet.state.page import SESSION_REFUSALS, PageState, Stopped, event
 from cabinet.text import money
 
 
@@ -22,10 +23,18 @@ class PaymentView:
 
 @dataclass
 class RegistrationView:
+    id: str
     at: str
     amount: str
     invoice: str
     author: str
+    status: str
+    waiting: bool  # may still be corrected or withdrawn
+    amount_input: str  # the amount as the field shows it for a correction: «40,25»
+
+
+def _amount_input(amount) -> str:
+    return f"{amount:.2f}".replace(".", ",")
 
 
 class PaymentsView(PageState, mixin=True):
@@ -39,7 +48,16 @@ class PaymentsView(PageState, mixin=True):
     amount_due: str = ""
     default_amount: str = ""
     registered: list[RegistrationView] = []
+    account_number: str = ""
+    amount_error: str = ""  # beside the amount field
     confirming: bool = False
+    confirm_text: str = ""  # what the confirmation says will happen
+    # «Изменить» and «Отозвать» of a registration still waiting for the operator
+    changing_id: str = ""
+    change_amount: str = ""
+    change_error: str = ""
+    withdrawing_id: str = ""
+    withdraw_text: str = ""
     _amount: str = ""
 
     @event
@@ -60,9 +78,26 @@ class PaymentsView(PageState, mixin=True):
         self.may_register = status.allowed
         self.registration_note = status.reason
         self.amount_due = money(status.amount_due)
-        self.default_amount = f"{status.amount_due:.2f}"
-        self.registered = [RegistrationView(at=f"{r.registered_at:%d.%m.%Y %H:%M}", amount=money(r.amount),
-                                            invoice=r.invoice_title, author=r.author) for r in status.registered]
+        self.default_amount = _amount_input(status.amount_due)
+        self.account_number = status.account_number
+        self.registered = [
+            RegistrationView(id=str(r.id), at=f"{r.registered_at:%d.%m.%Y %H:%M}", amount=money(r.amount),
+                             invoice=r.invoice_title, author=r.author, status=r.status, waiting=r.waiting,
+                             amount_input=_amount_input(r.amount))
+            for r in status.registered]
+
+    async def _checked(self, service, **kwargs):
+        """(what the service returns, "") or (None, its refusal) to show beside the field; a refusal of the session
+        or of access stops the handler as `_run` does."""
+        try:
+            return await self._call(service, **kwargs), ""
+        except (*SESSION_REFUSALS, AccessDenied) as refusal:
+            raise Stopped(await self._refused(refusal)) from None
+        except DomainError as refusal:
+            return None, refusal.message
+
+    def _registration(self, registration_id: str) -> RegistrationView | None:
+        return next((r for r in self.registered if r.id == registration_id and r.waiting), None)
 
     @event
     async def show(self, form: dict):
@@ -73,9 +108,25 @@ class PaymentsView(PageState, mixin=True):
             return
         self._show_payments(await self._run(payments.list_payments, date_from=date_from, date_to=date_to))
 
-    @rx.event
-    def ask_to_register(self, form: dict):
-        self.error, self._amount, self.confirming = "", form.get("amount", ""), True
+    @event
+    async def ask_to_register(self, form: dict):
+        """The amount checked first, its refusal beside the field; then the confirmation names what will happen."""
+        self.error = self.done = ""
+        amount, self.amount_error = await self._checked(payments.check_registration_amount,
+                                                        amount=str(form.get("amount", "")))
+        if amount is None:
+            return
+        self._amount = str(amount)
+        self.confirm_text = (f"Оплата {money(amount)} по лицевому счету {self.account_number} будет зарегистрирована: "
+                             "оператор получит заявку «Регистрация оплаты». Пока заявка ожидает обработки, "
+                             "оплату можно изменить или отозвать.")
+        self.confirming = True
+
+    @event
+    async def retype_amount(self, value: str):
+        """While a refusal stands beside the amount, each change checks it again: it goes once the amount is right."""
+        if self.amount_error:
+            _, self.amount_error = await self._checked(payments.check_registration_amount, amount=str(value)[:40])
 
     @rx.event
     def set_confirming(self, value: bool):
@@ -86,6 +137,47 @@ class PaymentsView(PageState, mixin=True):
         self.confirming = False
         registered = await self._run(payments.register_payment, amount=self._amount)
         self.done = f"Оплата {money(registered.amount)} зарегистрирована."
+        self._show_registration(await self._run(payments.payment_registration))
+
+    @rx.event
+    def open_change(self, registration_id: str):
+        found = self._registration(str(registration_id))
+        self.changing_id = found.id if found else ""
+        self.change_amount, self.change_error = (found.amount_input if found else ""), ""
+
+    @rx.event
+    def close_change(self, value: bool = False):
+        if not value:
+            self.changing_id, self.change_error = "", ""
+
+    @event
+    async def save_change(self, form: dict):
+        self.error = self.done = ""
+        changed, self.change_error = await self._checked(
+            payments.correct_payment_registration, guarantee_id=int(self.changing_id or 0),
+            amount=str(form.get("amount", "")))
+        if changed is None:
+            return
+        self.changing_id, self.done = "", f"Сумма зарегистрированной оплаты изменена: {money(changed.amount)}."
+        self._show_registration(await self._run(payments.payment_registration))
+
+    @rx.event
+    def ask_to_withdraw(self, registration_id: str):
+        found = self._registration(str(registration_id))
+        self.withdrawing_id = found.id if found else ""
+        self.withdraw_text = (f"Регистрация оплаты {found.amount} от {found.at} ({found.invoice}) будет отозвана: "
+                              "заявка не будет передана оператору." if found else "")
+
+    @rx.event
+    def close_withdraw(self, value: bool = False):
+        if not value:
+            self.withdrawing_id = ""
+
+    @event
+    async def withdraw(self):
+        registration_id, self.withdrawing_id, self.error, self.done = self.withdrawing_id, "", "", ""
+        withdrawn = await self._run(payments.withdraw_payment_registration, guarantee_id=int(registration_id or 0))
+        self.done = f"Регистрация оплаты {money(withdrawn.amount)} отозвана."
         self._show_registration(await self._run(payments.payment_registration))
 
 

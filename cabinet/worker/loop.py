@@ -88,7 +88,8 @@ class Worker:
             while not stop.is_set():
                 busy = False
                 try:
-                    busy = await asyncio.to_thread(self.process_next_request, max_items=RUN_BATCH, halt=halt)
+                    if not settings.get().worker_pause_file.exists():
+                        busy = await asyncio.to_thread(self.process_next_request, max_items=RUN_BATCH, halt=halt)
                     busy = await send_due_emails(self.worker_id, tell=letters.tell) > 0 or busy
                 except Exception:
                     log.exception("Сбой цикла обработчика %s", self.worker_id)

@@ -47,3 +47,14 @@ def test_a_new_request_counts_up_while_the_worker_runs(page, cabinet):
     page.goto(f"/history/request?id={request_id}")
     expect(page.get_by_text("Статус: Выполнена")).to_be_visible(timeout=30_000)
     expect(page.get_by_role("cell", name="Выполнено").first).to_be_visible()
+
+
+def test_the_type_filter_offers_each_kind_once_and_only_those_the_account_can_have(page, cabinet):
+    sign_in(page, "375290000001", "Admin#2026")
+    expect(page.get_by_text("Сумма к оплате")).to_be_visible()
+    page.goto("/history")
+    kinds = page.get_by_label("Тип").locator("option").all_inner_texts()
+    assert len(kinds) == len(set(kinds)) and "Регистрация оплаты" in kinds and "Отправка счета" in kinds
+    assert "Начисления за текущий период" not in kinds and "SIP-многоканальность" not in kinds
+    statuses = page.get_by_label("Статус").locator("option").all_inner_texts()
+    assert "Отозвана" in statuses

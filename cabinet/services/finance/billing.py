@@ -198,6 +198,17 @@ def parse_emails(value: list[str] | str | None) -> list[str]:
     return found
 
 
+def check_delivery_emails(value: list[str] | str | None, *, required: bool = True) -> list[str]:
+    """The delivery addresses typed, as `parse_emails` reads them: at most MAX_DELIVERY_EMAILS, at least one when
+    `required` (invoices are e-mailed). The step of a form that takes them is left only when this passes."""
+    addresses = parse_emails(value)
+    if len(addresses) > MAX_DELIVERY_EMAILS:
+        raise DomainError(f"Можно указать не более {MAX_DELIVERY_EMAILS} адресов доставки, указано {len(addresses)}.")
+    if required and not addresses:
+        raise DomainError("Укажите хотя бы один адрес электронной почты для доставки счетов.")
+    return addresses
+
+
 @serves(EVERY_CABINET)
 def update_delivery(
     session: Session,
@@ -220,11 +231,7 @@ def update_delivery(
         *titles, last = (title for _, title in format_options())
         raise DomainError(f"Выберите формат счета: {', '.join(titles)} или {last}.")
     invoice_format = chosen.code
-    addresses = parse_emails(emails)
-    if len(addresses) > MAX_DELIVERY_EMAILS:
-        raise DomainError(f"Можно указать не более {MAX_DELIVERY_EMAILS} адресов доставки, указано {len(addresses)}.")
-    if method == "email" and not addresses:
-        raise DomainError("Укажите хотя бы один адрес электронной почты для доставки счетов.")
+    addresses = check_delivery_emails(emails, required=method == "email")
     before = _settings(account)
     known = [a for a in addresses if a in before.emails]
     awaiting = [a for a in addresses if a not in before.emails]

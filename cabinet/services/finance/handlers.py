@@ -21,6 +21,7 @@ from cabinet.documents.common import RenderedDocument
 from cabinet.documents.invoice import DEFAULT_FORMAT, load_invoice, render_invoice
 from cabinet.documents.reconciliation import render_reconciliation
 from cabinet.models import (
+    GuaranteePayment,
     Invoice,
     ItemStatus,
     PersonalAccount,
@@ -31,7 +32,7 @@ from cabinet.models import (
 )
 from cabinet.services.errors import ItemRefused
 from cabinet.services.requests.handling import Prepared, PreparedHook
-from cabinet.text import ddmmyyyy, month_words
+from cabinet.text import ddmmyyyy, money, month_words
 
 SIGNATURE = ("\n\nПисьмо отправлено из Личного кабинета корпоративного клиента по вашей заявке "
              "№ {request_id}. Отвечать на него не нужно.")
@@ -175,7 +176,17 @@ def reconciliation_letter(session: Session, request: Request, item: RequestItem)
                   sent="Акт сверки отправлен")
 
 
+# --- C5, P4: a registered payment, passed to the operator ---------------------------------------------------------
+
+def pass_payment_registration(session: Session, request: Request, item: RequestItem) -> str:
+    guarantee = session.get(GuaranteePayment, int(item.params.get("guarantee_id", 0)))
+    if guarantee is None or guarantee.account_id != request.account_id:
+        raise ItemRefused("Регистрация оплаты не найдена.")
+    return f"Оплата {money(guarantee.amount)} передана оператору"
+
+
 HANDLERS = {
+    RequestKind.PAYMENT_REGISTRATION: pass_payment_registration,  # C5, P4
     RequestKind.INVOICE_EMAIL: mailed_item(invoice_letter),  # C2, P5
     RequestKind.CALL_DETAIL: include_in_detail,  # C6, P8
     RequestKind.RECONCILIATION: mailed_item(reconciliation_letter),  # C7

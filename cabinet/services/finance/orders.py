@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from cabinet import clock
 from cabinet.clock import add_months
 from cabinet.documents.invoice import format_or_default
-from cabinet.models import Invoice, PersonalAccount, Request, RequestKind
+from cabinet.models import Invoice, PersonalAccount, Request, RequestKind, RequestStatus
 from cabinet.services import validation
 from cabinet.services.access import COMPANY, EVERY_CABINET, Actor, account_for, serves
 from cabinet.services.errors import AccessDenied, DomainError
@@ -92,6 +92,50 @@ def mail_invoice(session: Session, *, actor: Actor, account: PersonalAccount, in
                 f"в формате {format_or_default(request.params.get('format')).title}.")
 
     return _result(session, dto, message)
+
+
+@dataclass(frozen=True)
+class PreviousSending:
+    """The last time an invoice was ordered by e-mail: what a second «Отправить счет» tells before sending again."""
+
+    request_id: int
+    at: dt.datetime  # when it was sent (or, while it is being sent, ordered)
+    recipients: list[str]
+    sent: bool  # False: ordered and still being sent
+    notice: str  # «Счет за октябрь 2026 уже отправлен 05.11.2026 в 10:15 на buh@example.by. …»
+
+
+SENT_BEFORE = (RequestStatus.NEW.value, RequestStatus.IN_PROGRESS.value, RequestStatus.DONE.value,
+               RequestStatus.PARTLY_DONE.value)
+
+
+@serves(COMPANY)
+def previous_invoice_sending(
+    session: Session, *, actor: Actor, account_id: int, invoice_id: int
+) -> PreviousSending | None:
+    """The newest request that e-mailed this invoice of the account (not one refused), or None: from the stored
+    requests, so it holds whoever ordered it and from whichever page."""
+    account = account_for(session, actor, account_id)
+    invoice = session.get(Invoice, int(invoice_id or 0))
+    if invoice is None or invoice.account_id != account.id:
+        raise AccessDenied("Счет не найден на этом лицевом счете.")
+    request = session.exec(
+        select(Request)
+        .where(Request.account_id == account.id, Request.kind == RequestKind.INVOICE_EMAIL.value,
+               col(Request.status).in_(SENT_BEFORE), col(Request.params)["invoice_id"].as_integer() == invoice.id)
+        .order_by(col(Request.created_at).desc(), col(Request.id).desc())
+    ).first()
+    if request is None:
+        return None
+    recipients = list(request.params.get("recipients", []))
+    sent = request.finished_at is not None
+    at = request.finished_at or request.created_at
+    moment = f"{ddmmyyyy(at.date())} в {at:%H:%M}"
+    title = f"Счет за {month_words(invoice.period)}"
+    notice = (f"{title} уже отправлен {moment} на {', '.join(recipients)}." if sent else
+              f"{title} уже заказан {moment} и отправляется на {', '.join(recipients)}.")
+    return PreviousSending(request_id=request.id, at=at, recipients=recipients, sent=sent,
+                           notice=f"{notice} Если письмо не пришло, отправьте счет повторно.")
 
 
 # --- C6: «Детализация на Email» ------------------------------------------------------------------------------
@@ -178,6 +222,26 @@ def reconciliation_limits() -> tuple[dt.date, dt.date]:
     return add_months(today, -12 * RECONCILIATION_YEARS), today
 
 
+def reconciliation_period_errors(date_from: dt.date | None, date_to: dt.date | None) -> dict[str, str]:
+    """What is wrong with a reconciliation period, by field ("date_from", "date_to"); empty when it may be ordered:
+    both dates given, within 3 years back, none in the future, the start not after the end."""
+    earliest, today = reconciliation_limits()
+    errors: dict[str, str] = {}
+    if date_from is None:
+        errors["date_from"] = "Укажите начальную дату периода."
+    elif date_from > today:
+        errors["date_from"] = f"Дата начала периода не может быть позже сегодняшней ({ddmmyyyy(today)})."
+    elif date_from < earliest:
+        errors["date_from"] = f"Акт сверки доступен за {RECONCILIATION_YEARS} года: с {ddmmyyyy(earliest)}."
+    if date_to is None:
+        errors["date_to"] = "Укажите конечную дату периода."
+    elif date_to > today:
+        errors["date_to"] = f"Дата окончания периода не может быть позже сегодняшней ({ddmmyyyy(today)})."
+    if date_from is not None and date_to is not None and not errors and date_from > date_to:
+        errors["date_from"] = "Дата начала периода позже даты окончания."
+    return errors
+
+
 @serves(COMPANY)
 def order_reconciliation(
     session: Session,
@@ -192,15 +256,11 @@ def order_reconciliation(
     """Order a reconciliation act for a period within 3 years, to the delivery address or another one; it is
     processed within 10 working days (Belarusian calendar), the date stored on the request."""
     account = account_for(session, actor, account_id)
-    earliest, today = reconciliation_limits()
-    if date_from is None or date_to is None:
-        raise DomainError("Укажите начальную и конечную даты периода.")
-    if date_from < earliest:
-        raise DomainError(f"Акт сверки доступен за {RECONCILIATION_YEARS} года: с {ddmmyyyy(earliest)}.")
-    if date_to > today:
-        raise DomainError(f"Дата окончания периода не может быть позже сегодняшней ({ddmmyyyy(today)}).")
-    if date_from > date_to:
-        raise DomainError("Дата начала периода позже даты окончания.")
+    _, today = reconciliation_limits()
+    errors = reconciliation_period_errors(date_from, date_to)
+    if errors:
+        raise DomainError(next(iter(errors.values())))
+    assert date_from is not None and date_to is not None
     if email is not None and email.strip():
         recipients = [validation.email(email)]
     else:

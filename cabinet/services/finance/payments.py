@@ -1,6 +1,11 @@
 """«Платежи» (C4) and «Регистрация оплаты» (C5) for the Administrator and the Supervisor; the same for the SIP
 administrator (P2 «Информация по платежам», P3 «История гарантийных обязательств», P4 «Регистрация платежей»),
-where registration is open only to clients whose contract has run for more than three months."""
+where registration is open only to clients whose contract has run for more than three months.
+
+A registration is passed to the operator as a request («Регистрация оплаты»): while the worker has not claimed it,
+the user may correct its amount or withdraw it. Both are one conditional UPDATE of the request's item (still waiting,
+claimed by no worker), so the worker and the user can never both have it: whoever writes first wins, the other is
+told so."""
 
 from __future__ import annotations
 
@@ -8,15 +13,31 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from cabinet import clock
 from cabinet.clock import add_months
-from cabinet.models import AccountKind, GuaranteePayment, Invoice, Organization, Payment, PersonalAccount, User
+from cabinet.delivery import leases
+from cabinet.models import (
+    AccountKind,
+    GuaranteePayment,
+    Invoice,
+    ItemStatus,
+    Organization,
+    Payment,
+    PersonalAccount,
+    Request,
+    RequestItem,
+    RequestKind,
+    RequestStatus,
+    User,
+)
 from cabinet.services import audit
 from cabinet.services.access import EVERY_CABINET, Actor, account_for, serves
-from cabinet.services.errors import DomainError
+from cabinet.services.errors import AccessDenied, DomainError
+from cabinet.services.requests import store
+from cabinet.services.requests.store import ItemDraft
 from cabinet.text import ddmmyyyy, money, month_words
 
 CENT = Decimal("0.01")
@@ -25,7 +46,10 @@ MAX_PAYMENT_ROWS = 500
 REGISTRATION_DAY = 10  # registration is open until this day of the month after the billed one
 SIP_CONTRACT_MONTHS = 3  # P4: only for contracts that have run for more than this
 
-GUARANTEE_STATUS_TITLES = {"registered": "Зарегистрирована", "confirmed": "Подтверждена", "expired": "Просрочена"}
+WITHDRAWN = "withdrawn"
+GUARANTEE_STATUS_TITLES = {"registered": "Зарегистрирована", "confirmed": "Подтверждена", "expired": "Просрочена",
+                           WITHDRAWN: "Отозвана"}
+BEING_PROCESSED = "Заявка уже обрабатывается: изменить или отозвать регистрацию оплаты нельзя."
 
 
 def _money(value) -> Decimal:
@@ -103,11 +127,13 @@ def list_payments(
 
 @dataclass(frozen=True)
 class RegisteredPayment:
+    id: int
     registered_at: dt.datetime
     amount: Decimal
     invoice_title: str  # «Счет за октябрь 2026»
     author: str
-    status: str  # «Зарегистрирована» | «Подтверждена» | «Просрочена»
+    status: str  # «Зарегистрирована» | «Подтверждена» | «Просрочена» | «Отозвана»
+    waiting: bool = False  # its request is not claimed yet: it may be corrected or withdrawn
 
 
 @dataclass(frozen=True)
@@ -118,6 +144,7 @@ class RegistrationStatus:
     amount_due: Decimal  # what is left to pay on the last regular invoice
     deadline: dt.date | None  # the 10th of the month after the billed one
     registered: list[RegisteredPayment]  # this account's registrations, newest first
+    account_number: str = ""
 
 
 def _invoice_title(period: dt.date) -> str:
@@ -150,7 +177,8 @@ def _refusal(session: Session, account: PersonalAccount, last: Invoice | None) -
         return "Последний счет оплачен: регистрация не требуется."
     registered = session.exec(
         select(GuaranteePayment.id).where(
-            GuaranteePayment.account_id == account_id, GuaranteePayment.invoice_id == last.id
+            GuaranteePayment.account_id == account_id, GuaranteePayment.invoice_id == last.id,
+            GuaranteePayment.status != WITHDRAWN,
         )
     ).first()
     if registered is not None:
@@ -176,6 +204,28 @@ def _refusal(session: Session, account: PersonalAccount, last: Invoice | None) -
     return None
 
 
+def _request_key(guarantee_id: int) -> str:
+    """The idempotency key of the request of a registration: one request per registration, found by it."""
+    return f"payment-registration-{guarantee_id}"
+
+
+def _unclaimed(now: dt.datetime) -> list:
+    """The conditions of a request's item that no worker has claimed (or whose worker's lease ran out): the only
+    state in which the user may still change the registration."""
+    return [RequestItem.status == ItemStatus.WAITING.value, leases.lease_free(RequestItem, now)]
+
+
+def _waiting_keys(session: Session, guarantee_ids: list[int]) -> set[str]:
+    if not guarantee_ids:
+        return set()
+    return set(session.exec(
+        select(Request.idempotency_key)
+        .join(RequestItem, RequestItem.request_id == Request.id)
+        .where(Request.idempotency_key.in_([_request_key(g) for g in guarantee_ids]),
+               *_unclaimed(clock.now()))
+    ).all())
+
+
 def _registered(session: Session, account_id: int) -> list[RegisteredPayment]:
     rows = session.exec(
         select(GuaranteePayment, Invoice.period, User.full_name, User.login)
@@ -185,13 +235,16 @@ def _registered(session: Session, account_id: int) -> list[RegisteredPayment]:
         .order_by(GuaranteePayment.registered_at.desc(), GuaranteePayment.id.desc())
         .limit(100)
     ).all()
+    waiting = _waiting_keys(session, [g.id for g, *_ in rows if g.status == "registered"])
     return [
         RegisteredPayment(
+            id=g.id,
             registered_at=g.registered_at,
             amount=_money(g.amount),
             invoice_title=_invoice_title(period) if period else "",
             author=full_name or login,
             status=GUARANTEE_STATUS_TITLES.get(g.status, g.status),
+            waiting=_request_key(g.id) in waiting,
         )
         for g, period, full_name, login in rows
     ]
@@ -211,6 +264,7 @@ def payment_registration(session: Session, *, actor: Actor, account_id: int) -> 
         amount_due=_money(last.amount - last.paid_amount) if last and not last.is_paid else Decimal("0.00"),
         deadline=deadline,
         registered=_registered(session, account.id),
+        account_number=account.number,
     )
 
 
@@ -235,10 +289,29 @@ def parse_amount(value: Decimal | str | int | float | None, *, due: Decimal) -> 
 
 
 @serves(EVERY_CABINET)
+def check_registration_amount(
+    session: Session, *, actor: Actor, account_id: int, amount: Decimal | str | None = None
+) -> Decimal:
+    """The amount a registration would be made for, checked as `register_payment` checks it, without registering:
+    what the confirmation names before the user confirms."""
+    account = account_for(session, actor, account_id)
+    last = last_regular_invoice(session, account.id)
+    refusal = _refusal(session, account, last)
+    if refusal is not None:
+        raise DomainError(refusal)
+    return parse_amount(amount, due=_money(last.amount - last.paid_amount))
+
+
+def _summary(amount: Decimal, invoice: Invoice) -> str:
+    return f"Оплата {money(amount)} по счету за {month_words(invoice.period)}"
+
+
+@serves(EVERY_CABINET)
 def register_payment(
     session: Session, *, actor: Actor, account_id: int, amount: Decimal | str | None = None
 ) -> RegisteredPayment:
-    """«Регистрация оплаты» of the last regular invoice (C5); the amount due when no amount is given."""
+    """«Регистрация оплаты» of the last regular invoice (C5); the amount due when no amount is given. The
+    registration is passed to the operator by a request, which the worker carries out."""
     account = account_for(session, actor, account_id)
     last = last_regular_invoice(session, account.id)
     if last is not None:
@@ -253,6 +326,9 @@ def register_payment(
                                  registered_at=clock.now(), status="registered")
     session.add(guarantee)
     session.flush()
+    store.submit_request(session, actor=actor, account_id=account.id, kind=RequestKind.PAYMENT_REGISTRATION,
+                         params={"guarantee_id": guarantee.id}, items=[ItemDraft(params={"guarantee_id": guarantee.id})],
+                         idempotency_key=_request_key(guarantee.id), summary=_summary(value, last))
     audit.record(
         session,
         action="payment.registered",
@@ -265,12 +341,96 @@ def register_payment(
     )
     session.flush()
     return RegisteredPayment(
+        id=guarantee.id,
         registered_at=guarantee.registered_at,
         amount=value,
         invoice_title=_invoice_title(last.period),
         author=(user.full_name or user.login) if user else "",
         status=GUARANTEE_STATUS_TITLES["registered"],
+        waiting=True,
     )
+
+
+# --- correcting or withdrawing a registration while its request waits ------------------------------------------
+
+def _registration_of(session: Session, actor: Actor, account_id: int, guarantee_id: int
+                     ) -> tuple[PersonalAccount, GuaranteePayment, Request, Invoice]:
+    """The registration named, on an account of the actor, with its request and its invoice."""
+    account = account_for(session, actor, account_id)
+    guarantee = session.get(GuaranteePayment, int(guarantee_id or 0))
+    if guarantee is None or guarantee.account_id != account.id:
+        raise AccessDenied("Регистрация оплаты не найдена на этом лицевом счете.")
+    request = session.exec(select(Request).where(Request.idempotency_key == _request_key(guarantee.id))).first()
+    invoice = session.get(Invoice, guarantee.invoice_id) if guarantee.invoice_id else None
+    if request is None or invoice is None or request.account_id != account.id:
+        raise DomainError("Эта регистрация оплаты уже передана оператору: изменить или отозвать ее нельзя.")
+    if guarantee.status == WITHDRAWN:
+        raise DomainError("Эта регистрация оплаты уже отозвана.")
+    return account, guarantee, request, invoice
+
+
+def _take_waiting_item(session: Session, request: Request, **values) -> None:
+    """Write `values` to the request's item if it still waits for the worker, else refuse: a conditional UPDATE, so
+    the worker's claim (also a conditional UPDATE of that row) and this cannot both succeed."""
+    now = clock.now()
+    taken = session.execute(
+        update(RequestItem).where(RequestItem.request_id == request.id, *_unclaimed(now)).values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        finished = session.exec(select(Request.finished_at).where(Request.id == request.id)).one()
+        if finished is not None:
+            raise DomainError("Регистрация оплаты уже передана оператору: изменить или отозвать ее нельзя.")
+        raise DomainError(BEING_PROCESSED)
+
+
+def _shown(session: Session, guarantee: GuaranteePayment, invoice: Invoice, *, waiting: bool) -> RegisteredPayment:
+    user = session.get(User, guarantee.user_id)
+    return RegisteredPayment(
+        id=guarantee.id, registered_at=guarantee.registered_at, amount=_money(guarantee.amount),
+        invoice_title=_invoice_title(invoice.period), author=(user.full_name or user.login) if user else "",
+        status=GUARANTEE_STATUS_TITLES.get(guarantee.status, guarantee.status), waiting=waiting,
+    )
+
+
+@serves(EVERY_CABINET)
+def correct_payment_registration(
+    session: Session, *, actor: Actor, account_id: int, guarantee_id: int, amount: Decimal | str | None
+) -> RegisteredPayment:
+    """A new amount for a registration whose request the worker has not claimed yet («Изменить»)."""
+    account, guarantee, request, invoice = _registration_of(session, actor, account_id, guarantee_id)
+    value = parse_amount(amount, due=_money(invoice.amount - invoice.paid_amount))
+    _take_waiting_item(session, request, params={"guarantee_id": guarantee.id, "amount": str(value)})
+    before = _money(guarantee.amount)
+    guarantee.amount = value
+    request.summary = _summary(value, invoice)
+    session.add_all([guarantee, request])
+    audit.record(session, action="payment.corrected", actor=actor, account_id=account.id,
+                 object_kind="guarantee_payment", object_id=guarantee.id, amount_before=before, amount=value)
+    session.flush()
+    return _shown(session, guarantee, invoice, waiting=True)
+
+
+@serves(EVERY_CABINET)
+def withdraw_payment_registration(
+    session: Session, *, actor: Actor, account_id: int, guarantee_id: int
+) -> RegisteredPayment:
+    """«Отозвать» a registration whose request the worker has not claimed yet: the request ends as «Отозвана»."""
+    account, guarantee, request, invoice = _registration_of(session, actor, account_id, guarantee_id)
+    now = clock.now()
+    _take_waiting_item(session, request, status=ItemStatus.REFUSED.value, result="Отозвана", processed_at=now)
+    session.execute(
+        update(Request).where(Request.id == request.id, Request.finished_at.is_(None))
+        .values(status=RequestStatus.WITHDRAWN.value, finished_at=now, started_at=func.coalesce(Request.started_at, now),
+                refused_items=1, done_items=0)
+        .execution_options(synchronize_session=False)
+    )
+    guarantee.status = WITHDRAWN
+    session.add(guarantee)
+    audit.record(session, action="payment.withdrawn", actor=actor, account_id=account.id,
+                 object_kind="guarantee_payment", object_id=guarantee.id, amount=_money(guarantee.amount))
+    session.flush()
+    return _shown(session, guarantee, invoice, waiting=False)
 
 
 # --- page view: what one load of «Платежи» shows, in one unit of work ------------------------------------------

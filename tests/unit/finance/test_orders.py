@@ -466,3 +466,68 @@ def test_ordered_reconciliation_act_is_mailed_as_pdf(session, world, mail_sink):
     assert row.subject == f"Акт сверки за 01.01.2026–31.10.2026 по лицевому счету {world.account.number}"
     assert attachment.content_type == PDF and attachment.filename.endswith(".pdf")
     assert attachment.content.startswith(b"%PDF") and len(attachment.content) > 500
+
+
+# --- C2: a second «Отправить счет» for the same period --------------------------------------------------------
+
+def previous(session, world, invoice):
+    return orders.previous_invoice_sending(session, actor=world.actor, account_id=world.account.id,
+                                           invoice_id=invoice.id)
+
+
+def test_a_second_sending_is_told_when_and_where_the_invoice_went_and_may_send_it_again(session, world, mail_sink):
+    october = make_invoice(session, world.account, OCT, paid=False)
+    september = make_invoice(session, world.account, dt.date(2026, 9, 1))
+    assert previous(session, world, october) is None
+    clock.set_now(dt.datetime(2026, 11, 5, 10, 15))
+    first = order_invoice(session, world, october)
+    session.commit()
+    pending = previous(session, world, october)
+    assert (pending.request_id, pending.sent) == (first.request_id, False)
+    assert pending.notice.startswith("Счет за октябрь 2026 уже заказан 05.11.2026 в 10:15 и отправляется на "
+                                     "buh@example.test, chief@example.test.")
+
+    clock.set_now(dt.datetime(2026, 11, 5, 10, 16))
+    run_worker(session)
+    sent = previous(session, world, october)
+    assert sent.sent and sent.recipients == ["buh@example.test", "chief@example.test"]
+    assert sent.notice == ("Счет за октябрь 2026 уже отправлен 05.11.2026 в 10:16 на buh@example.test, "
+                           "chief@example.test. Если письмо не пришло, отправьте счет повторно.")
+    assert previous(session, world, september) is None  # another period was never sent
+
+    again = order_invoice(session, world, october, key="inv-2")  # the resend is a request of its own
+    session.commit()
+    assert again.request_id != first.request_id
+    assert previous(session, world, october).request_id == again.request_id
+
+
+def test_the_previous_sending_is_of_the_actors_own_account_only(session, world):
+    invoice = make_invoice(session, world.account, OCT)
+    with pytest.raises(AccessDenied):
+        orders.previous_invoice_sending(session, actor=world.stranger, account_id=world.other_account.id,
+                                        invoice_id=invoice.id)
+
+
+# --- the wizards' steps, checked when they are left ----------------------------------------------------------------
+
+@pytest.mark.parametrize("date_from, date_to, errors", [
+    (dt.date(2026, 1, 1), dt.date(2026, 11, 16), {}),
+    (dt.date(2023, 11, 16), dt.date(2023, 11, 16), {}),
+    (None, None, {"date_from": "Укажите начальную дату периода.", "date_to": "Укажите конечную дату периода."}),
+    (dt.date(2026, 3, 1), dt.date(2026, 2, 1), {"date_from": "Дата начала периода позже даты окончания."}),
+    (dt.date(2026, 11, 17), dt.date(2026, 11, 17),
+     {"date_from": "Дата начала периода не может быть позже сегодняшней (16.11.2026).",
+      "date_to": "Дата окончания периода не может быть позже сегодняшней (16.11.2026)."}),
+    (dt.date(2023, 11, 15), dt.date(2026, 1, 1), {"date_from": "Акт сверки доступен за 3 года: с 16.11.2023."}),
+])
+def test_a_reconciliation_period_is_checked_field_by_field(date_from, date_to, errors):
+    assert orders.reconciliation_period_errors(date_from, date_to) == errors
+
+
+def test_a_call_detail_period_is_within_three_years_and_not_in_the_future():
+    assert orders.check_detail_period(2026, 11) == dt.date(2026, 11, 1)
+    assert orders.check_detail_period(2023, 11) == dt.date(2023, 11, 1)
+    for year, month, words in ((2026, 12, "еще недоступна"), (2023, 10, "доступна за 3 года: с ноября 2023"),
+                               (2026, 13, "Выберите год и месяц")):
+        with pytest.raises(DomainError, match=words):
+            orders.check_detail_period(year, month)

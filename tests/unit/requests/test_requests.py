@@ -258,3 +258,16 @@ def test_the_results_are_fetched_by_a_link_of_the_session_that_may_see_them(sess
     sessions.sign_out(session, token=token)
     with pytest.raises(AccessDenied):
         history.items_file(session, link=url.split("link=", 1)[1])
+
+
+def test_the_history_filter_lists_each_kind_a_company_account_can_have_once():
+    from cabinet import bootstrap
+
+    kinds = history.history_filters().kinds
+    values, titles = [value for value, _ in kinds], [title for _, title in kinds]
+    assert len(set(values)) == len(values) and len(set(titles)) == len(titles)
+    handled = set(bootstrap.handler_registry().handlers)
+    assert set(values) <= handled  # a kind nothing carries out is never offered
+    assert "Регистрация оплаты" in titles and titles.count("Отправка счета") == 1
+    assert "Начисления за текущий период" not in titles and "SIP-многоканальность" not in titles  # SIP cabinet's
+    assert {title for _, title in history.history_filters().statuses} >= {"Принята", "Выполнена", "Отозвана"}
