@@ -13,6 +13,7 @@ import io
 import pkgutil
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -22,6 +23,7 @@ import cabinet.services
 from cabinet.models import (
     AccountKind,
     ChannelPackage,
+    GuaranteePayment,
     Request,
     RequestKind,
     Role,
@@ -92,6 +94,7 @@ class Objects:
     invoice: object
     request: object
     upload: object
+    guarantee: object
 
 
 def _objects(session, org, account, user) -> Objects:
@@ -103,8 +106,10 @@ def _objects(session, org, account, user) -> Objects:
     session.add_all([request, upload])
     session.flush()
     session.add(UploadedListItem(list_id=upload.id, position=0, subscriber_id=subscriber.id))
+    guarantee = GuaranteePayment(account_id=account.id, invoice_id=invoice.id, user_id=user.id, amount=Decimal("1.00"))
+    session.add(guarantee)
     session.flush()
-    return Objects(account, subscriber, invoice, request, upload)
+    return Objects(account, subscriber, invoice, request, upload, guarantee)
 
 
 @pytest.fixture
@@ -142,7 +147,7 @@ def _arguments(session, fn, objects: Objects, org) -> dict:
     subscriber = objects.subscriber
     samples = {
         "account_id": objects.account.id, "subscriber_id": subscriber.id, "request_id": objects.request.id,
-        "invoice_id": objects.invoice.id, "upload_id": objects.upload.id, "account": objects.account,
+        "invoice_id": objects.invoice.id, "guarantee_id": objects.guarantee.id, "amount": "1,00", "upload_id": objects.upload.id, "account": objects.account,
         "invoice": objects.invoice, "choice": Choice(subscriber_ids=[subscriber.id]),
         "names": {subscriber.id: "Новое имя"}, "name": "Новое имя", "number": subscriber.number,
         "idempotency_key": uuid.uuid4().hex, "year": today.year, "month": today.month - 1, "connect": True,

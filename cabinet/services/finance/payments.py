@@ -359,7 +359,7 @@ def _registration_of(session: Session, actor: Actor, account_id: int, guarantee_
     account = account_for(session, actor, account_id)
     guarantee = session.get(GuaranteePayment, int(guarantee_id or 0))
     if guarantee is None or guarantee.account_id != account.id:
-        raise AccessDenied("Регистрация оплаты не найдена на этом лицевом счете.")
+        raise AccessDenied()  # another company's and a missing one alike
     request = session.exec(select(Request).where(Request.idempotency_key == _request_key(guarantee.id))).first()
     invoice = session.get(Invoice, guarantee.invoice_id) if guarantee.invoice_id else None
     if request is None or invoice is None or request.account_id != account.id:
