@@ -3,19 +3,41 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_radix.themes.components.checkbox import Checkbox
 
 from cabinet.components.layout import TOUCH, ready
 from cabinet.state.format import text_limit
 
 
 def field(label: str, name: str, *, type: str = "text", placeholder: str = "", autocomplete: str = "off",
-          input_mode: str | None = None, **props) -> rx.Component:
+          input_mode: str | None = None, error=None, **props) -> rx.Component:
+    """A labelled input; `error` (a Var) is the refusal of what was typed, shown under it and read with it."""
+    if error is not None:
+        props.update(aria_invalid=rx.cond(error != "", "true", "false"), aria_describedby=f"{name}-error")
     return rx.el.label(
         rx.text(label, size="2", weight="medium"),
         rx.input(name=name, type=type, placeholder=placeholder, auto_complete=autocomplete, input_mode=input_mode,
                  size="3", width="100%", min_height=TOUCH, **{"max_length": text_limit(name), **props}),
+        *([rx.text(error, id=f"{name}-error", size="2", color_scheme="red", role="alert")] if error is not None
+          else []),
         display="flex", flex_direction="column", gap="0.25em", width="100%",
     )
+
+
+def checkbox(name: str, *text, **props) -> rx.Component:
+    """A checkbox whose label is a 44 px tap target: `name` is what a screen reader says, `text` what is shown
+    beside it (none in a table's row, where the row says the rest)."""
+    return rx.el.label(
+        Checkbox.create(size="3", aria_label=name, **props), *text,
+        display="flex", gap="0.5em", align_items="center", min_height=TOUCH, min_width=TOUCH,
+        justify_content="center" if not text else "flex-start", cursor="pointer",
+    )
+
+
+def link(text: str, href: str) -> rx.Component:
+    """A link standing on its own line (not in running text): 44 px high, as every tap target."""
+    return rx.link(text, href=href, size="2", display="inline-flex", align_items="center", min_height=TOUCH,
+                   width="fit-content")
 
 
 def submit(label: str, **props) -> rx.Component:
@@ -25,6 +47,7 @@ def submit(label: str, **props) -> rx.Component:
 def centered_card(*children: rx.Component, shown=None) -> rx.Component:
     """The sign-in pages: one card in the middle of the screen; `shown` as for `layout.ready`."""
     return rx.center(
-        rx.card(rx.vstack(*children, spacing="4", width="100%"), width="100%", max_width="440px", size="3"),
+        rx.el.main(rx.card(rx.vstack(*children, spacing="4", width="100%"), width="100%", size="3"),
+                   style={"width": "100%", "max_width": "440px"}),
         min_height="100vh", padding="1em", background=rx.color("gray", 2), data_ready=ready(shown),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cabinet.components.forms import checkbox
 from cabinet.components.layout import TOUCH, refusal
 from cabinet.components.table import data_table, pager, simple_table
 from cabinet.state.format import text_limit
@@ -15,10 +16,9 @@ UPLOAD_ID = "subscribers_xlsx"
 def _row(row) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
-            rx.checkbox(checked=PickerState.selected.contains(row.id) | PickerState.all_matching,
-                        disabled=PickerState.all_matching, on_change=lambda v: PickerState.tick(row.id, v),
-                        size="3", aria_label="Выбрать " + row.number),
-            min_width=TOUCH,
+            checkbox("Выбрать " + row.number, checked=PickerState.selected.contains(row.id) | PickerState.all_matching,
+                     disabled=PickerState.all_matching, on_change=lambda v: PickerState.tick(row.id, v)),
+            padding="0",
         ),
         rx.table.cell(row.number),
         rx.table.cell(row.name),
@@ -38,11 +38,9 @@ def _from_list() -> rx.Component:
             ),
             on_submit=PickerState.find, reset_on_submit=False, width="100%",
         ),
-        rx.el.label(
-            rx.checkbox(checked=PickerState.all_matching, on_change=PickerState.set_all_matching, size="3"),
-            rx.text("Выбрать всех, кто подходит под поиск: ", PickerState.total),
-            display="flex", gap="0.5em", align_items="center", min_height=TOUCH,
-        ),
+        checkbox("Выбрать всех, кто подходит под поиск", rx.text("Выбрать всех, кто подходит под поиск: ",
+                                                                  PickerState.total),
+                 checked=PickerState.all_matching, on_change=PickerState.set_all_matching),
         data_table(["", "Номер", "Имя", "Статус"], PickerState.rows, _row),
         pager(PickerState.page, PickerState.pages, PickerState.go),
         rx.text("Выбрано абонентов: ", PickerState.chosen_count, weight="bold"),
@@ -86,7 +84,7 @@ def subscriber_picker() -> rx.Component:
         rx.segmented_control.root(
             rx.segmented_control.item("Из списка лицевого счета", value="list"),
             rx.segmented_control.item("Загрузить файл xlsx", value="file"),
-            value=PickerState.source, on_change=PickerState.set_source, size="3",
+            value=PickerState.source, on_change=PickerState.set_source, size="3", min_height=TOUCH,
         ),
         rx.cond(PickerState.source == "list", _from_list(), _from_file()),
         refusal(PickerState.error),

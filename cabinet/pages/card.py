@@ -26,7 +26,7 @@ def _summary() -> rx.Component:
         rx.hstack(
             rx.vstack(
                 rx.heading(CardState.number, size="5", as_="h2"),
-                rx.hstack(rx.text(CardState.name), rx.icon_button(rx.icon("pencil"), variant="soft", size="3",
+                rx.hstack(rx.text(CardState.name), rx.icon_button(rx.icon("pencil"), variant="soft", size="4",
                                                                  aria_label="Изменить имя абонента",
                                                                  on_click=CardState.open("rename"))),
                 rx.text("Статус: ", rx.text.strong(CardState.status_title)),

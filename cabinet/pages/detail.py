@@ -23,8 +23,10 @@ def _period_step() -> rx.Component:
         ),
         rx.text("Вид файла", size="2"),
         rx.radio_group.root(
-            rx.vstack(rx.radio_group.item("Отдельный лист на каждого абонента", value="sheet_per_subscriber"),
-                      rx.radio_group.item("Один лист со столбцом «Номер абонента»", value="single_sheet")),
+            rx.vstack(rx.radio_group.item("Отдельный лист на каждого абонента", value="sheet_per_subscriber",
+                                                min_height=TOUCH),
+                      rx.radio_group.item("Один лист со столбцом «Номер абонента»", value="single_sheet",
+                                                min_height=TOUCH)),
             value=DetailState.layout, on_change=DetailState.set_layout, size="3",
         ),
         rx.button("Далее", size="3", min_height=TOUCH, on_click=DetailState.go_to(2)),
