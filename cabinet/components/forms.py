@@ -34,10 +34,10 @@ def checkbox(name: str, *text, **props) -> rx.Component:
     )
 
 
-def link(text: str, href: str) -> rx.Component:
+def link(text: str, href: str | rx.Var, **props) -> rx.Component:
     """A link standing on its own line (not in running text): 44 px high, as every tap target."""
-    return rx.link(text, href=href, size="2", display="inline-flex", align_items="center", min_height=TOUCH,
-                   width="fit-content")
+    return rx.link(text, href=href, display="inline-flex", align_items="center", min_height=TOUCH,
+                   width="fit-content", **props)
 
 
 def submit(label: str, **props) -> rx.Component:

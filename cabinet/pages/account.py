@@ -52,5 +52,5 @@ def password_page() -> rx.Component:
             on_submit=AfterSignInState.change, reset_on_submit=True,
         ),
         refusal(AfterSignInState.error),
-        link("На главную", routes.HOME),
+        link("На главную", routes.HOME, size="2"),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
+from cabinet.components.forms import link
 from cabinet.components.layout import TOUCH, frame, info
 from cabinet.components.picker import subscriber_picker
 from cabinet.components.wizard import stepper
@@ -64,7 +65,7 @@ def detail_page() -> rx.Component:
                     width="100%", spacing="3",
                 )),
                 (3, _confirm_step()),
-                rx.vstack(info(DetailState.done), rx.link("Открыть «История заявок»", href=routes.HISTORY)),
+                rx.vstack(info(DetailState.done), link("Открыть «История заявок»", routes.HISTORY)),
             ),
             spacing="4", width="100%",
         ),

@@ -88,7 +88,7 @@ def _mobile() -> rx.Component:
             value=SignInState.method, on_change=SignInState.set_method, width="100%", size="3", min_height=TOUCH,
         ),
         rx.cond(SignInState.method == "password", _password_form(_number_field()), _code_form()),
-        link("Забыли пароль", SignInState.recovery_link),
+        link("Забыли пароль", SignInState.recovery_link, size="2"),
         spacing="4", width="100%",
     )
 
@@ -141,5 +141,5 @@ def recover_page() -> rx.Component:
         ),
         info(RecoverState.message),
         refusal(RecoverState.error),
-        link("Вернуться ко входу", routes.LOGIN),
+        link("Вернуться ко входу", routes.LOGIN, size="2"),
     )
