@@ -11,6 +11,9 @@ PY := $(VENV)/bin/python
 BUN_VERSION := 1.4.5
 BUN_DIR := .tools/bun
 BUN := $(BUN_DIR)/node_modules/.bin/bun
+AXE_VERSION := 4.11.0
+AXE_DIR := .tools/axe
+AXE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
 STAMP := $(VENV)/.installed
 
 export PATH := $(CURDIR)/$(BUN_DIR)/node_modules/.bin:$(PATH)
@@ -62,7 +65,7 @@ stress-test: system-deps
 bench: deps
 	$(PY) -m bench
 
-deps: $(STAMP) $(BUN)
+deps: $(STAMP) $(BUN) $(AXE)
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,6 +77,11 @@ $(BUN):
 	mkdir -p $(BUN_DIR)
 	npm install --silent --no-audit --no-fund --prefix $(BUN_DIR) bun@$(BUN_VERSION)
 	@$(BUN) --version >/dev/null
+
+# axe-core, injected into the pages by the accessibility browser tests (tests/e2e/test_a11y.py)
+$(AXE):
+	mkdir -p $(AXE_DIR)
+	npm install --silent --no-audit --no-fund --save-exact --prefix $(AXE_DIR) axe-core@$(AXE_VERSION)
 
 # Debian packages the tests need: a browser, a PostgreSQL server, Redis, a CPU load for stress-test.
 system-deps:

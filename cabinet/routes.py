@@ -25,6 +25,13 @@ SUBSCRIBER_CARD = "/subscribers/card"
 CONFIRM_ADDRESS = "/delivery/confirm"  # the link mailed to a new delivery address; no sign-in needed
 
 
+def recovery(login: str = "") -> str:
+    """«Забыли пароль», with the number typed on the sign-in page."""
+    from urllib.parse import quote
+
+    return f"{RECOVER}?login={quote(login)}" if login else RECOVER
+
+
 def subscriber_card(subscriber_id) -> str:
     return f"{SUBSCRIBER_CARD}?id={subscriber_id}"
 REQUEST = "/history/request"

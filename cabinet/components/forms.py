@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_radix.themes.components.checkbox import Checkbox
 
 from cabinet.components.layout import TOUCH, ready
 from cabinet.state.format import text_limit
@@ -29,6 +30,22 @@ def field_error(error, name: str) -> rx.Component:
                                         class_name="field-error"))
 
 
+def checkbox(name: str, *text, **props) -> rx.Component:
+    """A checkbox whose label is a 44 px tap target: `name` is what a screen reader says, `text` what is shown
+    beside it (none in a table's row, where the row says the rest)."""
+    return rx.el.label(
+        Checkbox.create(size="3", aria_label=name, **props), *text,
+        display="flex", gap="0.5em", align_items="center", min_height=TOUCH, min_width=TOUCH,
+        justify_content="center" if not text else "flex-start", cursor="pointer",
+    )
+
+
+def link(text: str, href: str | rx.Var, **props) -> rx.Component:
+    """A link standing on its own line (not in running text): 44 px high, as every tap target."""
+    return rx.link(text, href=href, display="inline-flex", align_items="center", min_height=TOUCH,
+                   width="fit-content", **props)
+
+
 def submit(label: str, **props) -> rx.Component:
     return rx.button(label, type="submit", size="3", min_height=TOUCH, width="100%", **props)
 
@@ -36,6 +53,7 @@ def submit(label: str, **props) -> rx.Component:
 def centered_card(*children: rx.Component, shown=None) -> rx.Component:
     """The sign-in pages: one card in the middle of the screen; `shown` as for `layout.ready`."""
     return rx.center(
-        rx.card(rx.vstack(*children, spacing="4", width="100%"), width="100%", max_width="440px", size="3"),
+        rx.el.main(rx.card(rx.vstack(*children, spacing="4", width="100%"), width="100%", size="3"),
+                   style={"width": "100%", "max_width": "440px"}),
         min_height="100vh", padding="1em", background=rx.color("gray", 2), data_ready=ready(shown),
     )

@@ -4,25 +4,40 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cabinet.components.forms import checkbox
 from cabinet.components.layout import TOUCH, refusal
-from cabinet.components.table import data_table, pager, simple_table
+from cabinet.components.table import pager, simple_table, table_or_cards
 from cabinet.state.format import text_limit
 from cabinet.state.picker import MAX_UPLOAD_BYTES, PickerState
 
 UPLOAD_ID = "subscribers_xlsx"
 
 
+def _tick(row) -> rx.Component:
+    return checkbox("Выбрать " + row.number, checked=PickerState.selected.contains(row.id) | PickerState.all_matching,
+                    disabled=PickerState.all_matching, on_change=lambda v: PickerState.tick(row.id, v))
+
+
 def _row(row) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(
-            rx.checkbox(checked=PickerState.selected.contains(row.id) | PickerState.all_matching,
-                        disabled=PickerState.all_matching, on_change=lambda v: PickerState.tick(row.id, v),
-                        size="3", aria_label="Выбрать " + row.number),
-            min_width=TOUCH,
-        ),
+        rx.table.cell(_tick(row), padding="0"),
         rx.table.cell(row.number),
         rx.table.cell(row.name),
+        rx.table.cell(row.tariff),
         rx.table.cell(row.status),
+        rx.table.cell(row.sim),
+    )
+
+
+def _card(row) -> rx.Component:
+    """One subscriber on a tablet, where the table does not fit."""
+    return rx.card(
+        rx.hstack(_tick(row), rx.text(row.number, weight="bold"), rx.spacer(), rx.badge(row.status, size="2"),
+                  align="center", wrap="wrap", width="100%"),
+        rx.cond(row.name != "", rx.text(row.name)),
+        rx.text("Тарифный план: ", row.tariff, size="2"),
+        rx.text("SIM-карта: ", rx.cond(row.sim != "", row.sim, "нет"), size="2", style={"overflow_wrap": "anywhere"}),
+        width="100%",
     )
 
 
@@ -38,12 +53,11 @@ def _from_list() -> rx.Component:
             ),
             on_submit=PickerState.find, reset_on_submit=False, width="100%",
         ),
-        rx.el.label(
-            rx.checkbox(checked=PickerState.all_matching, on_change=PickerState.set_all_matching, size="3"),
-            rx.text("Выбрать всех, кто подходит под поиск: ", PickerState.total),
-            display="flex", gap="0.5em", align_items="center", min_height=TOUCH,
-        ),
-        data_table(["", "Номер", "Имя", "Статус"], PickerState.rows, _row),
+        checkbox("Выбрать всех, кто подходит под поиск", rx.text("Выбрать всех, кто подходит под поиск: ",
+                                                                  PickerState.total),
+                 checked=PickerState.all_matching, on_change=PickerState.set_all_matching),
+        table_or_cards(["", "Номер", "Имя", "Тарифный план", "Статус", "SIM-карта"], PickerState.rows, _row, _card,
+                       label="Абоненты для выбора"),
         pager(PickerState.page, PickerState.pages, PickerState.go),
         rx.text("Выбрано абонентов: ", PickerState.chosen_count, weight="bold"),
         width="100%", spacing="3",
@@ -86,7 +100,7 @@ def subscriber_picker() -> rx.Component:
         rx.segmented_control.root(
             rx.segmented_control.item("Из списка лицевого счета", value="list"),
             rx.segmented_control.item("Загрузить файл xlsx", value="file"),
-            value=PickerState.source, on_change=PickerState.set_source, size="3",
+            value=PickerState.source, on_change=PickerState.set_source, size="3", min_height=TOUCH,
         ),
         rx.cond(PickerState.source == "list", _from_list(), _from_file()),
         refusal(PickerState.error),

@@ -1,4 +1,5 @@
-"""A native select sized for touch: options are `state.format.Option` (value, label) held by the state."""
+"""A native select sized for touch: options are `state.format.Option` (value, label), held by the state (a Var) or
+fixed by the page (a list)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ def select(label: str, name: str, options, *, value=None, empty: str | None = No
         rx.text(label, size="2"),
         rx.el.select(
             *([rx.el.option(empty, value="")] if empty is not None else []),
-            rx.foreach(options, lambda o: rx.el.option(o.label, value=o.value)),
+            *([rx.el.option(o.label, value=o.value) for o in options] if isinstance(options, list)
+              else [rx.foreach(options, lambda o: rx.el.option(o.label, value=o.value))]),
             name=name, value=value, **props,
             style={"min_height": TOUCH, "padding": "0 0.5em", "border_radius": "6px",
                    "border": "1px solid var(--gray-7)", "background": "var(--color-panel-solid)"},

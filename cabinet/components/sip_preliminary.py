@@ -15,8 +15,9 @@ def sip_preliminary() -> rx.Component:
             rx.text("Предварительный счет за текущий месяц будет отправлен на адрес электронной почты, который ваша "
                     "организация указала в заявлении на подключение личного кабинета SIP.", size="2"),
             rx.radio_group.root(
-                rx.vstack(rx.radio_group.item("Лицевой счет", value="account"),
-                          rx.radio_group.item("Ввести свой список абонентов", value="list"), spacing="3"),
+                rx.vstack(rx.radio_group.item("Лицевой счет", value="account", min_height=TOUCH),
+                          rx.radio_group.item("Ввести свой список абонентов", value="list", min_height=TOUCH),
+                          spacing="3"),
                 value=State.scope, on_change=State.set_scope, size="3", aria_label="Счет по",
             ),
             rx.cond(State.scope == "list", rx.el.label(

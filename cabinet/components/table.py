@@ -18,6 +18,26 @@ def pager(page, pages, go) -> rx.Component:
     )
 
 
+WIDE_TABLE = ["none", "none", "none", "none", "block"]  # from 1280 px: a desktop, not a tablet either way up
+NARROW_CARDS = ["flex", "flex", "flex", "flex", "none"]
+
+
+def cell_link(text, href) -> rx.Component:
+    """A link in a table's cell (a row's number, a request's «№»): a whole 44×44 px tap target."""
+    return rx.link(text, href=href, display="inline-flex", align_items="center", min_height=TOUCH, min_width=TOUCH)
+
+
+def table_or_cards(headers: list, rows, row, card, *, label: str) -> rx.Component:
+    """The rows as a table on a desktop, and as a list of cards (`card` renders one row) on a narrower screen,
+    where the table would not fit: nothing scrolls sideways on a tablet. `label` names the list."""
+    return rx.fragment(
+        rx.box(data_table(headers, rows, row), display=WIDE_TABLE, width="100%"),
+        rx.el.ul(rx.foreach(rows, lambda r: rx.el.li(card(r))), aria_label=label, display=NARROW_CARDS,
+                 style={"flex_direction": "column", "gap": "0.5em", "list_style": "none", "padding": "0",
+                        "margin": "0", "width": "100%"}),
+    )
+
+
 def data_table(headers: list, rows, row) -> rx.Component:
     """A table of the rows the state holds (one page): `headers` are the column titles (text or header cells),
     `row` renders one row; scrolling sideways on a narrow screen."""

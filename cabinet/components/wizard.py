@@ -7,6 +7,7 @@ import reflex as rx
 
 from cabinet import routes
 from cabinet.components.cards import figure
+from cabinet.components.forms import link
 from cabinet.components.layout import TOUCH, info
 from cabinet.state.wizard import ProgressState
 
@@ -74,7 +75,7 @@ def ordered(state) -> rx.Component:
         rx.cond(p.status != "", rx.text("Статус: ", rx.text.strong(p.status))),
         progress(p.percent, p.done_items, p.refused, p.waiting, p.following),
         rx.hstack(
-            rx.link("Открыть заявку и ее ход", href=state.request_href),
+            link("Открыть заявку и ее ход", state.request_href),
             rx.spacer(),
             rx.button("Новая операция", variant="soft", size="3", min_height=TOUCH, on_click=state.again),
             width="100%", align="center", wrap="wrap",

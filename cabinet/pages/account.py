@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.components.forms import centered_card, field, submit
+from cabinet.components.forms import centered_card, field, link, submit
 from cabinet.components.layout import TOUCH, refusal
 from cabinet.pages.page import page
 from cabinet.state.session import SessionState
@@ -52,5 +52,5 @@ def password_page() -> rx.Component:
             on_submit=AfterSignInState.change, reset_on_submit=True,
         ),
         refusal(AfterSignInState.error),
-        rx.link("На главную", href=routes.HOME, size="2"),
+        link("На главную", routes.HOME, size="2"),
     )

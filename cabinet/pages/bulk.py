@@ -77,11 +77,19 @@ def bulk_page() -> rx.Component:
                              rx.tabs.trigger("Активация", value="activation", min_height=TOUCH),
                              rx.tabs.trigger("Прекращение обслуживания", value="termination", min_height=TOUCH),
                              style=TAB_STRIP),
+                # one panel, always the open tab's (its triggers' aria-controls name it), never remounted
+                rx.tabs.content(
+                    rx.vstack(
+                        rx.cond(State.tab == "rename", rename_stepper(),
+                                stepper(State.step, ["Абоненты", "Подтверждение", "Заявка"])),
+                        rx.cond(rx.cond(State.tab == "rename", Rename.step == 1, State.step == 1), _choose()),
+                        rx.cond(State.tab == "rename", rename_steps(), _status_steps()),
+                        spacing="4", width="100%",
+                    ),
+                    value=State.tab, padding_top="1em",
+                ),
                 value=State.tab, on_change=State.set_tab, width="100%",
             ),
-            rx.cond(State.tab == "rename", rename_stepper(), stepper(State.step, ["Абоненты", "Подтверждение", "Заявка"])),
-            rx.cond(rx.cond(State.tab == "rename", Rename.step == 1, State.step == 1), _choose()),
-            rx.cond(State.tab == "rename", rename_steps(), _status_steps()),
             spacing="4", width="100%",
         ),
         above=(rx.box(sections(routes.BULK_OPERATIONS), padding_bottom="1em"),),

@@ -48,7 +48,7 @@ def _service_fields() -> rx.Component:
             rx.segmented_control.root(
                 rx.segmented_control.item("Подключить", value="connect"),
                 rx.segmented_control.item("Отключить", value="disconnect"),
-                value=s.action, on_change=s.set_action, size="3",
+                value=s.action, on_change=s.set_action, size="3", min_height=TOUCH,
             ),
             spacing="1",
         ),

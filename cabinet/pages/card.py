@@ -14,7 +14,7 @@ from cabinet.components.card_blocks import (
     sim_dialog,
     tariff_dialog,
 )
-from cabinet.components.forms import field
+from cabinet.components.forms import field, link
 from cabinet.components.layout import TOUCH, frame
 from cabinet.pages.page import page
 from cabinet.state.card import CardState
@@ -26,7 +26,7 @@ def _summary() -> rx.Component:
         rx.hstack(
             rx.vstack(
                 rx.heading(CardState.number, size="5", as_="h2"),
-                rx.hstack(rx.text(CardState.name), rx.icon_button(rx.icon("pencil"), variant="soft", size="3",
+                rx.hstack(rx.text(CardState.name), rx.icon_button(rx.icon("pencil"), variant="soft", size="4",
                                                                  aria_label="Изменить имя абонента",
                                                                  on_click=CardState.open("rename"))),
                 rx.text("Статус: ", rx.text.strong(CardState.status_title)),
@@ -72,5 +72,5 @@ def card_page() -> rx.Component:
             _simple_dialogs(), tariff_dialog(), forwarding_dialog(), number_dialog(), sim_dialog(),
             spacing="4", width="100%", padding_top="0.5em",
         ),
-        above=(rx.link("← К списку абонентов", href=routes.SUBSCRIBERS),),
+        above=(link("← К списку абонентов", routes.SUBSCRIBERS),),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.components.forms import centered_card, submit
+from cabinet.components.forms import centered_card, link, submit
 from cabinet.components.layout import info, refusal
 from cabinet.pages.page import page
 from cabinet.state.confirm_address import ConfirmAddressState as State
@@ -20,6 +20,6 @@ def confirm_address_page() -> rx.Component:
                                                                             on_click=State.confirm), width="100%")),
             info(State.confirmed), refusal(State.error)),
                 rx.text("Проверяем ссылку…")),
-        rx.link("Перейти в Личный кабинет", href=routes.LOGIN),
+        link("Перейти в Личный кабинет", routes.LOGIN),
         shown=State.loaded,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.components.forms import field_error
+from cabinet.components.forms import field_error, link
 from cabinet.components.layout import TOUCH, frame, info
 from cabinet.components.picker import subscriber_picker
 from cabinet.components.wizard import stepper
@@ -26,8 +26,10 @@ def _period_step() -> rx.Component:
         ),
         rx.text("Вид файла", size="2"),
         rx.radio_group.root(
-            rx.vstack(rx.radio_group.item("Отдельный лист на каждого абонента", value="sheet_per_subscriber"),
-                      rx.radio_group.item("Один лист со столбцом «Номер абонента»", value="single_sheet")),
+            rx.vstack(rx.radio_group.item("Отдельный лист на каждого абонента", value="sheet_per_subscriber",
+                                                min_height=TOUCH),
+                      rx.radio_group.item("Один лист со столбцом «Номер абонента»", value="single_sheet",
+                                                min_height=TOUCH)),
             value=DetailState.layout, on_change=DetailState.set_layout, size="3",
         ),
         rx.button("Далее", size="3", min_height=TOUCH, on_click=DetailState.go_to(2)),
@@ -65,7 +67,7 @@ def detail_page() -> rx.Component:
                     width="100%", spacing="3",
                 )),
                 (3, _confirm_step()),
-                rx.vstack(info(DetailState.done), rx.link("Открыть «История заявок»", href=routes.HISTORY)),
+                rx.vstack(info(DetailState.done), link("Открыть «История заявок»", routes.HISTORY)),
             ),
             spacing="4", width="100%",
         ),

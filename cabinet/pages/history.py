@@ -8,7 +8,7 @@ from cabinet import routes
 from cabinet.components.forms import field
 from cabinet.components.layout import TOUCH, frame
 from cabinet.components.select import select
-from cabinet.components.table import data_table, pager
+from cabinet.components.table import cell_link, data_table, pager
 from cabinet.pages.page import page
 from cabinet.state.history import HistoryState as State
 
@@ -33,7 +33,7 @@ def _filters() -> rx.Component:
 
 def _row(row) -> rx.Component:
     return rx.table.row(*[
-        rx.table.cell(rx.link("№" + row.id, href=row.href) if key == "id" else getattr(row, key)) for _, key in COLUMNS
+        rx.table.cell(cell_link("№" + row.id, row.href) if key == "id" else getattr(row, key)) for _, key in COLUMNS
     ])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
+from cabinet.components.forms import link
 from cabinet.components.layout import TOUCH, frame, info, refusal
 from cabinet.pages.page import page
 from cabinet.state.format import text_limit
@@ -99,7 +100,7 @@ def invoices_page() -> rx.Component:
                         rx.button("Отправить счет", size="3", min_height=TOUCH, on_click=InvoicesState.send),
                         _sent_before(),
                         info(InvoicesState.done),
-                        rx.cond(InvoicesState.done != "", rx.link("Открыть «История заявок»", href=routes.HISTORY)),
+                        rx.cond(InvoicesState.done != "", link("Открыть «История заявок»", routes.HISTORY)),
                         spacing="3", width="100%",
                     ),
                     width="100%",

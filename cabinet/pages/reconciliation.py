@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.components.forms import field
+from cabinet.components.forms import field, link
 from cabinet.components.layout import TOUCH, frame, info
 from cabinet.components.wizard import stepper
 from cabinet.pages.page import page
@@ -65,7 +65,7 @@ def reconciliation_page() -> rx.Component:
                 State.step,
                 (1, _period()),
                 (2, _address()),
-                rx.vstack(info(State.done), rx.link("Открыть «История заявок»", href=routes.HISTORY)),
+                rx.vstack(info(State.done), link("Открыть «История заявок»", routes.HISTORY)),
             ),
             spacing="4", width="100%",
         ),

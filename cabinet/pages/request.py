@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
+from cabinet.components.forms import link
 from cabinet.components.layout import TOUCH, frame
 from cabinet.components.table import pager, simple_table
 from cabinet.components.wizard import progress
@@ -33,5 +34,5 @@ def request_page() -> rx.Component:
             pager(State.page, State.pages, State.go),
             spacing="3", width="100%",
         ),
-        above=(rx.link("← «История заявок»", href=routes.HISTORY),),
+        above=(link("← «История заявок»", routes.HISTORY),),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.components.forms import field
+from cabinet.components.forms import field, link
 from cabinet.components.layout import TOUCH, frame, tabbed
 from cabinet.components.sip_card import calls, channels, charges, personal, services, settings
 from cabinet.pages.page import page
@@ -59,5 +59,5 @@ def sip_card_page() -> rx.Component:
             ("Начисления за период", "charges", charges()),
             ("Просмотр детализации", "calls", calls()),
         ], label="Разделы абонента"),
-        above=(rx.link("← «Выбор SIP-абонента»", href=routes.SIP_SUBSCRIBERS),),
+        above=(link("← «Выбор SIP-абонента»", routes.SIP_SUBSCRIBERS),),
     )

@@ -7,14 +7,14 @@ import reflex as rx
 from cabinet import routes
 from cabinet.components.layout import TOUCH, frame
 from cabinet.components.select import select
-from cabinet.components.table import data_table, pager
+from cabinet.components.table import NARROW_CARDS, cell_link, pager, table_or_cards
 from cabinet.pages.page import page
-from cabinet.state.format import text_limit
+from cabinet.state.format import Option, text_limit
 from cabinet.state.subscribers import SubscribersState as State
 
 COLUMNS = [("Номер", "number"), ("Имя", "name"), ("Тарифный план", "tariff"), ("Статус", "status"),
            ("SIM-карта", "sim")]
-WIDE_ONLY = {"tariff", "sim"}  # on a tablet the card holds these
+SORTED_BY = [(title, key) for title, key in COLUMNS if key != "sim"]  # the columns the list sorts by
 
 
 def _filters() -> rx.Component:
@@ -37,23 +37,41 @@ def _filters() -> rx.Component:
 
 
 def _header(title: str, key: str) -> rx.Component:
+    if key not in dict(SORTED_BY).values():
+        return rx.table.column_header_cell(title)
     return rx.table.column_header_cell(
         rx.button(title, rx.cond(State.sort == key, rx.icon(rx.cond(State.descending, "arrow-down", "arrow-up"),
                                                           size=14)),
                   variant="ghost", on_click=State.sort_by(key), min_height=TOUCH),
-        display=["none", "none", "none", "table-cell"] if key in WIDE_ONLY else None,
     )
 
 
 def _row(row) -> rx.Component:
-    return rx.table.row(
-        *[
-            rx.table.cell(
-                rx.link(row.number, href=row.href) if key == "number" else getattr(row, key),
-                display=["none", "none", "none", "table-cell"] if key in WIDE_ONLY else None,
-            )
-            for _, key in COLUMNS
-        ]
+    return rx.table.row(*[rx.table.cell(cell_link(row.number, row.href) if key == "number" else getattr(row, key))
+                          for _, key in COLUMNS])
+
+
+def _card(row) -> rx.Component:
+    """One subscriber on a tablet, where the table does not fit: the number opens the card."""
+    return rx.card(
+        rx.hstack(cell_link(row.number, row.href), rx.spacer(), rx.badge(row.status, size="2"),
+                  align="center", wrap="wrap", width="100%"),
+        rx.cond(row.name != "", rx.text(row.name, weight="medium")),
+        rx.text("Тарифный план: ", row.tariff, size="2"),
+        rx.text("SIM-карта: ", rx.cond(row.sim != "", row.sim, "нет"), size="2", style={"overflow_wrap": "anywhere"}),
+        width="100%",
+    )
+
+
+def _sorting() -> rx.Component:
+    """On a tablet, where the cards have no column headers: the sort as a choice and a direction."""
+    return rx.hstack(
+        select("Сортировка", "sort", [Option(value=key, label=title) for title, key in SORTED_BY], value=State.sort,
+               on_change=State.sort_by),
+        rx.button(rx.icon(rx.cond(State.descending, "arrow-down", "arrow-up")),
+                  rx.cond(State.descending, "По убыванию", "По возрастанию"), variant="soft", size="3",
+                  min_height=TOUCH, on_click=State.sort_by(State.sort)),
+        align="end", wrap="wrap", display=NARROW_CARDS,
     )
 
 
@@ -82,7 +100,8 @@ def subscribers_page() -> rx.Component:
             State.total == 0,
             rx.callout("Абонентов по этому запросу нет. Измените поиск или фильтры.", icon="search-x"),
             rx.vstack(
-                data_table([_header(t, k) for t, k in COLUMNS], State.rows, _row),
+                _sorting(),
+                table_or_cards([_header(t, k) for t, k in COLUMNS], State.rows, _row, _card, label="Абоненты"),
                 pager(State.page, State.pages, State.go),
                 width="100%",
             ),

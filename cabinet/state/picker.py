@@ -25,7 +25,9 @@ class PickRow:
     id: str
     number: str
     name: str
+    tariff: str
     status: str
+    sim: str
 
 
 @dataclass
@@ -67,8 +69,8 @@ class PickerState(Paged, PageState, rx.State):
     async def _fetch(self):
         found = await self._run(listing.list_subscribers, search=self.search, status=self.status_filter or None,
                                 page=self.page, page_size=PAGE_SIZE)
-        self.rows = [PickRow(id=str(r.id), number=r.number, name=r.name, status=r.status_title)
-                     for r in self._paged(found)]
+        self.rows = [PickRow(id=str(r.id), number=r.number, name=r.name, tariff=r.tariff_name, status=r.status_title,
+                             sim=r.sim_iccid or "") for r in self._paged(found)]
 
     @rx.event
     def set_source(self, source: str | list[str]):

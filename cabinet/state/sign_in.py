@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+import math
+
 import reflex as rx
 
-from cabinet import bootstrap, routes
+from cabinet import bootstrap, clock, routes
 from cabinet.services import validation
 from cabinet.services.auth import sessions
 from cabinet.services.auth import sign_in as auth
 from cabinet.services.errors import DomainError
-from cabinet.state.format import Option, one, options
+from cabinet.state.format import Option, one, options, text_limit
 from cabinet.state.page import Refusals, event
 from cabinet.state.services import call
 from cabinet.state.session import SessionState
@@ -28,15 +32,38 @@ def _address(state: rx.State) -> str:
 class SignInState(Refusals, rx.State):
     category: str = "mobile"  # mobile («Мобильная связь») | fixed («Фиксированная связь»)
     method: str = "password"  # password | code
-    login: str = ""
+    login: str = ""  # the number as typed on «Мобильная связь», carried to «Забыли пароль» and the code step
     code_sent: bool = False
+    code_error: str = ""  # what was typed as the code cannot be one; shown under the code's field
+    resend_in: int = 0  # seconds until «Отправить код повторно» may be pressed
+    _resend_at: dt.datetime | None = None  # the server's time of sending + 60 s
     info: str = ""
     busy: bool = False
     opened: bool = False  # the page's load has run; its forms send only after it, so it cannot wipe what they did
 
+    @rx.var
+    def recovery_link(self) -> str:
+        return routes.recovery(self.login)
+
     @rx.event
     def set_category(self, category: str):
         self.category, self.error, self.info, self.code_sent = one(category), "", "", False
+
+    @rx.event
+    def set_login(self, login: str):
+        """The number as it is typed, so that «Забыли пароль» and the code step keep it."""
+        self.login = str(login).strip()[:text_limit("login")]
+
+    @rx.event
+    def change_number(self):
+        """«Изменить номер»: back from the code to the number, which stays filled in."""
+        self.code_sent, self.error, self.info, self.code_error = False, "", "", ""
+
+    async def _refused(self, refusal: DomainError):
+        if isinstance(refusal, auth.CodeNotDigits):
+            self.code_error = refusal.message
+            return None
+        return await super()._refused(refusal)
 
     @rx.event
     def set_method(self, method: str | list[str]):
@@ -63,15 +90,31 @@ class SignInState(Refusals, rx.State):
 
     @event
     async def send_code(self, form: dict):
-        self.error, self.info = "", ""
+        self.error, self.info, self.code_error = "", "", ""
         self.login = form.get("login", self.login)
-        self.info = await self._ask(auth.request_sms_code, login=self.login, gateway=bootstrap.sms_gateway(),
-                                    address=_address(self))
-        self.code_sent = True
+        sent = await self._ask(auth.request_sms_code, login=self.login, gateway=bootstrap.sms_gateway(),
+                               address=_address(self))
+        self.info, self._resend_at, self.code_sent = sent.message, sent.resend_at, True
+        return SignInState.count_down
+
+    @rx.event(background=True)
+    async def count_down(self):
+        """The seconds until a new code may be asked for, counted to the server's moment of sending + 60 s."""
+        async with self:
+            until = self._resend_at
+        while until is not None:
+            left = max(0, math.ceil((until - clock.now()).total_seconds()))
+            async with self:
+                if self._resend_at != until:  # a newer code has its own count
+                    return
+                self.resend_in = left
+            if left == 0:
+                return
+            await asyncio.sleep(min(1.0, left))
 
     @event
     async def sign_in_with_code(self, form: dict):
-        self.error = ""
+        self.error, self.code_error = "", ""
         result = await self._ask(auth.sign_in_with_code, login=self.login, code=form.get("code", ""),
                                  address=_address(self))
         return await self._enter(result)
@@ -87,26 +130,33 @@ class SignInState(Refusals, rx.State):
             except DomainError:  # the cookie's session has ended: sign in anew
                 return None
             return rx.redirect(routes.HOME)
-        return None
+        return SignInState.count_down if self.code_sent else None
 
 
 class RecoverState(Refusals, rx.State):
-    """«Забыли пароль» → «Идентификация через E-mail» → «Восстановить пароль»."""
+    """«Забыли пароль» → «Идентификация через E-mail» → «Восстановить пароль»: the form stays, so that another
+    request may follow within the limits, with what the last one did beside it."""
 
     method: str = ""  # "" until «Идентификация через E-mail» is chosen
-    sent: bool = False
+    login: str = ""  # the number the sign-in page carried over (`routes.recovery`)
     message: str = ""
 
     @rx.event
+    def open_page(self):
+        """Every visit starts afresh, from the number the sign-in page carried."""
+        carried = self.router.url.query_parameters.get("login", "")
+        self.login = str(carried).strip()[:text_limit("login")]
+        self.method, self.message, self.error = "", "", ""
+
+    @rx.event
     def choose_email(self):
-        self.method, self.sent, self.message, self.error = "email", False, "", ""
+        self.method, self.message, self.error = "email", "", ""
 
     @event
     async def recover(self, form: dict):
-        self.error = ""
-        self.message = await self._ask(auth.request_temporary_password, login=form.get("login", ""),
-                                       address=_address(self))
-        self.sent = True
+        self.error, self.message = "", ""
+        self.login = str(form.get("login", ""))[:text_limit("login")]
+        self.message = await self._ask(auth.request_temporary_password, login=self.login, address=_address(self))
 
 
 class AfterSignInState(Refusals, rx.State):

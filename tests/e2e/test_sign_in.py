@@ -20,6 +20,7 @@ from tests.e2e.helpers import (
     shows_account,
     sign_in,
     switch_account,
+    wait_ready,
 )
 
 
@@ -139,3 +140,66 @@ def test_a_sip_page_sends_the_administrator_home_with_the_reason(page, cabinet):
     expect(page.get_by_text("доступен только администратору SIP")).to_be_visible()
     expect(page.get_by_role("heading", name="Главная")).to_be_visible()
     expect(page.get_by_role("heading", name="Выбор SIP-абонента")).to_have_count(0)
+
+
+def test_recovery_keeps_the_typed_number_and_offers_the_form_on_every_visit(page, cabinet):
+    # A number no one signs in with, one per screen size: a request for it counts only against itself.
+    number = "375299990001" if page.device == "desktop" else "375299990002"
+    page.goto("/login")
+    page.get_by_role("tabpanel").get_by_label("Номер телефона").fill(number)
+    forgot = page.get_by_role("link", name="Забыли пароль")
+    expect(forgot).to_have_attribute("href", re.compile(f"login={number}"))
+    follow(page, forgot)
+    page.get_by_role("button", name="Идентификация через E-mail").click()
+    expect(page.get_by_label("Номер телефона")).to_have_value(number)
+    page.get_by_role("button", name="Восстановить пароль").click()
+    expect(page.get_by_role("status")).to_contain_text("временный пароль отправлен")
+
+    page.reload()
+    wait_ready(page)
+    expect(page.get_by_role("status")).to_have_count(0)  # a fresh visit: the form, not the last answer
+    page.get_by_role("button", name="Идентификация через E-mail").click()
+    page.get_by_role("button", name="Восстановить пароль").click()  # the same number again, too soon
+    expect(page.get_by_role("alert")).to_contain_text(re.compile(r"Повторно запросить можно через \d+ с"))
+    expect(page.get_by_role("button", name="Восстановить пароль")).to_be_visible()
+
+
+def _ask_for_a_code(page, number: str) -> None:
+    page.goto("/login")
+    page.get_by_role("radio", name="По SMS-коду").click()
+    page.get_by_label("Номер телефона").fill(number)
+    page.get_by_role("button", name="Получить код").click()
+    expect(page.get_by_text(f"Код отправлен на номер {number}")).to_be_visible()
+
+
+def test_the_code_step_names_the_number_counts_down_and_goes_back_to_it(page, cabinet):
+    number = "375299990011" if page.device == "desktop" else "375299990012"
+    _ask_for_a_code(page, number)
+    resend = page.get_by_role("button", name="Отправить код повторно")
+    expect(resend).to_be_disabled()
+    countdown = page.get_by_text(re.compile(r"Запросить новый код можно через \d+ с"))
+    first = int(re.search(r"через (\d+) с", countdown.inner_text()).group(1))
+    assert 0 < first <= 60
+    page.wait_for_function("first => !document.body.innerText.includes(`через ${first} с`)", arg=first)
+    second = int(re.search(r"через (\d+) с", countdown.inner_text()).group(1))
+    assert second < first
+    page.get_by_role("button", name="Изменить номер").click()
+    expect(page.get_by_label("Номер телефона")).to_have_value(number)
+    expect(page.get_by_role("button", name="Получить код")).to_be_visible()
+
+
+def test_letters_in_the_code_are_refused_in_the_field_without_spending_a_try(page, cabinet):
+    number = "375290000002" if page.device == "desktop" else "375290000003"
+    _ask_for_a_code(page, number)
+    code_field = page.get_by_label("Код из SMS")
+    code_field.fill("12ab56")
+    page.get_by_role("button", name="Войти").click()
+    expect(page.get_by_text("Код состоит из цифр.")).to_be_visible()
+    expect(code_field).to_have_attribute("aria-invalid", "true")
+    attempts = query(cabinet, "SELECT c.attempts FROM onetimecode c JOIN user u ON u.id = c.user_id "
+                     "WHERE u.login = ? ORDER BY c.id DESC LIMIT 1", number)[0][0]
+    assert attempts == 0
+    sent = [line for line in cabinet.sms_lines() if number in line]
+    page.get_by_label("Код из SMS").fill(re.search(r"Личный кабинет: (\d{6})", sent[-1]).group(1))
+    follow(page, page.get_by_role("button", name="Войти"))
+    expect(page.get_by_role("heading", name=re.compile("Главная|Выберите способ входа"))).to_be_visible()

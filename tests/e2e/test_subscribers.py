@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import open_page
 from tests.e2e.helpers import account_number, follow, query, sign_in
 
 SLOW = 30_000  # the worker polls; a result shows within a few seconds
@@ -190,3 +191,51 @@ def test_sim_replacement_with_a_free_sim(admin, cabinet):
     dialog.get_by_role("button", name="Далее").click()
     dialog.get_by_role("button", name="Подтвердить").click()
     expect(admin.get_by_text(f"SIM-карта: {iccid}")).to_be_visible(timeout=SLOW)
+
+
+_SCROLLS_SIDEWAYS = """() => [document.documentElement, ...document.querySelectorAll('*')].filter(el => {
+    const overflow = getComputedStyle(el).overflowX;
+    const scrolls = el === document.documentElement || overflow === 'auto' || overflow === 'scroll';
+    return scrolls && el.scrollWidth > el.clientWidth + 1;
+}).map(el => el.tagName + '.' + el.className)"""
+
+
+def test_the_list_shows_tariff_and_sim_and_fits_the_screen(admin, cabinet):
+    _, number, iccid = subscriber(cabinet, admin, offset=13)
+    tariff = query(cabinet, "SELECT t.name FROM subscriber s JOIN tariff t ON t.id = s.tariff_id WHERE s.number = ?",
+                   number)[0][0]
+    search(admin, number)
+    expect(admin.get_by_text("Найдено абонентов: 1")).to_be_visible()
+    if admin.device == "desktop":
+        row = admin.get_by_role("row").filter(has=admin.get_by_role("link", name=number))
+        expect(row.get_by_role("cell", name=tariff)).to_be_visible()
+        expect(row.get_by_role("cell", name=iccid)).to_be_visible()
+    else:  # a card per subscriber: the table would not fit
+        expect(admin.get_by_role("table")).to_be_hidden()
+        card = admin.get_by_role("list", name="Абоненты").get_by_role("listitem")
+        expect(card).to_contain_text(f"Тарифный план: {tariff}")
+        expect(card).to_contain_text(f"SIM-карта: {iccid}")
+    assert admin.evaluate(_SCROLLS_SIDEWAYS) == []
+    link = admin.get_by_role("link", name=number)
+    box = link.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44
+    follow(admin, link)
+    expect(admin.get_by_role("heading", name=number)).to_be_visible()
+
+
+def test_the_cards_sort_on_a_tablet_too(browser, cabinet):
+    """A tablet has no column headers to tap: the sort is a choice and a direction above the cards."""
+    admin = open_page(browser, cabinet, "tablet")
+    sign_in(admin, "375290000001", "Admin#2026")
+    highest = query(cabinet, "SELECT MAX(s.number) FROM subscriber s JOIN personalaccount a ON a.id = s.account_id "
+                    "WHERE a.organization_id = 1 AND a.kind = 'mobile'")[0][0]
+    admin.goto("/subscribers")
+    cards = admin.get_by_role("list", name="Абоненты").get_by_role("listitem")
+    expect(cards.first).to_be_visible()
+    admin.get_by_role("button", name="По возрастанию").tap()
+    expect(admin.get_by_role("button", name="По убыванию")).to_be_visible()
+    expect(cards.first.get_by_role("link")).to_have_text(highest)
+    admin.get_by_label("Сортировка").select_option(label="Статус")
+    expect(admin.get_by_role("button", name="По возрастанию")).to_be_visible()
+    assert admin.evaluate(_SCROLLS_SIDEWAYS) == []
+    admin.context.close()

@@ -181,6 +181,13 @@ def admit_message(session: Session, *, login: str, address: str, per_address: Li
     session.add(throttle)
 
 
+def resend_at(session: Session, login: str) -> dt.datetime:
+    """When the next SMS code or temporary password for `login` may go out: 60 s after the last one sent."""
+    throttle = session.get(SignInThrottle, login)
+    last = throttle.last_message_at if throttle and throttle.last_message_at else clock.now() - RESEND_AFTER
+    return last + RESEND_AFTER
+
+
 # --- the password lock of one login -----------------------------------------------------------------------------
 
 def _lock_refusal(throttle: SignInThrottle) -> TryLater:

@@ -8,6 +8,7 @@ state) and per number, and the password lock, are counted in `limits`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 import string
 from dataclasses import dataclass
@@ -36,6 +37,19 @@ TEMP_SENT = (
     "Если номер зарегистрирован в Личном кабинете, временный пароль отправлен на адрес электронной почты, "
     "который ваша организация указала в заявлении на подключение. Пароль действует 24 часа."
 )
+
+
+class CodeNotDigits(DomainError):
+    """What was typed as the SMS code cannot be one: refused before it spends a try or counts against a limit."""
+
+    def __init__(self):
+        super().__init__("Код состоит из цифр.")
+
+
+@dataclass(frozen=True)
+class CodeSent:
+    message: str
+    resend_at: dt.datetime  # the server's time of sending + 60 s: the moment a new code may be asked for
 
 
 @dataclass(frozen=True)
@@ -135,9 +149,10 @@ def _matching_password(user: User, password: str, *, locked: bool) -> str | None
 
 
 @serves(PUBLIC)
-def request_sms_code(session: Session, *, login: str, gateway: SmsGateway, address: str = "") -> str:
+def request_sms_code(session: Session, *, login: str, gateway: SmsGateway, address: str = "") -> CodeSent:
     """A1: a 6-digit code by SMS, valid 5 minutes; a new one no sooner than 60 s after the last, and within the
-    daily cap of the number and the hourly one of the address. The password lock does not hold codes."""
+    daily cap of the number and the hourly one of the address. The password lock does not hold codes. The answer
+    reads the same, with the same resend moment, whether or not the number is registered."""
     login = validation.phone_number(login)
     limits.admit_message(session, login=login, address=address, per_address=limits.SMS_CODES_PER_ADDRESS,
                          per_number=limits.SMS_CODES_PER_NUMBER)
@@ -152,12 +167,17 @@ def request_sms_code(session: Session, *, login: str, gateway: SmsGateway, addre
         session.commit()
         gateway.send(login, f"Код для входа в Личный кабинет: {code}. Никому не сообщайте его.")
     session.commit()
-    return CODE_SENT
+    return CodeSent(message=CODE_SENT, resend_at=limits.resend_at(session, login))
 
 
 @serves(PUBLIC)
 def sign_in_with_code(session: Session, *, login: str, code: str, address: str = "") -> SignInResult:
+    """A1: the code sent by `request_sms_code`. Anything but digits is refused at once: it cannot be a code, so
+    it spends none of the code's tries and counts against no limit."""
     login = validation.phone_number(login)
+    code = (code or "").strip()
+    if not re.fullmatch(r"[0-9]+", code):
+        raise CodeNotDigits()
     limits.refuse_if_held(session, limits.SIGN_IN_FAILURES_PER_ADDRESS, address)
     user = _user(session, "phone", login)
     current = None
@@ -171,7 +191,7 @@ def sign_in_with_code(session: Session, *, login: str, code: str, address: str =
         raise _fail(session, CODE_INVALID, login=login, address=address, counts_for_lock=False, user=user)
     current.attempts += 1
     session.add(current)
-    if keyed_hash((code or "").strip()) != current.code_hash:
+    if keyed_hash(code) != current.code_hash:
         # A code has its own five tries; they do not lock the login on top of that.
         left = CODE_MAX_ATTEMPTS - current.attempts
         if left == 0:

@@ -126,7 +126,7 @@ def test_fixed_line_signs_in_by_account_number(session, company):
 
 def test_sms_code_signs_in_once(session, company):
     inbox = SmsInbox()
-    assert auth.request_sms_code(session, login="375290000001", gateway=inbox) == auth.CODE_SENT
+    assert auth.request_sms_code(session, login="375290000001", gateway=inbox).message == auth.CODE_SENT
     code = inbox.last_code()
     result = auth.sign_in_with_code(session, login="375290000001", code=code)
     assert sessions.actor_for(session, token=result.token).role == Role.ADMINISTRATOR
@@ -156,6 +156,34 @@ def test_sms_code_allows_five_tries_then_a_new_code_is_needed(session, company):
         auth.sign_in_with_code(session, login="375290000001", code=code)
 
 
+def test_letters_typed_as_the_code_spend_no_try_and_count_against_no_limit(session, company):
+    inbox = SmsInbox()
+    auth.request_sms_code(session, login="375290000001", gateway=inbox, address="198.51.100.7")
+    for typed in ("abcdef", "12345б", "12 34 56", "", "１２３４５６"):  # the last in full-width digits
+        with pytest.raises(auth.CodeNotDigits, match="^Код состоит из цифр.$"):
+            auth.sign_in_with_code(session, login="375290000001", code=typed, address="198.51.100.7")
+    from cabinet.models import AbuseCounter, OneTimeCode
+
+    assert session.exec(select(OneTimeCode.attempts)).one() == 0
+    assert session.exec(select(AbuseCounter).where(AbuseCounter.scope == limits.SIGN_IN_FAILURES_PER_ADDRESS.scope)
+                        ).all() == []
+    wrong = "000000" if inbox.last_code() != "000000" else "111111"
+    with pytest.raises(DomainError, match="Осталось попыток: 4"):  # the first try that counts
+        auth.sign_in_with_code(session, login="375290000001", code=wrong, address="198.51.100.7")
+    assert auth.sign_in_with_code(session, login="375290000001", code=f" {inbox.last_code()} ").token
+
+
+def test_the_code_can_be_asked_again_sixty_seconds_after_the_servers_time_of_sending(session, company):
+    sent_at = clock.now()
+    answer = auth.request_sms_code(session, login="375290000001", gateway=SmsInbox())
+    assert answer.resend_at == sent_at + dt.timedelta(seconds=60)
+    clock.advance(seconds=20)
+    with pytest.raises(DomainError, match="через 40 с"):
+        auth.request_sms_code(session, login="375290000001", gateway=SmsInbox())
+    unknown = auth.request_sms_code(session, login="375299999999", gateway=SmsInbox())
+    assert unknown.resend_at == clock.now() + dt.timedelta(seconds=60)  # an unknown number reads the same
+
+
 def test_a_new_code_only_after_sixty_seconds_and_it_replaces_the_old(session, company):
     inbox = SmsInbox()
     auth.request_sms_code(session, login="375290000001", gateway=inbox)
@@ -172,7 +200,7 @@ def test_a_new_code_only_after_sixty_seconds_and_it_replaces_the_old(session, co
 
 def test_sms_for_an_unknown_number_says_the_same_and_sends_nothing(session, company):
     inbox = SmsInbox()
-    assert auth.request_sms_code(session, login="375299999999", gateway=inbox) == auth.CODE_SENT
+    assert auth.request_sms_code(session, login="375299999999", gateway=inbox).message == auth.CODE_SENT
     assert inbox.sent == []
 
 

@@ -1,0 +1,248 @@
+"""Accessibility of every page (DESIGN §6): axe-core finds nothing critical or serious, at desktop size and at
+768×1024 with touch, and every control is a tap target of at least 44×44 px on the tablet.
+
+The pages are the routes of `cabinet.routes`, each opened by whom it is for; a route added there and not here
+fails `test_every_route_is_checked`, so no page is forgotten."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from cabinet import routes
+from tests.e2e.conftest import ROOT, open_page
+from tests.e2e.helpers import account_number, query, sign_in, sign_in_sip_admin
+
+AXE = ROOT / ".tools/axe/node_modules/axe-core/axe.min.js"  # installed by `make deps`
+TOUCH = 44  # px, layout.TOUCH
+
+ADMIN = ("375290000001", "Admin#2026")
+SUPERVISOR = ("375290000002", "Super#2026")
+BOTH_ROLES = ("375290000003", "Both#2026")
+
+
+def _subscriber(cabinet, kind: str) -> int:
+    return query(cabinet, "SELECT s.id FROM subscriber s JOIN personalaccount a ON a.id = s.account_id "
+                 "WHERE a.organization_id = 1 AND a.kind = ? ORDER BY s.id LIMIT 1", kind)[0][0]
+
+
+def _request(cabinet) -> int:
+    return query(cabinet, "SELECT r.id FROM request r JOIN personalaccount a ON a.id = r.account_id "
+                 "WHERE a.organization_id = 1 AND a.kind = 'mobile' ORDER BY r.id LIMIT 1")[0][0]
+
+
+_UNKNOWN_NUMBERS = (f"37529998{n:04d}" for n in itertools.count(1))  # a new code for each: no 60 s to wait
+
+
+def _fixed_line_tab(page) -> None:
+    page.get_by_role("tab", name="Фиксированная связь").click()
+    expect(page.get_by_label("Номер лицевого счета")).to_be_visible()
+
+
+def _code_step(page) -> None:
+    page.get_by_role("radio", name="По SMS-коду").click()
+    page.get_by_label("Номер телефона").fill(next(_UNKNOWN_NUMBERS))
+    page.get_by_role("button", name="Получить код").click()
+    expect(page.get_by_role("button", name="Изменить номер")).to_be_visible()
+
+
+def _tab(name: str):
+    """The step that opens the tab `name`."""
+
+    def open_tab(page) -> None:
+        page.get_by_role("tab", name=name).click()
+        expect(page.get_by_role("tab", name=name)).to_have_attribute("aria-selected", "true")
+    return open_tab
+
+
+def _recovery_form(page) -> None:
+    page.get_by_role("button", name="Идентификация через E-mail").click()
+    expect(page.get_by_role("button", name="Восстановить пароль")).to_be_visible()
+
+
+# The routes whose address needs a query: the address, from what the seeded cabinet holds.
+ADDRESSES = {
+    routes.CONFIRM_ADDRESS: lambda cabinet: routes.address_confirmation("not-a-valid-token"),
+    routes.SUBSCRIBER_CARD: lambda cabinet: routes.subscriber_card(_subscriber(cabinet, "mobile")),
+    routes.REQUEST: lambda cabinet: routes.request_page(_request(cabinet)),
+    routes.SIP_CARD: lambda cabinet: routes.sip_card(_subscriber(cabinet, "sip")),
+}
+
+# (who opens it, its route[, what is done on the page before it is checked: steps that show more of it; such a
+# page gets a browser of its own in each test, as the steps leave the page's state changed])
+PAGES: dict[str, tuple] = {
+    "sign-in": ("nobody", routes.LOGIN),
+    "sign-in, fixed line": ("nobody", routes.LOGIN, _fixed_line_tab),
+    "sign-in, SMS code": ("nobody", routes.LOGIN, _code_step),
+    "recovery": ("nobody", routes.RECOVER),
+    "recovery, e-mail": ("nobody", routes.RECOVER, _recovery_form),
+    "address confirmation": ("nobody", routes.CONFIRM_ADDRESS),
+    "role choice": ("both roles", routes.ROLE),
+    "password change": ("administrator", routes.PASSWORD),
+    "home": ("administrator", routes.HOME),
+    "home, supervisor": ("supervisor", routes.HOME),
+    "home, fixed line": ("fixed line", routes.HOME),
+    "invoices": ("administrator", routes.INVOICES),
+    "invoices, fixed line": ("fixed line", routes.INVOICES),
+    "payments": ("administrator", routes.PAYMENTS),
+    "payments, fixed line": ("fixed line", routes.PAYMENTS),
+    "call detail": ("administrator", routes.CALL_DETAIL),
+    "reconciliation": ("administrator", routes.RECONCILIATION),
+    "subscribers": ("administrator", routes.SUBSCRIBERS),
+    "subscriber card": ("administrator", routes.SUBSCRIBER_CARD),
+    "subscriber card, available services": ("administrator", routes.SUBSCRIBER_CARD, _tab("Доступные")),
+    "bulk services": ("administrator", routes.BULK),
+    "bulk tariff": ("administrator", routes.BULK_TARIFF),
+    "bulk operations": ("administrator", routes.BULK_OPERATIONS),
+    **{f"bulk operations, {key}": ("administrator", routes.BULK_OPERATIONS, _tab(tab))
+       for key, tab in (("activation", "Активация"), ("termination", "Прекращение обслуживания"))},
+    "history": ("administrator", routes.HISTORY),
+    "request": ("administrator", routes.REQUEST),
+    "sip home": ("sip administrator", routes.SIP_HOME),
+    "sip payments": ("sip administrator", routes.SIP_PAYMENTS),
+    **{f"sip payments, {key}": ("sip administrator", routes.SIP_PAYMENTS, _tab(tab))
+       for key, tab in (("guarantees", "История гарантийных обязательств"), ("registration", "Регистрация платежей"))},
+    "sip invoices": ("sip administrator", routes.SIP_INVOICES),
+    **{f"sip invoices, {key}": ("sip administrator", routes.SIP_INVOICES, _tab(tab))
+       for key, tab in (("link", "Загрузить счет по ссылке"), ("delivery", "Изменить способ/адрес доставки"),
+                        ("detail", "Детализация на E-mail"), ("preliminary", "Начисления за текущий период"))},
+    "sip subscribers": ("sip administrator", routes.SIP_SUBSCRIBERS),
+    "sip card": ("sip administrator", routes.SIP_CARD),
+    **{f"sip card, {key}": ("sip administrator", routes.SIP_CARD, _tab(tab))
+       for key, tab in (("services", "Услуги абонента"), ("channels", "SIP-многоканальность"),
+                        ("settings", "Параметры для настройки SIP"), ("charges", "Начисления за период"),
+                        ("calls", "Просмотр детализации"))},
+}
+LEFT_OUT: dict[str, str] = {}  # route -> why it is not checked; none is
+
+
+def _declared_routes() -> set[str]:
+    return {value for name, value in vars(routes).items()
+            if name.isupper() and isinstance(value, str) and value.startswith("/")}
+
+
+def test_every_route_is_checked():
+    checked = {route for _, route, *_ in PAGES.values()}
+    assert _declared_routes() - checked - set(LEFT_OUT) == set()
+
+
+def _signed_in(browser, cabinet, who: str, device: str):
+    page = open_page(browser, cabinet, device)
+    page.context.set_default_timeout(30_000)
+    if who == "sip administrator":
+        sign_in_sip_admin(page, cabinet)
+    elif who == "fixed line":
+        sign_in(page, account_number(cabinet, "fixed"), "Fixed#2026", fixed=True)
+    elif who != "nobody":
+        sign_in(page, *{"administrator": ADMIN, "supervisor": SUPERVISOR, "both roles": BOTH_ROLES}[who])
+    return page
+
+
+@pytest.fixture(scope="module")
+def visitors(browser, cabinet):
+    """A signed-in browser per (who, device), opened once for the module and shared by the pages it opens."""
+    opened: dict = {}
+
+    def get(who: str, device: str):
+        if (who, device) not in opened:
+            opened[(who, device)] = _signed_in(browser, cabinet, who, device)
+        return opened[(who, device)]
+
+    yield get
+    for page in opened.values():
+        page.context.close()
+
+
+@pytest.fixture
+def shown(visitors, browser, cabinet):
+    """The page `name` as `device` shows it, with its steps done: in the shared browser of its visitor, or, when
+    it has steps (they change the page's state), in a browser of its own, closed after the test."""
+    own: list = []
+
+    def show(name: str, device: str):
+        who, route, *steps = PAGES[name]
+        page = _signed_in(browser, cabinet, who, device) if steps else visitors(who, device)
+        own.extend([page] if steps else [])
+        page.goto(ADDRESSES[route](cabinet) if route in ADDRESSES else route)
+        for step in steps:
+            step(page)
+        expect(page.locator("main")).to_have_count(1)  # the page's main landmark, axe's `landmark-one-main`
+        return page
+
+    yield show
+    for page in own:
+        page.context.close()
+
+
+def _axe(page) -> list[dict]:
+    assert AXE.exists(), f"{AXE} is missing: `make deps` installs it"
+    page.add_script_tag(content=AXE.read_text())
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return [v for v in found if v["impact"] in ("critical", "serious")]
+
+
+def _described(violations: list[dict]) -> str:
+    return json.dumps([{"rule": v["id"], "impact": v["impact"], "help": v["help"],
+                        "nodes": [{"target": n["target"], "why": n["failureSummary"]} for n in v["nodes"][:10]]}
+                       for v in violations], ensure_ascii=False, indent=1)
+
+
+@pytest.mark.parametrize("device", ["desktop", "tablet"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_axe_finds_nothing_critical_or_serious(shown, name, device):
+    page = shown(name, device)
+    violations = _axe(page)
+    assert not violations, f"{name} ({page.url}) at {device}:\n{_described(violations)}"
+
+
+# Every visible control the finger may aim at, with its box: a control's own label counts as part of it (a tap on
+# the label works the control), and so does a text input's frame (a tap in it focuses the input). Exempt, as
+# WCAG 2.5.8 (Target Size, Minimum) exempts «Inline: the target is in a sentence or its size is otherwise
+# constrained by the line-height of non-target text»: a link set inline beside text of its own line (a text or
+# an inline element with text beside it in its parent). Nothing else is exempt: a link alone on its line is not.
+_SMALL_TARGETS = """min => {
+    const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], '
+        + '[role=link], [role=checkbox], [role=radio], [role=switch], [role=tab], [role=combobox], [role=option], '
+        + '[role=menuitem], [tabindex]:not([tabindex="-1"])';
+    const isInline = node => getComputedStyle(node).display.startsWith('inline');
+    const inRunningText = el => el.tagName === 'A' && isInline(el) && [...el.parentElement.childNodes].some(node =>
+        node !== el && node.textContent.trim() !== ''
+        && (node.nodeType === Node.TEXT_NODE || (node.nodeType === Node.ELEMENT_NODE && isInline(node))));
+    const small = [];
+    for (const el of new Set(document.querySelectorAll(selector))) {
+        if (el.closest('[aria-hidden="true"], [inert]')) continue;
+        const style = getComputedStyle(el);
+        const box = el.getBoundingClientRect();
+        if (style.visibility === 'hidden' || box.width === 0 || box.height === 0) continue;
+        let [left, top, right, bottom] = [box.left, box.top, box.right, box.bottom];
+        const field = el.closest('.rt-TextFieldRoot');  // a tap anywhere in the field's frame focuses its input
+        if (field) {
+            const frame = field.getBoundingClientRect();
+            [left, top] = [Math.min(left, frame.left), Math.min(top, frame.top)];
+            [right, bottom] = [Math.max(right, frame.right), Math.max(bottom, frame.bottom)];
+        }
+        const label = el.closest('label') || (el.id ? document.querySelector(`label[for="${CSS.escape(el.id)}"]`) : null);
+        if (label) {
+            const around = label.getBoundingClientRect();
+            [left, top] = [Math.min(left, around.left), Math.min(top, around.top)];
+            [right, bottom] = [Math.max(right, around.right), Math.max(bottom, around.bottom)];
+        }
+        const [width, height] = [right - left, bottom - top];
+        if ((width < min - 0.5 || height < min - 0.5) && !inRunningText(el)) {
+            const name = (el.getAttribute('aria-label') || el.textContent || el.getAttribute('name') || '').trim();
+            small.push(`${el.tagName.toLowerCase()}${el.getAttribute('role') ? '[role=' + el.getAttribute('role') + ']' : ''}`
+                + ` «${name.slice(0, 40)}» ${Math.round(width)}×${Math.round(height)}`);
+        }
+    }
+    return small;
+}"""
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_control_is_a_tap_target_of_44_px_on_the_tablet(shown, name):
+    page = shown(name, "tablet")
+    small = page.evaluate(_SMALL_TARGETS, TOUCH)
+    assert not small, f"{name} ({page.url}): under {TOUCH}×{TOUCH} px at 768×1024:\n" + "\n".join(small)
