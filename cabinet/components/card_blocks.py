@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.components.forms import field
+from cabinet.components.forms import checkbox, field
 from cabinet.components.layout import TAB_STRIP, TOUCH, refusal
 from cabinet.components.tariffs import tariff_choice
 from cabinet.state.card import CardState
@@ -92,8 +92,8 @@ def forwarding_dialog() -> rx.Component:
                                      *[rx.el.option(f"{s} с", value=str(s)) for s in range(5, 35, 5)],
                                      name="delay", aria_label="Задержка", style={"min_height": TOUCH}),
                         display="flex", flex_direction="column"),
-            rx.el.label(rx.checkbox(name="switch_off", size="3"), rx.text("Отключить этот тип переадресации"),
-                        display="flex", gap="0.5em", align_items="center", min_height=TOUCH),
+            checkbox("Отключить этот тип переадресации", rx.text("Отключить этот тип переадресации"),
+                     name="switch_off"),
             _button("Сохранить", type="submit"),
             spacing="3"),
         on_submit=CardState.set_forwarding, reset_on_submit=False))

@@ -30,11 +30,13 @@ def field_error(error, name: str) -> rx.Component:
                                         class_name="field-error"))
 
 
-def checkbox(name: str, *text, **props) -> rx.Component:
-    """A checkbox whose label is a 44 px tap target: `name` is what a screen reader says, `text` what is shown
-    beside it (none in a table's row, where the row says the rest)."""
+def checkbox(label, *text, **props) -> rx.Component:
+    """A checkbox whose label is a 44 px tap target: `label` (text or a Var) is what a screen reader says, `text`
+    what is shown beside it (none in a table's row, where the row says the rest); `props` go to the checkbox (its
+    form `name`, `checked`, `on_change`…). Not `rx.checkbox`, which brings a label of its own: one in another
+    leaves the box without a name."""
     return rx.el.label(
-        Checkbox.create(size="3", aria_label=name, **props), *text,
+        Checkbox.create(size="3", aria_label=label, **props), *text,
         display="flex", gap="0.5em", align_items="center", min_height=TOUCH, min_width=TOUCH,
         justify_content="center" if not text else "flex-start", cursor="pointer",
     )

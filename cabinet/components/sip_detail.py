@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cabinet.components.forms import checkbox
 from cabinet.components.layout import TOUCH, info, refusal
 from cabinet.components.select import select
 from cabinet.state.sip_detail import SipDetailState as State
@@ -25,10 +26,9 @@ def _choose() -> rx.Component:
 def _tick() -> rx.Component:
     return rx.vstack(
         rx.text("Отметьте абонента с тарифным планом «SIP-соединение».", size="2"),
-        rx.foreach(State.connections, lambda c: rx.el.label(
-            rx.checkbox(checked=State.ticked == c.id, on_change=lambda v: State.tick(c.id, v), size="3"),
-            rx.text(c.number, " · ", c.name),
-            display="flex", gap="0.5em", align_items="center", min_height=TOUCH)),
+        rx.foreach(State.connections, lambda c: checkbox(
+            c.number, rx.text(c.number, " · ", c.name), checked=State.ticked == c.id,
+            on_change=lambda v: State.tick(c.id, v))),
         rx.hstack(
             rx.button("Назад", variant="soft", size="3", min_height=TOUCH, on_click=State.back),
             rx.button("Сформировать детализацию", size="3", min_height=TOUCH, on_click=State.order),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cabinet.components.forms import checkbox
 from cabinet.components.layout import TOUCH
 
 
@@ -22,11 +23,9 @@ def tariff_choice(state, action: rx.Component | None = None) -> rx.Component:
                         rx.text(t.description, size="2"),
                         rx.text("Смена тарифа: ", t.switch_fee, size="2"),
                         rx.text("Набор услуг", weight="bold", size="2"),
-                        rx.foreach(t.services, lambda s: rx.el.label(
-                            rx.checkbox(checked=s.included | state.services.contains(s.id), disabled=s.included,
-                                        on_change=lambda v: state.tick(s.id, v), size="3"),
-                            rx.text(s.name, " · ", s.fee), display="flex", gap="0.5em",
-                            align_items="center", min_height=TOUCH)),
+                        rx.foreach(t.services, lambda s: checkbox(
+                            s.name, rx.text(s.name, " · ", s.fee), checked=s.included | state.services.contains(s.id),
+                            disabled=s.included, on_change=lambda v: state.tick(s.id, v))),
                         *([action] if action is not None else []),
                         spacing="2"),
                     rx.button("Подробнее", variant="soft", size="3", min_height=TOUCH, aria_pressed="false",
