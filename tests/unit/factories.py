@@ -18,6 +18,7 @@ from cabinet.models import (
     Organization,
     Payment,
     PersonalAccount,
+    RequestItem,
     Role,
     Subscriber,
     SubscriberStatus,
@@ -251,6 +252,21 @@ def make_pool_number(session: Session, number: str | None = None, category: str 
 def real_worker(worker_id: str = "w1", **options) -> Worker:
     """A worker with the cabinet's own handlers, as the app and `python -m cabinet.worker` run it."""
     return Worker(bootstrap.handler_registry(), worker_id=worker_id, **options)
+
+
+def process(session: Session) -> None:
+    """What was ordered, committed and done by one run of the real worker; the session then reads afresh."""
+    session.commit()
+    real_worker("w1").run_once()
+    session.commit()  # end the read snapshot, then read afresh
+    session.expire_all()
+
+
+def item_results(session: Session, request_id: int) -> dict[str, tuple[str, str]]:
+    """number -> (status, result) of every item of the request."""
+    rows = session.execute(select(RequestItem.number, RequestItem.status, RequestItem.result)
+                           .where(RequestItem.request_id == request_id)).all()
+    return {number: (status, result) for number, status, result in rows}
 
 
 def signed_in(session: Session, user_id: int) -> tuple[Actor, str]:

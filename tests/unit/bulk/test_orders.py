@@ -38,6 +38,7 @@ from cabinet.services.subscribers.uploads import UploadRejected
 from cabinet.worker import Worker, claims
 from tests.unit.factories import (
     connect_service,
+    item_results,
     make_account,
     make_actor,
     make_conflict,
@@ -47,6 +48,7 @@ from tests.unit.factories import (
     make_subscriber,
     make_tariff,
     make_user,
+    process,
     real_worker,
     set_mode,
 )
@@ -126,19 +128,6 @@ def ids(*subscribers) -> Choice:
     return Choice(subscriber_ids=[s.id for s in subscribers])
 
 
-def process(session) -> None:
-    session.commit()
-    real_worker("w1").run_once()
-    session.commit()
-    session.expire_all()
-
-
-def results(session, request_id: int) -> dict[str, tuple[str, str]]:
-    """number -> (status, result) of every item of the request."""
-    rows = session.execute(select(RequestItem.number, RequestItem.status, RequestItem.result)
-                           .where(RequestItem.request_id == request_id)).all()
-    return {number: (status, result) for number, status, result in rows}
-
 
 def connected(session, subscriber) -> set[str]:
     return set(session.execute(select(Service.name).join(SubscriberService, SubscriberService.service_id == Service.id)
@@ -207,14 +196,14 @@ def test_b1_one_request_each_item_done_or_refused_with_its_reason(session, w):
     assert count(session, Request) == 1 and count(session, RequestItem) == 5
     roam = services(session, w, ids(w.ivan, w.olga), code="roam")
     process(session)
-    assert results(session, result.request_id) == {
+    assert item_results(session, result.request_id) == {
         "375291000001": ("done", "Услуга «Интернет 20 ГБ» подключена"),
         "375291000002": ("refused", "Услуга «Интернет 20 ГБ» несовместима с подключенной услугой «Интернет 5 ГБ»"),
         "375291000003": ("done", "Услуга «Интернет 20 ГБ» подключена"),
         "375291000005": ("refused", "Абонент в статусе «Заблокирован»: операции с услугами недоступны"),
         "375291000006": ("refused", "Абонент в статусе «Обслуживание прекращено»: операции с услугами недоступны"),
     }
-    assert results(session, roam.request_id)["375291000003"] == (
+    assert item_results(session, roam.request_id)["375291000003"] == (
         "refused", "Услуга «Роуминг Европа» недоступна на тарифном плане «Бизнес Оптима»")
     assert connected(session, w.ivan) == {"Интернет 20 ГБ", "Роуминг Европа"}
     assert connected(session, w.petr) == {"Интернет 5 ГБ"}
@@ -223,7 +212,7 @@ def test_b1_one_request_each_item_done_or_refused_with_its_reason(session, w):
 
     off = services(session, w, ids(w.petr, w.olga), code="inet5", connect=False)
     process(session)
-    assert results(session, off.request_id) == {
+    assert item_results(session, off.request_id) == {
         "375291000002": ("done", "Услуга «Интернет 5 ГБ» отключена"),
         "375291000003": ("refused", "Услуга «Интернет 5 ГБ» не подключена."),
     }
@@ -249,7 +238,7 @@ def test_b2_tariff_for_a_list_with_a_service_set_and_reasons_per_subscriber(sess
                                     choice=ids(w.ivan, w.olga, w.blocked), tariff_id=w.optima.id,
                                     service_ids=[w.svc["unlim"].id], idempotency_key=key())
     process(session)
-    assert results(session, result.request_id) == {
+    assert item_results(session, result.request_id) == {
         "375291000001": ("done", "Тарифный план «Бизнес Оптима» подключен"),
         "375291000003": ("refused", "Тарифный план «Бизнес Оптима» уже подключен."),
         "375291000005": ("refused", "Абонент в статусе «Заблокирован»: смена тарифного плана недоступна"),
@@ -264,7 +253,7 @@ def test_b2_a_tariff_withdrawn_after_the_order_is_refused_per_item(session, w):
     w.optima.is_archived = True
     session.add(w.optima)
     process(session)
-    assert set(results(session, result.request_id).values()) == {
+    assert set(item_results(session, result.request_id).values()) == {
         ("refused", "Тарифный план недоступен для подключения.")}
 
 
@@ -299,7 +288,7 @@ def test_b3_only_the_confirmed_names_are_applied(session, w):
                     choice=ids(w.ivan, w.petr, w.olga))
     assert result.total == 2
     process(session)
-    assert results(session, result.request_id) == {
+    assert item_results(session, result.request_id) == {
         "375291000001": ("done", "Новое имя: «Склад 1»"),
         "375291000003": ("done", "Новое имя: «Бухгалтерия (главная)»"),
     }
@@ -341,7 +330,7 @@ def test_b3_a_subscriber_terminated_after_the_order_is_refused_per_item(session,
     stop.created_at = clock.now() - dt.timedelta(minutes=1)
     session.add(stop)
     process(session)
-    assert results(session, result.request_id) == {
+    assert item_results(session, result.request_id) == {
         "375291000001": ("done", "Новое имя: «Склад»"),
         "375291000002": ("refused", "Абонент в статусе «Обслуживание прекращено»: переименование недоступно"),
     }
@@ -367,7 +356,7 @@ def test_b4_lists_the_waiting_activates_them_and_refuses_others_at_order_time(se
                                         choice=Choice(all_matching=""), idempotency_key=key())
     assert result.total == 2  # «all matching» on this tab = all waiting
     process(session)
-    assert set(results(session, result.request_id).values()) == {("done", "Абонент активирован")}
+    assert set(item_results(session, result.request_id).values()) == {("done", "Абонент активирован")}
     assert bulk.list_inactive(session, actor=w.actor, account_id=w.account.id).total == 0
     session.refresh(second)
     assert (second.status, second.connected_on) == ("active", clock.today())
@@ -379,8 +368,8 @@ def test_b4_a_subscriber_activated_meanwhile_is_refused_per_item(session, w):
     two = bulk.order_bulk_activation(session, actor=w.colleague, account_id=w.account.id, choice=ids(w.waiting),
                                      idempotency_key=key())
     process(session)
-    assert results(session, one.request_id) == {"375291000004": ("done", "Абонент активирован")}
-    assert results(session, two.request_id) == {"375291000004": (
+    assert item_results(session, one.request_id) == {"375291000004": ("done", "Абонент активирован")}
+    assert item_results(session, two.request_id) == {"375291000004": (
         "refused", "Абонент в статусе «Активен»: активировать можно только абонента в статусе «Ожидание активации»")}
 
 
@@ -400,11 +389,11 @@ def test_b5_terminates_active_subscribers_retires_the_sim_and_refuses_the_alread
     two = bulk.order_bulk_termination(session, actor=w.colleague, account_id=w.account.id, choice=ids(w.ivan),
                                       idempotency_key=key())
     process(session)
-    assert results(session, one.request_id) == {
+    assert item_results(session, one.request_id) == {
         "375291000001": ("done", "Обслуживание прекращено, SIM-карта 8937502000000000017 выведена из обращения"),
         "375291000002": ("done", "Обслуживание прекращено"),
     }
-    assert results(session, two.request_id) == {"375291000001": (
+    assert item_results(session, two.request_id) == {"375291000001": (
         "refused", "Абонент в статусе «Обслуживание прекращено»: обслуживание уже прекращено")}
     session.refresh(w.ivan)
     assert (w.ivan.status, w.ivan.version) == ("terminated", 1)

@@ -16,7 +16,6 @@ from cabinet.models import (
     Organization,
     PersonalAccount,
     Request,
-    RequestItem,
     RequestKind,
     Subscriber,
 )
@@ -29,6 +28,7 @@ from cabinet.services.subscribers import lines
 from cabinet.services.subscribers import operations as ops
 from cabinet.services.subscribers.card import subscriber_card
 from tests.unit.factories import (
+    item_results,
     make_account,
     make_actor,
     make_org,
@@ -37,7 +37,7 @@ from tests.unit.factories import (
     make_subscriber,
     make_tariff,
     make_user,
-    real_worker,
+    process,
 )
 
 MINSK = "375172345678"
@@ -86,17 +86,6 @@ def refused(fn, session, **kwargs) -> str:
         fn(session, **kwargs)
     return error.value.message
 
-
-def process(session) -> None:
-    session.commit()
-    real_worker("w1").run_once()
-    session.commit()
-    session.expire_all()
-
-
-def results(session, request_id: int) -> dict[str, tuple[str, str]]:
-    items = session.exec(select(RequestItem).where(RequestItem.request_id == request_id)).all()
-    return {i.number: (i.status, i.result) for i in items}
 
 
 def forged(session, actor, subscriber, kind, params) -> int:
@@ -148,8 +137,8 @@ def test_the_worker_refuses_a_sim_replacement_of_a_fixed_line_and_a_tariff_chang
     fixed_sim = forged(session, w.actor, w.landline, RequestKind.SIM_REPLACEMENT, {"iccid": free.iccid})
     sip_tariff = forged(session, w.sip_actor, w.sip_line, RequestKind.TARIFF, {"tariff_id": 1})
     process(session)
-    assert results(session, fixed_sim) == {MINSK: ("refused", lines.NO_SIM)}
-    assert results(session, sip_tariff)["375172000009"][1] == (
+    assert item_results(session, fixed_sim) == {MINSK: ("refused", lines.NO_SIM)}
+    assert item_results(session, sip_tariff)["375172000009"][1] == (
         "Операция «Изменение тарифа» недоступна для лицевого счета «SIP-телефония».")
     assert session.get(Subscriber, w.landline.id).sim_iccid is None
     assert session.get(type(free), free.iccid).state == "free"
@@ -179,7 +168,7 @@ def test_a_list_termination_on_the_fixed_account_refuses_only_the_row_the_worker
     session.get(Subscriber, other.id).status = "blocked"  # changed after the order
     session.commit()
     process(session)
-    found = results(session, result.request_id)
+    found = item_results(session, result.request_id)
     assert found[MINSK][0] == "done"
     assert found[other.number] == ("refused", "Абонент в статусе «Заблокирован»: прекращение обслуживания недоступно")
 
@@ -225,7 +214,7 @@ def test_a_number_of_another_pool_is_refused_by_the_order_and_by_the_worker(sess
     request_id = forged(session, w.actor, w.cell, RequestKind.NUMBER_CHANGE,
                         {"number": landline_number, "expected_number": w.cell.number})
     process(session)
-    assert results(session, request_id)[w.cell.number] == (
+    assert item_results(session, request_id)[w.cell.number] == (
         "refused", "Абоненту мобильной связи можно выбрать только номер мобильной связи.")
     assert session.get(Subscriber, w.cell.id).number == "375291234567"
 
@@ -253,7 +242,7 @@ def test_s7_confirmation_names_old_and_new_number_and_price_then_the_order_reche
     result = ops.order_number_change(session, actor=w.actor, subscriber_id=w.landline.id, number=chosen,
                                      idempotency_key=key())
     process(session)
-    assert results(session, result.request_id)[MINSK] == ("done", f"Номер {MINSK} заменен на {chosen}")
+    assert item_results(session, result.request_id)[MINSK] == ("done", f"Номер {MINSK} заменен на {chosen}")
 
 
 # --- ICCID of «Замена SIM» ------------------------------------------------------------------------------------------

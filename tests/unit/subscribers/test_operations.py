@@ -40,7 +40,7 @@ from tests.unit.factories import (
     make_subscriber,
     make_tariff,
     make_user,
-    real_worker,
+    process,
     set_mode,
 )
 
@@ -105,12 +105,6 @@ def w(session) -> World:
                  other_account=other_account, stranger=make_actor(stranger, [other_account]), start=start,
                  optima=optima, svc=s, ivan=ivan, waiting=waiting, blocked=blocked, old_sim=old_sim)
 
-
-def process(session) -> None:
-    session.commit()
-    real_worker("w1").run_once()
-    session.commit()  # end the read snapshot, then read afresh
-    session.expire_all()
 
 
 def item_of(session, request_id: int) -> RequestItem:
