@@ -106,7 +106,7 @@ def _change_dialog(state) -> rx.Component:
             rx.form(
                 rx.vstack(
                     field("Сумма оплаты, BYN", "amount", default_value=state.change_amount, input_mode="decimal",
-                          key=state.changing_id, error=state.change_error),
+                          key=state.changing_id, error=state.change_error, on_change=state.retype_change),
                     rx.hstack(
                         rx.dialog.close(rx.button("Отмена", variant="soft", type="button", min_height=TOUCH)),
                         rx.button("Сохранить", type="submit", min_height=TOUCH),

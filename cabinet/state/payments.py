@@ -184,6 +184,13 @@ class PaymentsView(PageState, mixin=True):
         self.changing_id, self.done = "", f"Сумма зарегистрированной оплаты изменена: {money(changed.amount)}."
         self._show_registration(await self._run(payments.payment_registration))
 
+    @event
+    async def retype_change(self, value: str):
+        """While a refusal stands beside the new amount, each change checks it again: it goes once it is right."""
+        if self.change_error:
+            _, self.change_error = await self._checked(payments.check_correction_amount,
+                                                       guarantee_id=int(self.changing_id or 0), amount=str(value)[:40])
+
     @rx.event
     def ask_to_withdraw(self, registration_id: str):
         found = self._registration(str(registration_id))

@@ -182,6 +182,7 @@ def test_payment_registration_is_checked_confirmed_corrected_and_withdrawn_while
         change.get_by_role("button", name="Сохранить").click()
         expect(change.locator("#amount-error")).to_contain_text("не может быть больше суммы к оплате")
         change.get_by_label("Сумма оплаты, BYN").fill("12")
+        expect(change.locator("#amount-error")).to_have_count(0)  # gone once the amount is right
         change.get_by_role("button", name="Сохранить").click()
         expect(page.get_by_role("status")).to_contain_text("изменена: 12,00 BYN")
         expect(registration_row(page)).to_contain_text("12,00 BYN")

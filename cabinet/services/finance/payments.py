@@ -305,7 +305,11 @@ def check_registration_amount(
     refusal = _refusal(session, account, last)
     if refusal is not None:
         raise DomainError(refusal)
-    return parse_amount(amount, due=_money(last.amount - last.paid_amount))
+    return parse_amount(amount, due=_due(last))
+
+
+def _due(invoice: Invoice) -> Decimal:
+    return _money(invoice.amount - invoice.paid_amount)
 
 
 def _summary(amount: Decimal, invoice: Invoice) -> str:
@@ -400,12 +404,22 @@ def _shown(session: Session, guarantee: GuaranteePayment, invoice: Invoice, *, w
 
 
 @serves(EVERY_CABINET)
+def check_correction_amount(
+    session: Session, *, actor: Actor, account_id: int, guarantee_id: int, amount: Decimal | str | None
+) -> Decimal:
+    """The new amount of a waiting registration, checked as `correct_payment_registration` checks it, without
+    changing anything: while a refusal stands beside the field, each change of it is checked again."""
+    *_, invoice = _registration_of(session, actor, account_id, guarantee_id)
+    return parse_amount(amount, due=_due(invoice))
+
+
+@serves(EVERY_CABINET)
 def correct_payment_registration(
     session: Session, *, actor: Actor, account_id: int, guarantee_id: int, amount: Decimal | str | None
 ) -> RegisteredPayment:
     """A new amount for a registration whose request the worker has not claimed yet («Изменить»)."""
     account, guarantee, request, invoice = _registration_of(session, actor, account_id, guarantee_id)
-    value = parse_amount(amount, due=_money(invoice.amount - invoice.paid_amount))
+    value = parse_amount(amount, due=_due(invoice))
     _take_waiting_item(session, request, params={"guarantee_id": guarantee.id, "amount": str(value)})
     before = _money(guarantee.amount)
     guarantee.amount = value
