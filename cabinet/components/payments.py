@@ -15,10 +15,16 @@ def payments_of_period(state, button: str = "Показать") -> rx.Component:
     return rx.vstack(
         rx.form(
             rx.hstack(
-                field("Начальная дата", "date_from", type="date", default_value=state.date_from, key=state.date_from),
-                field("Конечная дата", "date_to", type="date", default_value=state.date_to, key=state.date_to),
-                rx.button(button, type="submit", size="3", min_height=TOUCH),
-                align="end", spacing="3", wrap="wrap", width="100%",
+                rx.box(field("Начальная дата", "date_from", type="date", default_value=state.date_from,
+                             key=state.date_from, on_change=state.retype_date_from, error=state.date_from_error),
+                       max_width="320px"),
+                rx.box(field("Конечная дата", "date_to", type="date", default_value=state.date_to,
+                             key=state.date_to, on_change=state.retype_date_to, error=state.date_to_error),
+                       max_width="320px"),
+                # as far down as the fields' labels with their gap, so that it stands level with the fields
+                rx.button(button, type="submit", size="3", min_height=TOUCH,
+                          margin_top="calc(var(--line-height-2) + 0.25rem)"),
+                align="start", spacing="3", wrap="wrap", width="100%",
             ),
             on_submit=state.show, reset_on_submit=False, width="100%",
         ),
@@ -100,7 +106,7 @@ def _change_dialog(state) -> rx.Component:
             rx.form(
                 rx.vstack(
                     field("Сумма оплаты, BYN", "amount", default_value=state.change_amount, input_mode="decimal",
-                          key=state.changing_id, error=state.change_error),
+                          key=state.changing_id, error=state.change_error, on_change=state.retype_change),
                     rx.hstack(
                         rx.dialog.close(rx.button("Отмена", variant="soft", type="button", min_height=TOUCH)),
                         rx.button("Сохранить", type="submit", min_height=TOUCH),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
+from cabinet.components.forms import field_error
 from cabinet.components.layout import TOUCH, frame, tabbed
 from cabinet.components.select import select
 from cabinet.components.sip_detail import sip_detail
@@ -74,8 +75,11 @@ def _delivery() -> rx.Component:
         rx.vstack(
             rx.el.label(rx.text("Адреса электронной почты (каждый с новой строки)", size="2"),
                         rx.text_area(name="emails", default_value=State.draft_emails, rows="4", width="100%",
-                                     max_length=text_limit("emails")),
-                        width="100%"),
+                                     max_length=text_limit("emails"), on_change=State.retype_emails,
+                                     aria_invalid=rx.cond(State.emails_error != "", "true", "false"),
+                                     aria_describedby="emails-error"),
+                        field_error(State.emails_error, "emails"),
+                        display="flex", flex_direction="column", gap="0.25em", width="100%"),
             rx.hstack(_button("Назад", variant="soft", type="button", on_click=State.delivery_back),
                       _button("Далее", type="submit")),
             spacing="3", width="100%",
@@ -84,7 +88,8 @@ def _delivery() -> rx.Component:
     )
     review = rx.vstack(
         rx.cond(State.draft_method == "email",
-                rx.text("Счета будут отправляться по электронной почте на: ", rx.text.strong(State.draft_emails)),
+                rx.text("Счета будут отправляться по электронной почте на: ",
+                        rx.text.strong(State.draft_addresses.join(", "))),
                 rx.text("Способ доставки — «Получает сам»: счета не будут отправляться.")),
         rx.hstack(_button("Назад", variant="soft", on_click=State.delivery_back),
                   _button("Сохранить", on_click=State.save_delivery)),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 
 from cabinet.services.errors import DomainError
+from cabinet.text import ddmmyyyy
 
 _PHONE = re.compile(r"375\d{9}")
 _ACCOUNT = re.compile(r"\d{8,16}")
@@ -54,6 +56,29 @@ def email(value: str) -> str:
     if not _EMAIL.fullmatch(address) or len(address) > 254:
         raise DomainError(f"Адрес электронной почты «{address}» указан неверно.")
     return address.lower()
+
+
+def period_errors(date_from: dt.date | None, date_to: dt.date | None, *, earliest: dt.date, today: dt.date,
+                  too_early: str) -> dict[str, str]:
+    """What is wrong with a period typed as two dates, by field ("date_from", "date_to"); empty when it is right:
+    both dates given, none before `earliest` (then `too_early` is the refusal) or after `today`, the start not after
+    the end. A form's step of a period is left only when this is empty."""
+    errors: dict[str, str] = {}
+    if date_from is None:
+        errors["date_from"] = "Укажите начальную дату периода."
+    elif date_from > today:
+        errors["date_from"] = f"Дата начала периода не может быть позже сегодняшней ({ddmmyyyy(today)})."
+    elif date_from < earliest:
+        errors["date_from"] = too_early
+    if date_to is None:
+        errors["date_to"] = "Укажите конечную дату периода."
+    elif date_to > today:
+        errors["date_to"] = f"Дата окончания периода не может быть позже сегодняшней ({ddmmyyyy(today)})."
+    elif date_to < earliest:
+        errors["date_to"] = too_early
+    if not errors and date_from is not None and date_to is not None and date_from > date_to:
+        errors["date_from"] = "Дата начала периода позже даты окончания."
+    return errors
 
 
 PASSWORD_RULES = "Пароль: от 8 до 64 символов, хотя бы одна буква и одна цифра."

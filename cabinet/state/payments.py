@@ -49,6 +49,9 @@ class PaymentsView(PageState, mixin=True):
     default_amount: str = ""
     registered: list[RegistrationView] = []
     account_number: str = ""
+    # beside the dates, when the period asked for cannot be shown; each goes as soon as the period is put right
+    date_from_error: str = ""
+    date_to_error: str = ""
     amount_error: str = ""  # beside the amount field
     confirming: bool = False
     confirm_text: str = ""  # what the confirmation says will happen
@@ -59,6 +62,8 @@ class PaymentsView(PageState, mixin=True):
     withdrawing_id: str = ""
     withdraw_text: str = ""
     _amount: str = ""
+    _typed_from: str = ""  # the dates as typed since the period shown
+    _typed_to: str = ""
 
     @event
     async def load(self):
@@ -70,6 +75,7 @@ class PaymentsView(PageState, mixin=True):
 
     def _show_payments(self, found: payments.PaymentList) -> None:
         self.date_from, self.date_to = found.date_from.isoformat(), found.date_to.isoformat()
+        self._typed_from, self._typed_to, self.date_from_error, self.date_to_error = self.date_from, self.date_to, "", ""
         self.rows = [PaymentView(date=f"{r.paid_on:%d.%m.%Y}", amount=money(r.amount), method=r.method,
                                  reference=r.reference) for r in found.rows]
         self.total, self.count = money(found.total), found.count
@@ -99,14 +105,31 @@ class PaymentsView(PageState, mixin=True):
     def _registration(self, registration_id: str) -> RegistrationView | None:
         return next((r for r in self.registered if r.id == registration_id and r.waiting), None)
 
+    def _check_period(self) -> bool:
+        errors = payments.payments_period_errors(parse_date(self._typed_from), parse_date(self._typed_to))
+        self.date_from_error, self.date_to_error = errors.get("date_from", ""), errors.get("date_to", "")
+        return not errors
+
     @event
     async def show(self, form: dict):
+        """The payments of the period typed, once it is right; else its refusals beside the dates."""
         self.error = ""
-        date_from, date_to = parse_date(form.get("date_from", "")), parse_date(form.get("date_to", ""))
-        if date_from is None or date_to is None:
-            self.error = "Укажите начальную и конечную даты."
-            return
-        self._show_payments(await self._run(payments.list_payments, date_from=date_from, date_to=date_to))
+        self._typed_from, self._typed_to = str(form.get("date_from", ""))[:10], str(form.get("date_to", ""))[:10]
+        if self._check_period():
+            self._show_payments(await self._run(payments.list_payments, date_from=parse_date(self._typed_from),
+                                                date_to=parse_date(self._typed_to)))
+
+    @rx.event
+    def retype_date_from(self, value: str):
+        self._typed_from = str(value)[:10]
+        if self.date_from_error or self.date_to_error:
+            self._check_period()
+
+    @rx.event
+    def retype_date_to(self, value: str):
+        self._typed_to = str(value)[:10]
+        if self.date_from_error or self.date_to_error:
+            self._check_period()
 
     @event
     async def ask_to_register(self, form: dict):
@@ -160,6 +183,13 @@ class PaymentsView(PageState, mixin=True):
             return
         self.changing_id, self.done = "", f"Сумма зарегистрированной оплаты изменена: {money(changed.amount)}."
         self._show_registration(await self._run(payments.payment_registration))
+
+    @event
+    async def retype_change(self, value: str):
+        """While a refusal stands beside the new amount, each change checks it again: it goes once it is right."""
+        if self.change_error:
+            _, self.change_error = await self._checked(payments.check_correction_amount,
+                                                       guarantee_id=int(self.changing_id or 0), amount=str(value)[:40])
 
     @rx.event
     def ask_to_withdraw(self, registration_id: str):

@@ -1,13 +1,15 @@
 """The SIP administrator's «Счета»: «Заказать счет на E-mail» (P5), «Загрузить счет по ссылке» (P6),
-«Изменить способ/адрес доставки» (P7)."""
+«Изменить способ/адрес доставки» (P7). The delivery addresses are checked when their step is left: the refusal stands
+beside the field and goes as soon as the addresses are put right."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from cabinet.services.errors import DomainError
 from cabinet.services.finance import billing as finance
 from cabinet.services.sip import invoices as sip_invoices
-from cabinet.state.format import Option, one, options
+from cabinet.state.format import Option, one, options, text_limit
 from cabinet.state.page import PageState, event
 
 SECTIONS = ("email", "link", "delivery", "detail", "preliminary")
@@ -25,7 +27,9 @@ class SipInvoicesState(PageState, rx.State):
     emails: list[str] = []
     delivery_step: str = "view"  # view | method | emails | review
     draft_method: str = "email"
-    draft_emails: str = ""
+    draft_emails: str = ""  # as typed
+    draft_addresses: list[str] = []  # as they will be saved, once their step is left
+    emails_error: str = ""  # beside the addresses
     _format: str = "pdf"
     _key: str = ""
 
@@ -46,7 +50,7 @@ class SipInvoicesState(PageState, rx.State):
     def open_section(self, section: str | list[str]):
         section = one(section)
         self.section = section if section in SECTIONS else "email"
-        self.error, self.done, self.delivery_step = "", "", "view"
+        self.error, self.done, self.delivery_step, self.emails_error = "", "", "view", ""
 
     @rx.event
     def set_month(self, month: str):
@@ -74,7 +78,7 @@ class SipInvoicesState(PageState, rx.State):
     @rx.event
     def change_delivery(self):
         self.draft_method, self.draft_emails = self.method, "\n".join(self.emails)
-        self.error, self.done, self.delivery_step = "", "", "method"
+        self.error, self.done, self.delivery_step, self.emails_error = "", "", "method", ""
 
     @rx.event
     def set_draft_method(self, method: str | list[str]):
@@ -84,13 +88,29 @@ class SipInvoicesState(PageState, rx.State):
     def method_chosen(self):
         self.delivery_step = "emails" if self.draft_method == "email" else "review"
 
+    def _check_emails(self) -> bool:
+        try:
+            self.draft_addresses, self.emails_error = finance.check_delivery_emails(self.draft_emails), ""
+        except DomainError as refusal:
+            self.emails_error = refusal.message
+        return not self.emails_error
+
     @rx.event
     def emails_entered(self, form: dict):
-        self.draft_emails, self.error, self.delivery_step = str(form.get("emails", "")), "", "review"
+        """«Далее»: on to the review only with addresses that may be saved."""
+        self.draft_emails, self.error = str(form.get("emails", ""))[:text_limit("emails")], ""
+        if self._check_emails():
+            self.delivery_step = "review"
+
+    @rx.event
+    def retype_emails(self, value: str):
+        if self.emails_error:
+            self.draft_emails = str(value)[:text_limit("emails")]
+            self._check_emails()
 
     @rx.event
     def delivery_back(self):
-        self.error = ""
+        self.error, self.emails_error = "", ""
         self.delivery_step = "emails" if self.delivery_step == "review" and self.draft_method == "email" else "method"
 
     @event

@@ -103,15 +103,39 @@ def test_delivery_address_and_format_then_invoice_arrives_in_that_format(page, c
         assert account in content.decode("utf-8") if isinstance(content, bytes) else account in content
 
 
+def check_a_payments_period_beside_its_dates(page, button: str) -> None:
+    """Each refusal of the period stands beside its date once `button` is pressed, alone on the page, and goes as
+    soon as the date is put right; the payments of a right period are shown. The company's «Платежи» and the SIP
+    administrator's «Информация по платежам» share it."""
+    start, end = page.get_by_label("Начальная дата"), page.get_by_label("Конечная дата")
+    show = page.get_by_role("button", name=button)
+    start.fill("2025-10-01")
+    show.click()
+    expect(page.locator("#date_from-error")).to_contain_text("Платежи доступны за последние 12 месяцев: с 05.11.2025")
+    expect(page.get_by_role("alert")).to_have_count(1)  # beside the field, not at the top of the page as well
+    expect(start).to_have_attribute("aria-invalid", "true")
+    start.fill("2026-01-01")
+    expect(page.locator("#date_from-error")).to_have_count(0)
+    end.fill("2026-12-01")
+    show.click()
+    expect(page.locator("#date_to-error")).to_contain_text("не может быть позже сегодняшней (05.11.2026)")
+    end.fill("2026-10-31")
+    expect(page.locator("#date_to-error")).to_have_count(0)
+    start.fill("2026-11-01")
+    show.click()
+    expect(page.locator("#date_from-error")).to_contain_text("позже даты окончания")
+    start.fill("2026-01-01")
+    expect(page.locator("#date_from-error")).to_have_count(0)
+    show.click()
+    expect(page.get_by_text("Итого:")).to_be_visible()
+    expect(start).to_have_value("2026-01-01")
+    expect(page.get_by_role("alert")).to_have_count(0)
+
+
 def test_payments_of_the_current_month_and_a_refused_range(page, cabinet, account):
     open_section(page, "Платежи")
     expect(page.get_by_label("Начальная дата")).to_have_value("2026-11-01")
-    page.get_by_label("Начальная дата").fill("2025-10-01")
-    page.get_by_role("button", name="Показать").click()
-    expect(page.get_by_role("alert")).to_contain_text("12 месяцев")
-    page.get_by_label("Начальная дата").fill("2026-01-01")
-    page.get_by_role("button", name="Показать").click()
-    expect(page.get_by_text("Итого:")).to_be_visible()
+    check_a_payments_period_beside_its_dates(page, "Показать")
 
 
 @contextlib.contextmanager
@@ -158,6 +182,7 @@ def test_payment_registration_is_checked_confirmed_corrected_and_withdrawn_while
         change.get_by_role("button", name="Сохранить").click()
         expect(change.locator("#amount-error")).to_contain_text("не может быть больше суммы к оплате")
         change.get_by_label("Сумма оплаты, BYN").fill("12")
+        expect(change.locator("#amount-error")).to_have_count(0)  # gone once the amount is right
         change.get_by_role("button", name="Сохранить").click()
         expect(page.get_by_role("status")).to_contain_text("изменена: 12,00 BYN")
         expect(registration_row(page)).to_contain_text("12,00 BYN")

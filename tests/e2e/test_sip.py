@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import E2E_TODAY
 from tests.e2e.helpers import account_number, attachment, follow, money, query, sign_in_sip_admin, wait_for_mail
+from tests.e2e.test_finance import check_a_payments_period_beside_its_dates
 
 
 @pytest.fixture
@@ -37,13 +38,7 @@ def open_payments(page, section):
 
 def test_payments_between_two_dates_within_twelve_months(sip):
     open_payments(sip, "Информация по платежам")
-    sip.get_by_label("Начальная дата").fill("2025-10-01")
-    sip.get_by_role("button", name="Далее").click()
-    expect(sip.get_by_role("alert")).to_contain_text("12 месяцев")
-    sip.get_by_label("Начальная дата").fill("2026-01-01")
-    sip.get_by_label("Конечная дата").fill("2026-11-05")
-    sip.get_by_role("button", name="Далее").click()
-    expect(sip.get_by_text("Итого:")).to_be_visible()
+    check_a_payments_period_beside_its_dates(sip, "Далее")
     expect(sip.get_by_role("cell", name="Банковский перевод").first).to_be_visible()
 
 
@@ -101,24 +96,32 @@ def test_invoice_downloaded_by_its_link_and_a_forged_link_refused(sip):
 def test_delivery_method_and_address_changed_in_steps(sip):
     open_invoices(sip, "Изменить способ/адрес доставки")
     sip.get_by_role("button", name="Изменить").click()
+    sip.get_by_role("radio", name="E-mail").click()
+    sip.get_by_role("button", name="Далее").click()
+    addresses = sip.get_by_label("Адреса электронной почты")
+    typed, refusal = (("sip-buh@example.com\nnot-an-address", "«not-an-address» указан неверно")
+                      if sip.device == "desktop" else ("", "Укажите хотя бы один адрес"))
+    addresses.fill(typed)
+    sip.get_by_role("button", name="Далее").click()  # the addresses are checked as their step is left
+    expect(sip.locator("#emails-error")).to_contain_text(refusal)
+    expect(addresses).to_have_attribute("aria-invalid", "true")
+    expect(sip.get_by_role("button", name="Сохранить")).to_have_count(0)  # still on the addresses
+    addresses.fill("sip-buh@example.com")
+    expect(sip.locator("#emails-error")).to_have_count(0)
+    sip.get_by_role("button", name="Далее").click()
+    expect(sip.get_by_text("Счета будут отправляться по электронной почте на: sip-buh@example.com")).to_be_visible()
     if sip.device == "desktop":
-        sip.get_by_role("radio", name="E-mail").click()
-        sip.get_by_role("button", name="Далее").click()
-        sip.get_by_label("Адреса электронной почты").fill("sip-buh@example.com\nnot-an-address")
-        sip.get_by_role("button", name="Далее").click()
-        sip.get_by_role("button", name="Сохранить").click()
-        expect(sip.get_by_role("alert")).to_contain_text("not-an-address")
-        sip.get_by_role("button", name="Назад").click()
-        sip.get_by_label("Адреса электронной почты").fill("sip-buh@example.com")
-        sip.get_by_role("button", name="Далее").click()
         sip.get_by_role("button", name="Сохранить").click()
         expect(sip.get_by_role("status")).to_contain_text(
             "На адрес sip-buh@example.com отправлено письмо со ссылкой для подтверждения")
     else:
-        sip.get_by_role("radio", name="Получает сам").click()
-        sip.get_by_role("button", name="Далее").click()
+        sip.get_by_role("button", name="Назад").tap()
+        expect(addresses).to_have_value("sip-buh@example.com")
+        sip.get_by_role("button", name="Назад").tap()
+        sip.get_by_role("radio", name="Получает сам").tap()
+        sip.get_by_role("button", name="Далее").tap()
         expect(sip.get_by_text("счета не будут отправляться")).to_be_visible()
-        sip.get_by_role("button", name="Сохранить").click()
+        sip.get_by_role("button", name="Сохранить").tap()
         expect(sip.get_by_text("Способ доставки: Получает сам")).to_be_visible()
         expect(sip.get_by_role("status")).to_contain_text("сохранены")
 

@@ -226,20 +226,8 @@ def reconciliation_period_errors(date_from: dt.date | None, date_to: dt.date | N
     """What is wrong with a reconciliation period, by field ("date_from", "date_to"); empty when it may be ordered:
     both dates given, within 3 years back, none in the future, the start not after the end."""
     earliest, today = reconciliation_limits()
-    errors: dict[str, str] = {}
-    if date_from is None:
-        errors["date_from"] = "Укажите начальную дату периода."
-    elif date_from > today:
-        errors["date_from"] = f"Дата начала периода не может быть позже сегодняшней ({ddmmyyyy(today)})."
-    elif date_from < earliest:
-        errors["date_from"] = f"Акт сверки доступен за {RECONCILIATION_YEARS} года: с {ddmmyyyy(earliest)}."
-    if date_to is None:
-        errors["date_to"] = "Укажите конечную дату периода."
-    elif date_to > today:
-        errors["date_to"] = f"Дата окончания периода не может быть позже сегодняшней ({ddmmyyyy(today)})."
-    if date_from is not None and date_to is not None and not errors and date_from > date_to:
-        errors["date_from"] = "Дата начала периода позже даты окончания."
-    return errors
+    return validation.period_errors(date_from, date_to, earliest=earliest, today=today,
+                                    too_early=f"Акт сверки доступен за {RECONCILIATION_YEARS} года: с {ddmmyyyy(earliest)}.")
 
 
 @serves(COMPANY)

@@ -33,7 +33,7 @@ from cabinet.models import (
     RequestStatus,
     User,
 )
-from cabinet.services import audit
+from cabinet.services import audit, validation
 from cabinet.services.access import EVERY_CABINET, Actor, account_for, serves
 from cabinet.services.errors import AccessDenied, DomainError
 from cabinet.services.requests import store
@@ -89,6 +89,15 @@ def payments_limits() -> tuple[dt.date, dt.date]:
     return add_months(today, -PAYMENT_MONTHS), today
 
 
+def payments_period_errors(date_from: dt.date | None, date_to: dt.date | None) -> dict[str, str]:
+    """What is wrong with a period of payments, by field ("date_from", "date_to"); empty when it may be shown:
+    both dates given, within the last 12 months, none in the future, the start not after the end."""
+    earliest, today = payments_limits()
+    return validation.period_errors(
+        date_from, date_to, earliest=earliest, today=today,
+        too_early=f"Платежи доступны за последние {PAYMENT_MONTHS} месяцев: с {ddmmyyyy(earliest)}.")
+
+
 @serves(EVERY_CABINET)
 def list_payments(
     session: Session,
@@ -100,17 +109,14 @@ def list_payments(
 ) -> PaymentList:
     """Payments in a period: the current month by default, any range within the last 12 months."""
     account = account_for(session, actor, account_id)
-    earliest, today = payments_limits()
+    _, today = payments_limits()
     if date_to is None:
         date_to = today
     if date_from is None:
         date_from = min(date_to, today).replace(day=1)
-    if date_from < earliest:
-        raise DomainError(f"Платежи доступны за последние {PAYMENT_MONTHS} месяцев: с {ddmmyyyy(earliest)}.")
-    if date_to > today:
-        raise DomainError(f"Дата окончания периода не может быть позже сегодняшней ({ddmmyyyy(today)}).")
-    if date_from > date_to:
-        raise DomainError("Дата начала периода позже даты окончания.")
+    errors = payments_period_errors(date_from, date_to)
+    if errors:
+        raise DomainError(next(iter(errors.values())))
     in_period = (Payment.account_id == account.id, Payment.paid_on >= date_from, Payment.paid_on <= date_to)
     count, total = session.exec(
         select(func.count(Payment.id), func.coalesce(func.sum(Payment.amount), 0)).where(*in_period)
@@ -299,7 +305,11 @@ def check_registration_amount(
     refusal = _refusal(session, account, last)
     if refusal is not None:
         raise DomainError(refusal)
-    return parse_amount(amount, due=_money(last.amount - last.paid_amount))
+    return parse_amount(amount, due=_due(last))
+
+
+def _due(invoice: Invoice) -> Decimal:
+    return _money(invoice.amount - invoice.paid_amount)
 
 
 def _summary(amount: Decimal, invoice: Invoice) -> str:
@@ -394,12 +404,22 @@ def _shown(session: Session, guarantee: GuaranteePayment, invoice: Invoice, *, w
 
 
 @serves(EVERY_CABINET)
+def check_correction_amount(
+    session: Session, *, actor: Actor, account_id: int, guarantee_id: int, amount: Decimal | str | None
+) -> Decimal:
+    """The new amount of a waiting registration, checked as `correct_payment_registration` checks it, without
+    changing anything: while a refusal stands beside the field, each change of it is checked again."""
+    *_, invoice = _registration_of(session, actor, account_id, guarantee_id)
+    return parse_amount(amount, due=_due(invoice))
+
+
+@serves(EVERY_CABINET)
 def correct_payment_registration(
     session: Session, *, actor: Actor, account_id: int, guarantee_id: int, amount: Decimal | str | None
 ) -> RegisteredPayment:
     """A new amount for a registration whose request the worker has not claimed yet («Изменить»)."""
     account, guarantee, request, invoice = _registration_of(session, actor, account_id, guarantee_id)
-    value = parse_amount(amount, due=_money(invoice.amount - invoice.paid_amount))
+    value = parse_amount(amount, due=_due(invoice))
     _take_waiting_item(session, request, params={"guarantee_id": guarantee.id, "amount": str(value)})
     before = _money(guarantee.amount)
     guarantee.amount = value

@@ -191,6 +191,30 @@ def test_payments_period_ends_today_at_the_latest_and_starts_before_it_ends(sess
                    date_to=dt.date(2026, 10, 1)) == "Дата начала периода позже даты окончания."
 
 
+@pytest.mark.parametrize("date_from, date_to, errors", [
+    (dt.date(2025, 11, 16), dt.date(2026, 11, 16), {}),
+    (None, dt.date(2026, 11, 1), {"date_from": "Укажите начальную дату периода."}),
+    (dt.date(2026, 11, 1), None, {"date_to": "Укажите конечную дату периода."}),
+    (dt.date(2026, 11, 2), dt.date(2026, 11, 1), {"date_from": "Дата начала периода позже даты окончания."}),
+    (dt.date(2026, 11, 1), dt.date(2026, 11, 17),
+     {"date_to": "Дата окончания периода не может быть позже сегодняшней (16.11.2026)."}),
+    (dt.date(2026, 11, 17), dt.date(2026, 11, 16),
+     {"date_from": "Дата начала периода не может быть позже сегодняшней (16.11.2026)."}),
+    (dt.date(2025, 11, 15), dt.date(2026, 1, 1), {"date_from": "Платежи доступны за последние 12 месяцев: с 16.11.2025."}),
+    (dt.date(2025, 1, 1), dt.date(2025, 11, 15),
+     {"date_from": "Платежи доступны за последние 12 месяцев: с 16.11.2025.",
+      "date_to": "Платежи доступны за последние 12 месяцев: с 16.11.2025."}),
+])
+def test_a_payments_period_is_checked_field_by_field(date_from, date_to, errors):
+    assert payments.payments_period_errors(date_from, date_to) == errors
+
+
+def test_the_payments_list_refuses_what_the_period_check_finds(session, world):
+    for date_from, date_to in ((dt.date(2026, 11, 2), dt.date(2026, 11, 1)), (dt.date(2025, 1, 1), dt.date(2025, 2, 1))):
+        first = next(iter(payments.payments_period_errors(date_from, date_to).values()))
+        assert refusal(payments.list_payments, session, world, date_from=date_from, date_to=date_to) == first
+
+
 def test_payments_rows_are_capped_but_counted_in_full(session, world, monkeypatch):
     from cabinet.services.finance import payments
 

@@ -519,6 +519,8 @@ def test_the_previous_sending_is_of_the_actors_own_account_only(session, world):
      {"date_from": "Дата начала периода не может быть позже сегодняшней (16.11.2026).",
       "date_to": "Дата окончания периода не может быть позже сегодняшней (16.11.2026)."}),
     (dt.date(2023, 11, 15), dt.date(2026, 1, 1), {"date_from": "Акт сверки доступен за 3 года: с 16.11.2023."}),
+    (dt.date(2023, 1, 1), dt.date(2023, 11, 15), {"date_from": "Акт сверки доступен за 3 года: с 16.11.2023.",
+                                                  "date_to": "Акт сверки доступен за 3 года: с 16.11.2023."}),
 ])
 def test_a_reconciliation_period_is_checked_field_by_field(date_from, date_to, errors):
     assert orders.reconciliation_period_errors(date_from, date_to) == errors

@@ -95,6 +95,22 @@ def test_a_waiting_registration_is_corrected_within_what_is_due(session, world):
     assert session.exec(select(RequestItem.result)).one() == "Оплата 99,99 BYN передана оператору"
 
 
+def test_a_correction_is_checked_as_it_is_typed_without_changing_anything(session, world):
+    made = registered(session, world)
+    assert call(payments.check_correction_amount, session, world, guarantee_id=made.id, amount="99,99") == Decimal(
+        "99.99")
+    for typed, words in (("200", "100,50 BYN"), ("0", "больше нуля"), ("сто", "числом")):
+        assert words in refusal(payments.check_correction_amount, session, world, guarantee_id=made.id, amount=typed)
+    assert session.get(GuaranteePayment, made.id).amount == made.amount
+    with pytest.raises(AccessDenied):
+        payments.check_correction_amount(session, actor=world.stranger, account_id=world.other_account.id,
+                                         guarantee_id=made.id, amount="1")
+    call(payments.withdraw_payment_registration, session, world, guarantee_id=made.id)
+    session.commit()
+    assert "уже отозвана" in refusal(payments.check_correction_amount, session, world, guarantee_id=made.id,
+                                     amount="1")
+
+
 def test_a_withdrawn_registration_is_never_processed_shows_as_withdrawn_and_may_be_made_again(session, world):
     made = registered(session, world)
     withdrawn = call(payments.withdraw_payment_registration, session, world, guarantee_id=made.id)
