@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cabinet.components.forms import field_error
 from cabinet.components.layout import TOUCH, refusal
 from cabinet.components.table import data_table, pager
 from cabinet.components.wizard import confirmation, ordered, stepper
@@ -12,12 +13,15 @@ from cabinet.state.bulk_rename import BulkRenameState as State
 
 def _name_field(row) -> rx.Component:
     # The row's id travels in the form itself: a form's submit handler cannot see the loop's variables.
+    name = "name-" + row.id
     return rx.form(
         rx.el.input(type="hidden", name="id", value=row.id),
         rx.hstack(
             rx.input(name="name", default_value=rx.cond(row.new != "", row.new, row.name),
                      aria_label="Новое имя " + row.number, size="3", min_height=TOUCH, flex="1",
-                     max_length=100, on_blur=lambda text: State.draft(row.id, text)),
+                     max_length=100, on_blur=lambda text: State.draft(row.id, text),
+                     on_change=lambda text: State.retype_name(row.id, text),
+                     aria_invalid=rx.cond(row.error != "", "true", "false"), aria_describedby=name + "-error"),
             rx.icon_button(rx.icon("check"), type="submit", size="3", min_height=TOUCH, min_width=TOUCH,
                            variant="soft", aria_label="Подтвердить имя " + row.number),
             rx.cond(row.new != "",
@@ -25,6 +29,7 @@ def _name_field(row) -> rx.Component:
                             role="img")),
             align="center", width="100%",
         ),
+        field_error(row.error, name),
         on_submit=State.confirm_name, reset_on_submit=False, width="100%",
     )
 

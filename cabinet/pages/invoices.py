@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.components.forms import link
+from cabinet.components.forms import field_error, link
 from cabinet.components.layout import TOUCH, frame, info, refusal
 from cabinet.pages.page import page
 from cabinet.state.format import text_limit
@@ -39,8 +39,12 @@ def _edit_dialog() -> rx.Component:
                     rx.el.label(
                         rx.text("Адреса электронной почты (по одному в строке, до 5)", size="2"),
                         rx.text_area(name="emails", default_value=InvoicesState.draft_emails, rows="4",
-                                     width="100%", max_length=text_limit("emails")),
-                        width="100%",
+                                     width="100%", max_length=text_limit("emails"),
+                                     on_change=InvoicesState.retype_emails,
+                                     aria_invalid=rx.cond(InvoicesState.emails_error != "", "true", "false"),
+                                     aria_describedby="emails-error"),
+                        field_error(InvoicesState.emails_error, "emails"),
+                        display="flex", flex_direction="column", gap="0.25em", width="100%",
                     ),
                     rx.text("Формат счета", size="2"),
                     rx.radio_group.root(

@@ -20,7 +20,8 @@ def sip_choose_page() -> rx.Component:
         "Выбор SIP-абонента", s,
         rx.vstack(
             rx.form(
-                rx.hstack(field("По номеру телефона", "number", placeholder="375172000001", input_mode="tel"),
+                rx.hstack(field("По номеру телефона", "number", placeholder="375172000001", input_mode="tel",
+                                on_change=s.retype_number, error=s.number_error),
                           rx.button("Найти", type="submit", size="3", min_height=TOUCH),
                           align="end", spacing="3", wrap="wrap"),
                 on_submit=s.find, reset_on_submit=False,

@@ -1,17 +1,16 @@
 """«Операции с абонентом» → «Переименование» (B3): choose the subscribers, edit their names in place one page at
 a time, each field applied only once its own ✓ was pressed; edits left unconfirmed are dropped, and the review
-says which."""
+says which. A name refused at its ✓ stands under its field, checked again as it is typed until it is right."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import reflex as rx
 
 from cabinet.services.bulk import catalogue as bulk_catalogue
 from cabinet.services.bulk import orders as bulk
-from cabinet.services.errors import DomainError
-from cabinet.state.page import SESSION_REFUSALS, Paged, event
+from cabinet.state.page import Paged, event
 from cabinet.state.picker import PickerState
 from cabinet.state.wizard import ListWizard
 
@@ -25,6 +24,7 @@ class NameRow:
     number: str
     name: str
     new: str  # the confirmed new name, "" while there is none
+    error: str = ""  # why the name typed was refused at its ✓, under the field until it is right
 
 
 class BulkRenameState(Paged, ListWizard, rx.State):
@@ -71,27 +71,37 @@ class BulkRenameState(Paged, ListWizard, rx.State):
         else:
             self._drafts[subscriber_id] = (row.number, text)
 
+    def _changed(self, subscriber_id: str, **changes) -> None:
+        self.rows = [replace(r, **changes) if r.id == subscriber_id else r for r in self.rows]
+
+    async def _check(self, row: NameRow, name: str) -> str | None:
+        """The name as it will be stored, or None with the refusal put under the row's field."""
+        checked, error = await self._checked(bulk_catalogue.check_new_name, subscriber_id=int(row.id), name=name)
+        self._changed(row.id, error=error)
+        return checked
+
     @event
     async def confirm_name(self, form: dict):
         """✓: the field's name is checked and kept for the order."""
         subscriber_id = str(form.get("id", ""))
         row = self._row(subscriber_id)
         if row is None:
-            return None
-        try:
-            name = await self._call(bulk_catalogue.check_new_name, subscriber_id=int(subscriber_id),
-                                    name=str(form.get("name", "")))
-        except SESSION_REFUSALS as refusal:
-            return await self._refused(refusal)
-        except DomainError as refusal:
-            self.error = f"{row.number}: {refusal.message}"
-            return None
+            return
+        self.error = ""
+        name = await self._check(row, str(form.get("name", "")))
+        if name is None:
+            return
         self._names[subscriber_id] = name
         self._drafts.pop(subscriber_id, None)
-        self.rows = [NameRow(id=r.id, number=r.number, name=r.name, new=name if r.id == subscriber_id else r.new)
-                     for r in self.rows]
-        self.renamed, self.error = len(self._names), ""
-        return None
+        self._changed(subscriber_id, new=name)
+        self.renamed = len(self._names)
+
+    @event
+    async def retype_name(self, subscriber_id: str, text: str):
+        """While a refusal stands under a field, each change checks the name again: it goes once the name is right."""
+        row = self._row(str(subscriber_id))
+        if row is not None and row.error:
+            await self._check(row, str(text)[:200])
 
     @rx.event
     def review(self):

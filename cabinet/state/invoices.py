@@ -1,4 +1,5 @@
-"""«Счета» (C2) and the delivery address and format of invoices (C3)."""
+"""«Счета» (C2) and the delivery address and format of invoices (C3). The addresses are checked when they are
+saved: the refusal stands beside them and goes as soon as they are put right."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from cabinet.services.errors import DomainError
 from cabinet.services.finance import billing as finance
 from cabinet.services.finance import orders
-from cabinet.state.format import Option, one
+from cabinet.state.format import Option, one, text_limit
 from cabinet.state.page import PageState, event
 from cabinet.text import money
 
@@ -30,7 +32,8 @@ class InvoicesState(PageState, rx.State):
     editing: bool = False
     draft_emails: str = ""
     draft_format: str = "pdf"
-    edit_error: str = ""
+    emails_error: str = ""  # beside the addresses
+    edit_error: str = ""  # any other refusal of the change, in the dialog
     delivery_notice: str = ""  # after a change: the new addresses that were sent a link to confirm them
     sent_before: str = ""  # a second «Отправить счет»: when and where this invoice went, with the offer to resend
     _order_key: str = ""
@@ -83,7 +86,7 @@ class InvoicesState(PageState, rx.State):
     @rx.event
     def open_edit(self):
         self.draft_emails = "\n".join(self.emails)
-        self.draft_format, self.edit_error, self.editing = self.invoice_format, "", True
+        self.draft_format, self.edit_error, self.emails_error, self.editing = self.invoice_format, "", "", True
 
     @rx.event
     def set_editing(self, value: bool):
@@ -93,11 +96,29 @@ class InvoicesState(PageState, rx.State):
     def set_draft_format(self, value: str | list[str]):
         self.draft_format = one(value)
 
+    def _check_emails(self) -> bool:
+        try:
+            finance.check_delivery_emails(self.draft_emails)
+        except DomainError as refusal:
+            self.emails_error = refusal.message
+            return False
+        self.emails_error = ""
+        return True
+
+    @rx.event
+    def retype_emails(self, value: str):
+        if self.emails_error:
+            self.draft_emails = str(value)[:text_limit("emails")]
+            self._check_emails()
+
     @event
     async def save_delivery(self, form: dict):
         self.error = self.edit_error = ""
+        self.draft_emails = str(form.get("emails", ""))[:text_limit("emails")]
+        if not self._check_emails():
+            return None
         try:
-            settings = await self._run(finance.update_delivery, emails=form.get("emails", ""),
+            settings = await self._run(finance.update_delivery, emails=self.draft_emails,
                                        invoice_format=self.draft_format)
         finally:  # a refusal is shown in the dialog, where the user is looking
             self.edit_error, self.error = self.error, ""

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 import reflex as rx
 
 from cabinet.services.auth.sessions import PasswordChangeRequired, RoleNotChosen
-from cabinet.services.errors import Busy, DomainError, SessionExpired
+from cabinet.services.errors import AccessDenied, Busy, DomainError, SessionExpired
 from cabinet.services.paging import Page
 from cabinet.state.services import call, call_as
 from cabinet.state.session import SessionState
@@ -112,6 +112,16 @@ class PageState(Refusals, mixin=True):
             return await self._call(service, **kwargs)
         except DomainError as refusal:
             raise Stopped(await self._refused(refusal)) from None
+
+    async def _checked(self, service, **kwargs):
+        """(what the service returns, "") or (None, its refusal) to show beside the field; a refusal of the session
+        or of access stops the handler as `_run` does."""
+        try:
+            return await self._call(service, **kwargs), ""
+        except (*SESSION_REFUSALS, AccessDenied) as refusal:
+            raise Stopped(await self._refused(refusal)) from None
+        except DomainError as refusal:
+            return None, refusal.message
 
     def _id_from_address(self) -> int:
         """The object a page is opened for, `?id=N`; 0 when absent or not a number (the service then refuses)."""

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from cabinet.services.errors import AccessDenied, DomainError
 from cabinet.services.finance import payments
 from cabinet.state.format import one, parse_date
-from cabinet.state.page import SESSION_REFUSALS, PageState, Stopped, event
+from cabinet.state.page import PageState, event
 from cabinet.text import money
 
 
@@ -91,16 +90,6 @@ class PaymentsView(PageState, mixin=True):
                              invoice=r.invoice_title, author=r.author, status=r.status, waiting=r.waiting,
                              amount_input=_amount_input(r.amount))
             for r in status.registered]
-
-    async def _checked(self, service, **kwargs):
-        """(what the service returns, "") or (None, its refusal) to show beside the field; a refusal of the session
-        or of access stops the handler as `_run` does."""
-        try:
-            return await self._call(service, **kwargs), ""
-        except (*SESSION_REFUSALS, AccessDenied) as refusal:
-            raise Stopped(await self._refused(refusal)) from None
-        except DomainError as refusal:
-            return None, refusal.message
 
     def _registration(self, registration_id: str) -> RegistrationView | None:
         return next((r for r in self.registered if r.id == registration_id and r.waiting), None)

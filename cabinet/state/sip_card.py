@@ -40,9 +40,11 @@ class PackageRow:
 
 
 class SipChooseState(PageState, rx.State):
-    """«Выбор SIP-абонента» (P10): by number, or «Показать все» and pick one, «Далее»."""
+    """«Выбор SIP-абонента» (P10): by number, or «Показать все» and pick one, «Далее». A number refused by «Найти»
+    stands beside its field, checked again as it is typed until it is found."""
 
     rows: list[SipRow] = []
+    number_error: str = ""
     showing_all: bool = False
     more: int = 0  # subscribers beyond the ones shown, to be found by number
     picked: str = ""
@@ -50,13 +52,20 @@ class SipChooseState(PageState, rx.State):
     @rx.event
     def load(self):
         self._begin()
-        self.rows, self.showing_all, self.picked, self.loaded = [], False, "", True
+        self.rows, self.showing_all, self.picked, self.number_error, self.loaded = [], False, "", "", True
 
     @event
     async def find(self, form: dict):
         self.error = ""
-        found = await self._run(sip_subscribers.find_sip_subscriber, number=str(form.get("number", "")))
-        return rx.redirect(routes.sip_card(found))
+        found, self.number_error = await self._checked(sip_subscribers.find_sip_subscriber,
+                                                       number=str(form.get("number", ""))[:40])
+        return rx.redirect(routes.sip_card(found)) if found is not None else None
+
+    @event
+    async def retype_number(self, value: str):
+        """While a refusal stands beside the number, each change looks it up again: it goes once it is found."""
+        if self.number_error:
+            _, self.number_error = await self._checked(sip_subscribers.find_sip_subscriber, number=str(value)[:40])
 
     @event
     async def show_all(self):

@@ -66,11 +66,18 @@ def test_delivery_address_and_format_then_invoice_arrives_in_that_format(page, c
     open_section(page, "Счета")
     page.get_by_role("button", name="Изменить адрес доставки и формат счета").click()
     dialog = page.get_by_role("dialog")
-    dialog.get_by_label("Адреса электронной почты").fill("buh@example.com\nnot-an-address")
+    emails = dialog.get_by_label("Адреса электронной почты")
+    emails.fill("buh@example.com\nnot-an-address")
     dialog.get_by_role("button", name="Сохранить").click()
-    expect(dialog.get_by_role("alert")).to_contain_text("not-an-address")
+    # the refusal stands beside the addresses, alone, and goes as soon as they are put right
+    expect(dialog.locator("#emails-error")).to_contain_text("not-an-address")
+    expect(page.get_by_role("alert")).to_have_count(1)
+    expect(emails).to_have_attribute("aria-invalid", "true")
+    expect(emails).to_have_attribute("aria-describedby", "emails-error")
     address = f"{page.device}-{account}@example.com"
-    dialog.get_by_label("Адреса электронной почты").fill(address)
+    emails.fill(address)
+    expect(dialog.locator("#emails-error")).to_have_count(0)
+    expect(emails).to_have_attribute("aria-invalid", "false")
     dialog.get_by_role("radio", name=wanted[1], exact=True).click()
     dialog.get_by_role("button", name="Сохранить").click()
     # a new address receives invoices only once the link mailed to it is opened; the format applies at once
