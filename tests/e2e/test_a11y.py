@@ -299,11 +299,16 @@ def shown(visitors, browser, cabinet):
         for step in steps:
             step(page, cabinet)
         expect(page.locator("main")).to_have_count(1)  # the page's main landmark, axe's `landmark-one-main`
+        page.wait_for_function(_SETTLED, polling=100)  # a dialog opening is scaled up: measured once it is open
         return page
 
     yield show
     for page in own:
         page.context.close()
+
+
+_SETTLED = """() => document.getAnimations().every(animation =>
+    animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity)"""
 
 
 def _axe(page) -> list[dict]:
