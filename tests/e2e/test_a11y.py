@@ -20,6 +20,7 @@ from tests.e2e.helpers import account_number, query, sign_in, sign_in_sip_admin
 
 AXE = ROOT / ".tools/axe/node_modules/axe-core/axe.min.js"  # installed by `make deps`
 TOUCH = 44  # px, layout.TOUCH
+WAIT = 30_000  # ms: what a step shows comes back from the cabinet, slower on a loaded machine
 
 ADMIN = ("375290000001", "Admin#2026")
 SUPERVISOR = ("375290000002", "Super#2026")
@@ -41,14 +42,14 @@ _UNKNOWN_NUMBERS = (f"37529998{n:04d}" for n in itertools.count(1))  # a new cod
 
 def _fixed_line_tab(page, cabinet) -> None:
     page.get_by_role("tab", name="Фиксированная связь").click()
-    expect(page.get_by_label("Номер лицевого счета")).to_be_visible()
+    expect(page.get_by_label("Номер лицевого счета")).to_be_visible(timeout=WAIT)
 
 
 def _code_step(page, cabinet) -> None:
     page.get_by_role("radio", name="По SMS-коду").click()
     page.get_by_label("Номер телефона").fill(next(_UNKNOWN_NUMBERS))
     page.get_by_role("button", name="Получить код").click()
-    expect(page.get_by_role("button", name="Изменить номер")).to_be_visible()
+    expect(page.get_by_role("button", name="Изменить номер")).to_be_visible(timeout=WAIT)
 
 
 def _tab(*path: str):
@@ -58,13 +59,13 @@ def _tab(*path: str):
         for name in path:
             tab = page.get_by_role("tab", name=name)
             tab.click()
-            expect(tab).to_have_attribute("aria-selected", "true")
+            expect(tab).to_have_attribute("aria-selected", "true", timeout=WAIT)
     return open_tab
 
 
 def _recovery_form(page, cabinet) -> None:
     page.get_by_role("button", name="Идентификация через E-mail").click()
-    expect(page.get_by_role("button", name="Восстановить пароль")).to_be_visible()
+    expect(page.get_by_role("button", name="Восстановить пароль")).to_be_visible(timeout=WAIT)
 
 
 def _dialog(button: str):
@@ -72,13 +73,13 @@ def _dialog(button: str):
 
     def open_dialog(page, cabinet) -> None:
         page.get_by_role("button", name=button).click()
-        expect(page.get_by_role("dialog")).to_be_visible()
+        expect(page.get_by_role("dialog")).to_be_visible(timeout=WAIT)
     return open_dialog
 
 
 def _tariff_details(page, cabinet) -> None:
     page.get_by_role("dialog").get_by_role("button", name="Подробнее").first.click()
-    expect(page.get_by_role("dialog").get_by_role("button", name=re.compile("^Выбран: "))).to_be_visible()
+    expect(page.get_by_role("dialog").get_by_role("button", name=re.compile("^Выбран: "))).to_be_visible(timeout=WAIT)
 
 
 def _number_confirmation(page, cabinet) -> None:
@@ -86,7 +87,7 @@ def _number_confirmation(page, cabinet) -> None:
     dialog.get_by_role("button", name="Показать номера").click()  # one of the card's five draws a day
     dialog.get_by_role("radio").first.click()
     dialog.get_by_role("button", name="Выбрать номер").click()
-    expect(dialog.get_by_text(re.compile("будет заменен на"))).to_be_visible()
+    expect(dialog.get_by_text(re.compile("будет заменен на"))).to_be_visible(timeout=WAIT)
 
 
 def _free_sim(cabinet) -> str:
@@ -98,14 +99,14 @@ def _mistyped_sim(page, cabinet) -> None:
     field = page.get_by_role("dialog").get_by_label("Номер новой SIM-карты (ICCID)")
     field.fill(iccid[:-1] + str((int(iccid[-1]) + 1) % 10))  # the check digit no longer fits
     field.press("Tab")
-    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_attribute("aria-invalid", "true", timeout=WAIT)
 
 
 def _sim_confirmation(page, cabinet) -> None:
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Номер новой SIM-карты (ICCID)").fill(_free_sim(cabinet))
     dialog.get_by_role("button", name="Далее").click()
-    expect(dialog.get_by_role("button", name="Подтвердить")).to_be_visible()
+    expect(dialog.get_by_role("button", name="Подтвердить")).to_be_visible(timeout=WAIT)
 
 
 def _ticked_subscriber(page, cabinet) -> None:
@@ -116,7 +117,7 @@ def _ticked_subscriber(page, cabinet) -> None:
     page.get_by_label("Поиск абонента").fill(number)
     page.get_by_role("button", name="Найти").click()
     page.get_by_role("checkbox", name=f"Выбрать {number}").click()
-    expect(page.get_by_text("Выбрано абонентов: 1")).to_be_visible()
+    expect(page.get_by_text("Выбрано абонентов: 1")).to_be_visible(timeout=WAIT)
 
 
 def _service_chosen(page, cabinet) -> None:
@@ -133,8 +134,8 @@ def _review(question: str):
 
     def review(page, cabinet) -> None:
         page.get_by_role("button", name="Продолжить").click()
-        expect(page.get_by_text(re.compile(question))).to_be_visible()
-        expect(page.get_by_role("button", name="Подтвердить")).to_be_visible()
+        expect(page.get_by_text(re.compile(question))).to_be_visible(timeout=WAIT)
+        expect(page.get_by_role("button", name="Подтвердить")).to_be_visible(timeout=WAIT)
     return review
 
 
@@ -143,7 +144,7 @@ def _next(shown_then: str):
 
     def next_step(page, cabinet) -> None:
         page.get_by_role("button", name="Далее").click()
-        expect(page.get_by_role("button", name=shown_then)).to_be_visible()
+        expect(page.get_by_role("button", name=shown_then)).to_be_visible(timeout=WAIT)
     return next_step
 
 
@@ -151,13 +152,13 @@ def _wrong_act_address(page, cabinet) -> None:
     page.get_by_role("radio", name="На другой адрес").click()
     page.get_by_label("Адрес электронной почты").fill("not-an-address")
     page.get_by_role("button", name="Заказать акт сверки").click()
-    expect(page.locator("#email-error")).to_be_visible()
+    expect(page.locator("#email-error")).to_be_visible(timeout=WAIT)
 
 
 def _payment_confirmation(page, cabinet) -> None:
     page.get_by_label("Сумма оплаты, BYN").fill("10,50")
     page.get_by_role("button", name="Зарегистрировать оплату").click()
-    expect(page.get_by_role("alertdialog")).to_be_visible()
+    expect(page.get_by_role("alertdialog")).to_be_visible(timeout=WAIT)
 
 
 def _channels_confirmation(page, cabinet) -> None:
@@ -168,7 +169,7 @@ def _channels_confirmation(page, cabinet) -> None:
     page.get_by_role("button", name="Изменить").click()
     page.get_by_role("radio").last.click()
     page.get_by_role("button", name="Изменить").click()
-    expect(page.get_by_role("alertdialog")).to_be_visible()
+    expect(page.get_by_role("alertdialog")).to_be_visible(timeout=WAIT)
 
 
 # The routes whose address needs a query: the address, from what the seeded cabinet holds.
