@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.components.forms import checkbox, field
+from cabinet.components.forms import checkbox, field, radio
 from cabinet.components.layout import TAB_STRIP, TOUCH, refusal
 from cabinet.components.tariffs import tariff_choice
 from cabinet.state.card import CardState
@@ -109,14 +109,14 @@ def number_dialog() -> rx.Component:
                     display="flex", flex_direction="column"),
         _button("Показать номера", variant="soft", on_click=n.draw, disabled=n.draws_left == 0),
         rx.text("Осталось попыток выбора номера: ", n.draws_left, size="2"),
-        rx.radio_group.root(rx.vstack(rx.foreach(n.numbers, lambda number: rx.radio_group.item(number, value=number))),
+        rx.radio_group.root(rx.vstack(rx.foreach(n.numbers, lambda number: radio(number, number))),
                             value=n.picked, on_change=n.pick, size="3"),
         _button("Выбрать номер", on_click=n.review, disabled=n.picked == ""),
         spacing="3")
     confirm = rx.vstack(
         rx.callout(rx.text("Номер ", rx.text.strong(n.old_number), " будет заменен на ", rx.text.strong(n.new_number),
                            ". Стоимость номера: ", rx.text.strong(n.price), "."),
-                   icon="triangle-alert", color_scheme="amber"),
+                   icon="triangle-alert", color_scheme="amber", high_contrast=True),
         rx.text("Прежний номер перестанет работать сразу после выполнения заявки.", size="2"),
         rx.hstack(_button("Назад", variant="soft", on_click=n.back), _button("Подтвердить", on_click=n.change)),
         spacing="3")
@@ -141,7 +141,7 @@ def sim_dialog() -> rx.Component:
     return operation_dialog("sim", "Замена SIM", rx.cond(
         ~CardState.self_sim,
         rx.callout("Самостоятельная замена SIM-карты для этого абонента недоступна. Обратитесь в центр "
-                   "обслуживания.", icon="info", color_scheme="amber"),
+                   "обслуживания.", icon="info", color_scheme="amber", high_contrast=True),
         rx.cond(
             SimReplacementState.confirming,
             rx.vstack(rx.text("Заменить SIM-карту ", CardState.sim, " на ", rx.text.strong(SimReplacementState.iccid),

@@ -42,6 +42,11 @@ def checkbox(label, *text, **props) -> rx.Component:
     )
 
 
+def radio(label, value, **props) -> rx.Component:
+    """A choice of a radio group whose label is a 44 px tap target."""
+    return rx.radio_group.item(label, value=value, min_height=TOUCH, **props)
+
+
 def link(text: str, href: str | rx.Var, **props) -> rx.Component:
     """A link standing on its own line (not in running text): 44 px high, as every tap target."""
     return rx.link(text, href=href, display="inline-flex", align_items="center", min_height=TOUCH,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet.components.dialogs import confirm
+from cabinet.components.forms import radio
 from cabinet.components.layout import TOUCH, refusal
 from cabinet.components.select import select
 from cabinet.components.table import pager, simple_table
@@ -44,7 +45,7 @@ def _service_row(s, action) -> rx.Component:
         rx.vstack(rx.text(s.name), rx.text(s.category, " · ", s.fee, size="1", color_scheme="gray"),
                   rx.cond((s.reason != "") & ~s.by_application, rx.text(s.reason, size="1", color_scheme="amber")),
                   spacing="0"),
-        rx.spacer(), rx.cond(s.by_application, rx.badge("только по заявлению", color_scheme="amber", size="2"), action),
+        rx.spacer(), rx.cond(s.by_application, rx.badge("только по заявлению", color_scheme="amber", high_contrast=True, size="2"), action),
         role="group", aria_label=s.name, width="100%", align="center",
     )
 
@@ -65,7 +66,7 @@ def services() -> rx.Component:
 
 def channels() -> rx.Component:
     choose = rx.radio_group.root(
-        rx.vstack(rx.foreach(Channels.packages, lambda p: rx.radio_group.item(p.title, value=p.id, min_height=TOUCH)),
+        rx.vstack(rx.foreach(Channels.packages, lambda p: radio(p.title, p.id)),
                   spacing="2"),
         value=Channels.chosen, on_change=Channels.choose, size="3", aria_label="Пакеты каналов",
     )
@@ -75,7 +76,7 @@ def channels() -> rx.Component:
             Channels.step == "choose",
             rx.vstack(choose, rx.hstack(_button("Назад", variant="soft", on_click=Channels.back),
                                         _button("Изменить", on_click=Channels.review)), spacing="3"),
-            rx.cond(Channels.note != "", rx.callout(Channels.note, icon="clock", color_scheme="amber"),
+            rx.cond(Channels.note != "", rx.callout(Channels.note, icon="clock", color_scheme="amber", high_contrast=True),
                     _button("Изменить", variant="soft", on_click=Channels.start)),
         ),
         refusal(Channels.error),

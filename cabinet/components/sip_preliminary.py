@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cabinet.components.forms import radio
 from cabinet.components.layout import TOUCH, info, refusal
 from cabinet.state.format import text_limit
 from cabinet.state.sip_preliminary import SipPreliminaryState as State
@@ -15,8 +16,8 @@ def sip_preliminary() -> rx.Component:
             rx.text("Предварительный счет за текущий месяц будет отправлен на адрес электронной почты, который ваша "
                     "организация указала в заявлении на подключение личного кабинета SIP.", size="2"),
             rx.radio_group.root(
-                rx.vstack(rx.radio_group.item("Лицевой счет", value="account", min_height=TOUCH),
-                          rx.radio_group.item("Ввести свой список абонентов", value="list", min_height=TOUCH),
+                rx.vstack(radio("Лицевой счет", "account"),
+                          radio("Ввести свой список абонентов", "list"),
                           spacing="3"),
                 value=State.scope, on_change=State.set_scope, size="3", aria_label="Счет по",
             ),

@@ -19,7 +19,7 @@ SECTIONS = [("Услуги", routes.BULK), ("Изменение тарифа", r
 def stepper(current, titles: list[str]) -> rx.Component:
     return rx.hstack(
         *[
-            rx.badge(f"{number}. {title}", size="2",
+            rx.badge(f"{number}. {title}", size="2", high_contrast=True,  # soft accent text is under 4.5:1
                      variant=rx.cond(current == number, "solid", "soft"),
                      color_scheme=rx.cond(current > number, "green", "indigo"))
             for number, title in enumerate(titles, start=1)

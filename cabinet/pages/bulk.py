@@ -31,7 +31,7 @@ def _termination() -> rx.Component:
             display="flex", flex_direction="column", gap="0.25em", max_width="360px")),
         rx.hstack(
             rx.button("Назад", variant="soft", size="3", min_height=TOUCH, on_click=State.back),
-            rx.button("Подтвердить", color_scheme="red", size="3", min_height=TOUCH,
+            rx.button("Подтвердить", color_scheme="red", high_contrast=True, size="3", min_height=TOUCH,
                       disabled=State.count_to_type & ~State.typed_matches, on_click=State.confirm),
         ),
         spacing="3", width="100%",

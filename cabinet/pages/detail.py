@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.components.forms import field_error, link
+from cabinet.components.forms import field_error, link, radio
 from cabinet.components.layout import TOUCH, frame, info
 from cabinet.components.picker import subscriber_picker
 from cabinet.components.wizard import stepper
@@ -26,10 +26,8 @@ def _period_step() -> rx.Component:
         ),
         rx.text("Вид файла", size="2"),
         rx.radio_group.root(
-            rx.vstack(rx.radio_group.item("Отдельный лист на каждого абонента", value="sheet_per_subscriber",
-                                                min_height=TOUCH),
-                      rx.radio_group.item("Один лист со столбцом «Номер абонента»", value="single_sheet",
-                                                min_height=TOUCH)),
+            rx.vstack(radio("Отдельный лист на каждого абонента", "sheet_per_subscriber"),
+                      radio("Один лист со столбцом «Номер абонента»", "single_sheet")),
             value=DetailState.layout, on_change=DetailState.set_layout, size="3",
         ),
         rx.button("Далее", size="3", min_height=TOUCH, on_click=DetailState.go_to(2)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.components.forms import field_error, link
+from cabinet.components.forms import field_error, link, radio
 from cabinet.components.layout import TOUCH, frame, info, refusal
 from cabinet.pages.page import page
 from cabinet.state.format import text_limit
@@ -48,7 +48,7 @@ def _edit_dialog() -> rx.Component:
                     ),
                     rx.text("Формат счета", size="2"),
                     rx.radio_group.root(
-                        rx.hstack(rx.foreach(InvoicesState.formats, lambda f: rx.radio_group.item(f.label, value=f.value)),
+                        rx.hstack(rx.foreach(InvoicesState.formats, lambda f: radio(f.label, f.value)),
                                   spacing="4"),
                         value=InvoicesState.draft_format, on_change=InvoicesState.set_draft_format, size="3",
                     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.components.forms import field, link
+from cabinet.components.forms import field, link, radio
 from cabinet.components.layout import TOUCH, frame, info
 from cabinet.components.wizard import stepper
 from cabinet.pages.page import page
@@ -35,9 +35,9 @@ def _address() -> rx.Component:
         rx.vstack(
             rx.radio_group.root(
                 rx.vstack(
-                    rx.radio_group.item(rx.text("На адрес доставки счетов: ", State.delivery_emails), value="delivery",
+                    radio(rx.text("На адрес доставки счетов: ", State.delivery_emails), "delivery",
                                         disabled=State.delivery_emails == ""),
-                    rx.radio_group.item("На другой адрес", value="other"),
+                    radio("На другой адрес", "other"),
                 ),
                 value=rx.cond(State.to_other, "other", "delivery"), on_change=State.set_to_other, size="3",
             ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.components.forms import field, link
+from cabinet.components.forms import field, link, radio
 from cabinet.components.layout import TOUCH, frame, tabbed
 from cabinet.components.sip_card import calls, channels, charges, personal, services, settings
 from cabinet.pages.page import page
@@ -29,7 +29,7 @@ def sip_choose_page() -> rx.Component:
             rx.button("Показать все", variant="soft", size="3", min_height=TOUCH, on_click=s.show_all),
             rx.cond(s.showing_all, rx.vstack(
                 rx.radio_group.root(
-                    rx.vstack(rx.foreach(s.rows, lambda r: rx.radio_group.item(r.title, value=r.id, min_height=TOUCH)),
+                    rx.vstack(rx.foreach(s.rows, lambda r: radio(r.title, r.id)),
                               spacing="2"),
                     value=s.picked, on_change=s.pick, size="3", aria_label="SIP-абоненты",
                 ),
