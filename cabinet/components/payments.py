@@ -60,7 +60,7 @@ def registration_form(state, button: str) -> rx.Component:
                 ),
                 on_submit=state.ask_to_register, reset_on_submit=False,
             ), width="100%"),
-            rx.callout(state.registration_note, icon="info", color_scheme="amber"),
+            rx.callout(state.registration_note, icon="info", color_scheme="amber", high_contrast=True),
         ),
         confirm(state.confirming, state.set_confirming, f"{button}?", state.confirm_text, "Подтвердить",
                 state.register),

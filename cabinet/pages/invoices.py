@@ -75,7 +75,7 @@ def _sent_before() -> rx.Component:
             rx.callout.icon(rx.icon("mail-check")),
             rx.callout.text(InvoicesState.sent_before),
             rx.box(rx.button("Отправить повторно", size="3", min_height=TOUCH, on_click=InvoicesState.resend)),
-            color_scheme="amber", role="status",
+            color_scheme="amber", high_contrast=True, role="status",
         ),
     )
 

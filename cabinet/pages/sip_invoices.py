@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cabinet import routes
-from cabinet.components.forms import field_error
+from cabinet.components.forms import field_error, radio
 from cabinet.components.layout import TOUCH, frame, tabbed
 from cabinet.components.select import select
 from cabinet.components.sip_detail import sip_detail
@@ -67,8 +67,7 @@ def _current() -> rx.Component:
 
 def _delivery() -> rx.Component:
     methods = rx.radio_group.root(
-        rx.vstack(rx.radio_group.item("Получает сам", value="self"), rx.radio_group.item("E-mail", value="email"),
-                  spacing="3"),
+        rx.vstack(radio("Получает сам", "self"), radio("E-mail", "email"), spacing="3"),
         value=State.draft_method, on_change=State.set_draft_method, size="3", aria_label="Способ доставки",
     )
     emails = rx.form(
