@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from cabinet import routes
 from tests.e2e.conftest import E2E_TODAY, ROOT, open_page
-from tests.e2e.helpers import account_number, query, sign_in, sign_in_sip_admin
+from tests.e2e.helpers import account_number, query, sign_in, sign_in_sip_admin, wait_ready
 
 AXE = ROOT / ".tools/axe/node_modules/axe-core/axe.min.js"  # installed by `make deps`
 TOUCH = 44  # px, layout.TOUCH
@@ -156,6 +156,11 @@ def _wrong_act_address(page, cabinet) -> None:
 
 
 def _payment_confirmation(page, cabinet) -> None:
+    # «Регистрация оплаты» opens only while the last invoice has no registration: whatever the other tests
+    # registered is set aside (as withdrawn), and the page is loaded again.
+    query(cabinet, "UPDATE guaranteepayment SET status = 'withdrawn' WHERE status = 'registered'")
+    page.reload()
+    wait_ready(page)
     page.get_by_label("Сумма оплаты, BYN").fill("10,50")
     page.get_by_role("button", name="Зарегистрировать оплату").click()
     expect(page.get_by_role("alertdialog")).to_be_visible(timeout=WAIT)
