@@ -6,19 +6,11 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import FunctionStringVar
 
-from cabinet.text import thousands
-
 # The tooltip reads the point's own text: money is written in one place, in Python.
 MONEY_TOOLTIP = FunctionStringVar.create("(value, name, item) => [item.payload.amount_text, name]")
 # Axis ticks are whole rubles grouped by a space as `text.thousands` writes them («1 234 000»); never cut, as the
-# axis is as wide as the longest of them (`axis_width`).
+# axis is as wide as the longest of them (`state.format.axis_width`).
 RUBLE_TICKS = '(value) => String(Math.round(value)).replace(/\\B(?=(\\d{3})+(?!\\d))/g, " ")'
-DIGIT_PX, AXIS_PAD_PX = 8, 16
-
-
-def axis_width(largest) -> int:
-    """Pixels for the amount axis: its top tick may have one digit more than the largest amount."""
-    return DIGIT_PX * (len(thousands(int(abs(largest or 0)))) + 1) + AXIS_PAD_PX
 
 
 def _tooltip() -> rx.Component:

@@ -6,6 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cabinet.services.validation import TEXT_LIMIT, TEXT_LIMITS
+from cabinet.text import thousands
+
+DIGIT_PX, AXIS_PAD_PX = 8, 16  # a chart's amount axis: pixels per digit, and beside the ticks
 
 
 def parse_date(value: str) -> dt.date | None:
@@ -49,3 +52,9 @@ def options(pairs) -> list[Option]:
 def text_limit(field: str) -> int:
     """How long the text typed into a field may be: the services' own bound, set as the field's `max_length`."""
     return TEXT_LIMITS.get(field, TEXT_LIMIT)
+
+
+def axis_width(largest) -> int:
+    """Pixels for a chart's amount axis, whose ticks `components.charts` writes as `text.thousands` does: its top
+    tick may have one digit more than the largest amount."""
+    return DIGIT_PX * (len(thousands(int(abs(largest or 0)))) + 1) + AXIS_PAD_PX

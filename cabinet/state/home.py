@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cabinet.components.charts import axis_width
 from cabinet.services.finance import billing as finance
+from cabinet.state.format import axis_width
 from cabinet.state.page import PageState, event
 from cabinet.text import money
 
