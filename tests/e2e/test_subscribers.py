@@ -213,6 +213,7 @@ def test_the_list_shows_tariff_and_sim_and_fits_the_screen(admin, cabinet):
     else:  # a card per subscriber: the table would not fit
         expect(admin.get_by_role("table")).to_be_hidden()
         card = admin.get_by_role("list", name="Абоненты").get_by_role("listitem")
+        expect(card).to_have_count(1)  # the search has answered: «Найдено абонентов: 1» also matches «…: 1500»
         expect(card).to_contain_text(f"Тарифный план: {tariff}")
         expect(card).to_contain_text(f"SIM-карта: {iccid}")
     assert admin.evaluate(_SCROLLS_SIDEWAYS) == []
