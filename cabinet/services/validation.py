@@ -64,18 +64,14 @@ def period_errors(date_from: dt.date | None, date_to: dt.date | None, *, earlies
     both dates given, none before `earliest` (then `too_early` is the refusal) or after `today`, the start not after
     the end. A form's step of a period is left only when this is empty."""
     errors: dict[str, str] = {}
-    if date_from is None:
-        errors["date_from"] = "Укажите начальную дату периода."
-    elif date_from > today:
-        errors["date_from"] = f"Дата начала периода не может быть позже сегодняшней ({ddmmyyyy(today)})."
-    elif date_from < earliest:
-        errors["date_from"] = too_early
-    if date_to is None:
-        errors["date_to"] = "Укажите конечную дату периода."
-    elif date_to > today:
-        errors["date_to"] = f"Дата окончания периода не может быть позже сегодняшней ({ddmmyyyy(today)})."
-    elif date_to < earliest:
-        errors["date_to"] = too_early
+    for field, date, missing, name in (("date_from", date_from, "начальную", "начала"),
+                                       ("date_to", date_to, "конечную", "окончания")):
+        if date is None:
+            errors[field] = f"Укажите {missing} дату периода."
+        elif date > today:
+            errors[field] = f"Дата {name} периода не может быть позже сегодняшней ({ddmmyyyy(today)})."
+        elif date < earliest:
+            errors[field] = too_early
     if not errors and date_from is not None and date_to is not None and date_from > date_to:
         errors["date_from"] = "Дата начала периода позже даты окончания."
     return errors
