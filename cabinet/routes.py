@@ -49,6 +49,21 @@ def address_confirmation(token: str) -> str:
     return f"{CONFIRM_ADDRESS}?token={token}"
 
 
+SIGN_IN_STEPS = (LOGIN, RECOVER, ROLE, PASSWORD)  # no address to come back to
+
+
+def returning(page: str, back_to: str = "") -> str:
+    """`page` (the sign-in page, the role choice, the password change) carrying the local address to open once the
+    user is signed in; none is carried for «Главная», where a sign-in leads anyway, or for an address of another
+    site."""
+    from urllib.parse import urlencode
+
+    target = local_path(back_to, default="")
+    if target.split("?")[0].rstrip("/") in ("", *SIGN_IN_STEPS):
+        return page
+    return f"{page}?{urlencode({'next': target})}"
+
+
 def local_path(target: str | None, default: str = HOME) -> str:
     """`target` if it is a path of this site («/subscribers?q=…»), else `default`: a return address taken from a
     link must never lead to another site (`//evil.example`, `https://…`, `/\\evil.example`)."""

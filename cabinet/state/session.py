@@ -44,6 +44,14 @@ def _navigate(path: str):
     return rx.call_script(f"window.location.replace({json.dumps(path)})")
 
 
+def _cabinet_states(parent: type[rx.State]):
+    """The cabinet's own states under `parent`, every one of them (Reflex's internal states are left alone)."""
+    for state in parent.get_substates():
+        if state.__module__.startswith("cabinet."):
+            yield state
+        yield from _cabinet_states(state)
+
+
 class SessionState(rx.State):
     """The session's token is not here: it is the browser's HttpOnly cookie, read from the websocket's handshake
     on every event, so every tab of the browser is signed in and a backend restart loses nothing."""
@@ -73,18 +81,29 @@ class SessionState(rx.State):
     def _token(self) -> str:
         return session_cookie.token_in(self.router.headers.cookie)
 
-    def _forget(self, notice: str = ""):
+    def _here(self) -> str:
+        """The address this tab shows (path and query), to come back to after a new sign-in."""
+        url = self.router.url
+        return f"{url.path}?{url.query}" if url.query else url.path
+
+    async def _reset_tab(self) -> None:
+        """Every state of this tab back to its defaults, loaded or not: nothing the last user searched, typed,
+        uploaded or chose stays for the next one."""
+        for state in _cabinet_states(rx.State):
+            (await self.get_state(state)).reset()
+
+    async def _forget(self, notice: str = "", *, back_to: str = ""):
         """Everything of the session off this tab; returns the load of the sign-in page (a real one: the cookie
-        may have changed since this tab's websocket opened)."""
-        self.reset()
+        may have changed since this tab's websocket opened), which leads back to `back_to` once signed in."""
+        await self._reset_tab()
         self.notice = notice
-        return _navigate(routes.LOGIN)
+        return _navigate(routes.returning(routes.LOGIN, back_to))
 
     async def _signed_in(self, token: str, then: str):
         """Called by the sign-in pages once a service has issued a token: the browser fetches its cookie by a
-        ticket, then opens `then`."""
+        ticket, then opens `then`; the tab starts afresh for whoever signed in."""
         ticket = await call(sessions.handover, token=token)
-        self.notice = ""
+        await self._reset_tab()
         return _navigate(f"{session_cookie.ADOPT_PATH}?{urlencode({'ticket': ticket, 'next': then})}")
 
     async def _guard(self, *, sip: bool):
@@ -92,13 +111,13 @@ class SessionState(rx.State):
         token = self._token()
         try:
             view = await call(sessions.view, token=token)
-        except SessionExpired as expired:
-            return self._forget(expired.message if token else "")
+        except SessionExpired as expired:  # a link opened signed out leads back to itself after the sign-in
+            return await self._forget(expired.message if token else "", back_to=self._here())
         self._show(view)
         if view.must_change_password:
-            return rx.redirect(routes.PASSWORD)
+            return rx.redirect(routes.returning(routes.PASSWORD, self._here()))
         if view.role is None:
-            return rx.redirect(routes.ROLE)
+            return rx.redirect(routes.returning(routes.ROLE, self._here()))
         if view.is_sip_admin != sip:
             return [rx.redirect(routes.SIP_HOME if view.is_sip_admin else routes.HOME),
                     rx.toast.info(NOT_FOR_SIP_ADMIN if view.is_sip_admin else ONLY_FOR_SIP_ADMIN)]
@@ -126,7 +145,7 @@ class SessionState(rx.State):
         try:
             view = await call(sessions.switch_account, token=self._token(), account_id=int(account_id))
         except SessionExpired as expired:
-            return self._forget(expired.message)
+            return await self._forget(expired.message, back_to=self._here())
         except (DomainError, ValueError):
             return rx.toast.error("Этот лицевой счет вам недоступен.")
         self._show(view)
@@ -135,13 +154,13 @@ class SessionState(rx.State):
     @rx.event
     async def sign_out(self):
         await call(sessions.sign_out, token=self._token())
-        self._forget("Вы вышли из Личного кабинета.")
+        await self._forget("Вы вышли из Личного кабинета.")
         return _navigate(f"{session_cookie.END_PATH}?{urlencode({'next': routes.LOGIN})}")
 
     async def _handle(self, error: DomainError):
         """What a page does with a refusal that is about the session rather than the page."""
         if isinstance(error, SessionExpired):
-            return self._forget(error.message)
+            return await self._forget(error.message, back_to=self._here())
         if isinstance(error, PasswordChangeRequired):
             return rx.redirect(routes.PASSWORD)
         if isinstance(error, RoleNotChosen):

@@ -19,7 +19,18 @@ from cabinet.state.services import call
 from cabinet.state.session import SessionState
 
 PASSWORD_RULES = validation.PASSWORD_RULES  # shown under the new password's field
-NEXT_PAGE = {"change_password": routes.PASSWORD, "choose_role": routes.ROLE, "home": routes.HOME}
+STEP_PAGE = {"change_password": routes.PASSWORD, "choose_role": routes.ROLE}  # what a sign-in may need first
+
+
+def _back_to(state: rx.State, default: str = routes.HOME) -> str:
+    """The address the page was opened to lead back to once signed in (`routes.returning`), if it is this
+    site's; whether the user may see it is the guard's of that page to say."""
+    return routes.local_path(state.router.url.query_parameters.get("next"), default=default)
+
+
+def _next_page(state: rx.State, step: str) -> str:
+    """Where a sign-in leads: the step it still needs, carrying the address to come back to, or that address."""
+    return routes.returning(STEP_PAGE[step], _back_to(state)) if step in STEP_PAGE else _back_to(state)
 
 
 def _address(state: rx.State) -> str:
@@ -73,7 +84,7 @@ class SignInState(Refusals, rx.State):
     async def _enter(self, result: auth.SignInResult):
         session = await self.get_state(SessionState)
         self.opened = False  # until the sign-in page is opened again
-        return await session._signed_in(result.token, NEXT_PAGE[result.next_step])
+        return await session._signed_in(result.token, _next_page(self, result.next_step))
 
     @event
     async def sign_in(self, form: dict):
@@ -129,7 +140,7 @@ class SignInState(Refusals, rx.State):
                 await call(sessions.view, token=session._token())
             except DomainError:  # the cookie's session has ended: sign in anew
                 return None
-            return rx.redirect(routes.HOME)
+            return rx.redirect(_back_to(self))
         return SignInState.count_down if self.code_sent else None
 
 
@@ -179,7 +190,7 @@ class AfterSignInState(Refusals, rx.State):
     async def choose(self, role: str):
         session = await self.get_state(SessionState)
         view = await self._ask(sessions.choose_role, token=session._token(), role=role)
-        return rx.redirect(routes.SIP_HOME if view.is_sip_admin else routes.HOME)
+        return rx.redirect(_back_to(self, routes.SIP_HOME if view.is_sip_admin else routes.HOME))
 
     @event
     async def change(self, form: dict):
@@ -189,4 +200,4 @@ class AfterSignInState(Refusals, rx.State):
         session = await self.get_state(SessionState)
         token = await self._ask(auth.change_password, token=session._token(), new_password=form.get("new_password", ""),
                                 current_password=form.get("current_password") or None)
-        return [rx.toast.success("Пароль изменен."), await session._signed_in(token, routes.HOME)]
+        return [rx.toast.success("Пароль изменен."), await session._signed_in(token, _back_to(self))]
