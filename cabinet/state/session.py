@@ -44,12 +44,12 @@ def _navigate(path: str):
     return rx.call_script(f"window.location.replace({json.dumps(path)})")
 
 
-def _cabinet_states(parent: type[rx.State]):
+def cabinet_states(parent: type[rx.State]):
     """The cabinet's own states under `parent`, every one of them (Reflex's internal states are left alone)."""
     for state in parent.get_substates():
         if state.__module__.startswith("cabinet."):
             yield state
-        yield from _cabinet_states(state)
+        yield from cabinet_states(state)
 
 
 class SessionState(rx.State):
@@ -89,7 +89,7 @@ class SessionState(rx.State):
     async def _reset_tab(self) -> None:
         """Every state of this tab back to its defaults, loaded or not: nothing the last user searched, typed,
         uploaded or chose stays for the next one."""
-        for state in _cabinet_states(rx.State):
+        for state in cabinet_states(rx.State):
             (await self.get_state(state)).reset()
 
     async def _forget(self, notice: str = "", *, back_to: str = ""):

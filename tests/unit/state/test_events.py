@@ -11,7 +11,7 @@ import reflex as rx
 
 import cabinet.cabinet  # noqa: F401  (registers every page and its states)
 from cabinet.services import access
-from cabinet.state.session import ENTRIES
+from cabinet.state.session import ENTRIES, cabinet_states
 
 MEANT = {
     "MenuState": {"close", "toggle"},
@@ -72,7 +72,8 @@ def _states(parent=rx.State):
 
 
 def _ours():
-    return [state for state in _states() if state.__module__.startswith("cabinet.")]
+    """Every state of the cabinet: the ones a sign-in or sign-out resets (SessionState._reset_tab)."""
+    return list(cabinet_states(rx.State))
 
 
 def test_the_browser_can_call_only_the_events_meant_as_events():
