@@ -7,7 +7,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import fill_sign_in, follow, query
+from cabinet.state.session import NOT_FOR_SIP_ADMIN
+from tests.e2e.helpers import SIP_ADMIN, SIP_PASSWORD, fill_sign_in, follow, query, sign_in_sip_admin
 
 ADMIN, ADMIN_PASSWORD = "375290000001", "Admin#2026"  # Administrator of company 1
 BOTH, BOTH_PASSWORD = "375290000003", "Both#2026"  # Administrator and Supervisor of company 1
@@ -74,3 +75,16 @@ def test_the_next_user_of_the_tab_finds_nothing_of_the_last_one(page, cabinet):
     expect(page.get_by_label("Поиск")).to_have_value("")
     page.goto("/history")
     expect(page.get_by_label("Статус")).to_have_value("")
+
+
+def test_a_link_the_role_may_not_see_leads_to_its_own_main_page_with_the_reason(page, cabinet):
+    if page.device != "desktop":
+        return
+    sign_in_sip_admin(page, cabinet)  # registered first if no test has done it yet
+    follow(page, page.get_by_role("button", name="Выйти"))
+
+    page.goto("/subscribers")
+    expect(page).to_have_url(re.compile(r"/login/?\?next="))
+    sign_in_here(page, SIP_ADMIN, SIP_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/sip/?$"))
+    expect(page.get_by_text(NOT_FOR_SIP_ADMIN)).to_be_visible()
