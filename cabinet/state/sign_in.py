@@ -82,8 +82,7 @@ class SignInState(Refusals, rx.State):
         self.error, self.info, self.code_sent = "", "", False
 
     async def _enter(self, result: auth.SignInResult):
-        session = await self.get_state(SessionState)
-        self.opened = False  # until the sign-in page is opened again
+        session = await self.get_state(SessionState)  # which resets this state too, `opened` with it
         return await session._signed_in(result.token, _next_page(self, result.next_step))
 
     @event
