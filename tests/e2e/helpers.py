@@ -59,9 +59,11 @@ def switch_account(page, label: str) -> None:
     wait_ready(page)
 
 
-def fill_sign_in(page, login: str, password: str, *, fixed: bool = False):
-    """The sign-in page opened and its form filled; returns the button that sends it."""
-    page.goto("/login")
+def fill_sign_in(page, login: str, password: str, *, fixed: bool = False, opened: bool = False):
+    """The sign-in page opened (unless it is `opened` already, with the address it leads back to) and its form
+    filled; returns the button that sends it."""
+    if not opened:
+        page.goto("/login")
     if fixed:
         page.get_by_role("tab", name="Фиксированная связь").click()
     panel = page.get_by_role("tabpanel")

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from cabinet.state.session import NOT_FOR_SIP_ADMIN
+from tests.e2e.conftest import open_page
 from tests.e2e.helpers import SIP_ADMIN, SIP_PASSWORD, fill_sign_in, follow, query, sign_in_sip_admin
 
 ADMIN, ADMIN_PASSWORD = "375290000001", "Admin#2026"  # Administrator of company 1
@@ -16,11 +18,18 @@ OTHER_ADMIN, OTHER_PASSWORD = "375290000101", "Other#2026"  # Administrator of c
 
 
 def sign_in_here(page, login: str, password: str) -> None:
-    """The sign-in form of the page the browser shows (not a fresh one: its address carries where to go next)."""
-    panel = page.get_by_role("tabpanel")
-    panel.get_by_label("Номер телефона").fill(login)
-    panel.get_by_label("Пароль").fill(password)
-    follow(page, panel.get_by_role("button", name="Войти"))
+    """Through the sign-in form of the page the browser shows (not a fresh one: its address carries where to go
+    next)."""
+    follow(page, fill_sign_in(page, login, password, opened=True))
+
+
+@pytest.fixture
+def desktop(browser, cabinet):
+    """One screen size, where the other would show nothing more: the addresses are the same."""
+    page = open_page(browser, cabinet, "desktop")
+    page.context.set_default_timeout(20_000)
+    yield page
+    page.context.close()
 
 
 def first_subscriber(cabinet) -> tuple[int, str]:
@@ -39,9 +48,8 @@ def test_a_card_opened_signed_out_opens_after_the_sign_in(page, cabinet):
     expect(page.get_by_text(number).first).to_be_visible()
 
 
-def test_a_filtered_history_opened_signed_out_opens_after_the_role_choice(page, cabinet):
-    if page.device != "desktop":  # one screen size is enough: the addresses are the same
-        return
+def test_a_filtered_history_opened_signed_out_opens_after_the_role_choice(desktop):
+    page = desktop
     page.goto("/history?page=1")
     expect(page).to_have_url(re.compile(r"/login/?\?next="))
     sign_in_here(page, BOTH, BOTH_PASSWORD)
@@ -77,9 +85,8 @@ def test_the_next_user_of_the_tab_finds_nothing_of_the_last_one(page, cabinet):
     expect(page.get_by_label("Статус")).to_have_value("")
 
 
-def test_a_link_the_role_may_not_see_leads_to_its_own_main_page_with_the_reason(page, cabinet):
-    if page.device != "desktop":
-        return
+def test_a_link_the_role_may_not_see_leads_to_its_own_main_page_with_the_reason(desktop, cabinet):
+    page = desktop
     sign_in_sip_admin(page, cabinet)  # registered first if no test has done it yet
     follow(page, page.get_by_role("button", name="Выйти"))
 
